@@ -1,0 +1,96 @@
+import { tf } from './tf.js';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { StrataError } from '../engine/errors.js';
+
+/** Names of the backends strata can run on. */
+export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'webgpu';
+
+const KNOWN: readonly BackendName[] = ['cpu', 'wasm', 'webgl', 'webgpu'];
+
+let chosenByUser = false;
+let defaultPick: Promise<BackendName> | undefined;
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && !!process.versions?.node;
+}
+
+/**
+ * Select the backend all later tensor work runs on.
+ *
+ * @param name - `'cpu'`, `'wasm'` (Node and browsers), `'webgl'` or `'webgpu'` (browsers).
+ * @returns once the backend is initialised.
+ * @throws StrataError when the name is unknown or the backend fails to initialise.
+ * @example
+ * ```ts
+ * await st.setBackend('wasm');
+ * ```
+ */
+export async function setBackend(name: BackendName): Promise<void> {
+  if (!KNOWN.includes(name)) {
+    throw new StrataError(`setBackend: argument 'name' must be one of ${KNOWN.join(', ')}; got '${String(name)}'`);
+  }
+  chosenByUser = true;
+  const ok = await tf.setBackend(name);
+  if (!ok) {
+    throw new StrataError(`setBackend: backend '${name}' failed to initialise in this environment`);
+  }
+  await tf.ready();
+}
+
+/** The name of the backend tensor work currently runs on (e.g. `'wasm'`). */
+export function getBackend(): string {
+  return tf.getBackend();
+}
+
+async function pickDefault(): Promise<BackendName> {
+  const env = isNode() ? process.env.STRATA_BACKEND : undefined;
+  if (env) {
+    await setBackendInternal(env as BackendName, true);
+    return env as BackendName;
+  }
+  if (chosenByUser) return tf.getBackend() as BackendName;
+  try {
+    const ok = await tf.setBackend('wasm');
+    if (ok && !chosenByUser) return 'wasm';
+  } catch {
+    // fall through to cpu
+  }
+  if (chosenByUser) return tf.getBackend() as BackendName;
+  await tf.setBackend('cpu');
+  console.warn('strata: the wasm backend did not initialise; using the (slower) cpu backend');
+  return 'cpu';
+}
+
+async function setBackendInternal(name: BackendName, fromEnv: boolean): Promise<void> {
+  if (!KNOWN.includes(name)) {
+    throw new StrataError(
+      `${fromEnv ? 'STRATA_BACKEND' : 'setBackend'}: expected one of ${KNOWN.join(', ')}; got '${name}'`,
+    );
+  }
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new StrataError(`backend '${name}' failed to initialise`);
+}
+
+/**
+ * Wait until the default backend is chosen and initialised. In Node the default is
+ * `wasm` (SIMD) when it initialises, else `cpu` with a one-line notice; the
+ * `STRATA_BACKEND` environment variable overrides. `fit`, `evaluate` and friends await
+ * this themselves; call it before synchronous work such as `predict` in a fresh process.
+ */
+export async function ready(): Promise<string> {
+  if (!chosenByUser) {
+    defaultPick ??= pickDefault();
+    await defaultPick;
+  }
+  await tf.ready();
+  return tf.getBackend();
+}
+
+// Synchronous work before `ready()` resolves runs on cpu, which initialises at once;
+// without this, tfjs would try the higher-priority wasm backend synchronously and throw.
+tf.setBackend('cpu');
+if (isNode()) {
+  defaultPick = pickDefault();
+  defaultPick.catch(() => undefined);
+}

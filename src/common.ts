@@ -1,0 +1,18 @@
+// Everything that runs the same in Node and in browsers; the two entry points add to it.
+export { tf } from './backend/tf.js';
+export { setBackend, getBackend, ready, type BackendName } from './backend/backends.js';
+export { StrataError, ValueError, ShapeError, StateError, SerializationError } from './engine/errors.js';
+export { Layer, type LayerOptions, type CallContext, type InputSpec, type LayerInput } from './engine/layer.js';
+export { LayerWeight } from './engine/weight.js';
+export { SymbolicTensor, GraphNode } from './engine/symbolic.js';
+export type { Shape } from './engine/shape.js';
+export type { ActivationName } from './engine/activations.js';
+export * as layers from './layers/index.js';
+export * as initializers from './engine/initializers_api.js';
+export * as regularizers from './engine/regularizers_api.js';
+export * as testing from './testing/index.js';
+export { Network, type PredictOptions, type SummaryOptions } from './models/network.js';
+export { SequentialNetwork, type SequentialOptions, type SequentialItem } from './models/sequential.js';
+export { FunctionalNetwork, type FunctionalOptions } from './models/functional.js';
+export type { LayerSelector } from './models/selector.js';
+export { sequential, model } from './models/factories.js';

@@ -1,0 +1,265 @@
+import { tf } from '../backend/tf.js';
+import { ShapeError, StrataError, ValueError, fmtShape } from './errors.js';
+import { getInitializer, type InitializerIdentifier } from './initializers.js';
+import { snakeCase } from './naming.js';
+import type { L1L2 } from './regularizers.js';
+import { isShapeList, type Shape } from './shape.js';
+import { GraphNode, SymbolicTensor } from './symbolic.js';
+import { LayerWeight } from './weight.js';
+
+/** Options every layer accepts. */
+export interface LayerOptions {
+  /** Unique name within its model. Default: derived from the class (`dense`, `dense_1`…). */
+  name?: string;
+  /** Whether its weights are updated by training. Default true. */
+  trainable?: boolean;
+  /** Shape of one sample (no batch dim), for the first layer of a Sequential model. */
+  inputShape?: number[];
+  /** Full input shape with the batch dimension (`null` when free). */
+  batchInputShape?: Shape;
+  /** Data type of its weights and outputs. Only `'float32'` is supported. */
+  dtype?: 'float32';
+}
+
+/** How a layer is being run. */
+export interface CallContext {
+  /** True inside `fit` (dropout active, BatchNorm updates its statistics); false otherwise. */
+  training: boolean;
+}
+
+/** What a layer may be applied to: real tensors (eager) or symbolic ones (graph building). */
+export type LayerInput = tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[];
+
+/** Constraints on a layer's input, checked before `build` and `call`. */
+export interface InputSpec {
+  /** Exact rank, batch dimension included. */
+  ndim?: number;
+  /** Minimum rank, batch dimension included. */
+  minNdim?: number;
+  /** Fixed sizes of some axes (negative counts from the end). */
+  axes?: Record<number, number>;
+}
+
+/**
+ * The base of every layer. A layer creates its weights once, lazily, in `build(inputShape)`,
+ * computes in `call(inputs, ctx)`, reports `computeOutputShape`, and serializes with
+ * `getConfig` (the same typed options it was made with).
+ */
+export abstract class Layer {
+  /** Keras class name, used in summaries and saved configs. */
+  abstract readonly className: string;
+  /** True once `build` has run. */
+  built = false;
+  /** Declared constraints on the input, checked on every application. */
+  protected inputSpec?: InputSpec;
+  /** The full input shape this layer was declared with, if any. */
+  batchInputShape?: Shape;
+  /** Applications of this layer in functional graphs. */
+  readonly inboundNodes: GraphNode[] = [];
+  private _name?: string;
+  private _trainable: boolean;
+  private readonly _weights: LayerWeight[] = [];
+  private readonly baseOptions: LayerOptions;
+
+  constructor(opts: LayerOptions = {}) {
+    this.baseOptions = opts;
+    if (opts.name !== undefined) {
+      if (typeof opts.name !== 'string' || !/^[A-Za-z0-9_.\-/]+$/.test(opts.name)) {
+        throw new ValueError(`Layer: 'name' must be a non-empty string of letters, digits, _ . - /; got '${String(opts.name)}'`);
+      }
+      this._name = opts.name;
+    }
+    this._trainable = opts.trainable ?? true;
+    if (opts.batchInputShape) this.batchInputShape = [...opts.batchInputShape];
+    else if (opts.inputShape) {
+      if (!Array.isArray(opts.inputShape) || opts.inputShape.some((d) => !(Number.isInteger(d) && d > 0) && d !== null)) {
+        throw new ValueError(`Layer: 'inputShape' must be a list of positive integers; got ${JSON.stringify(opts.inputShape)}`);
+      }
+      this.batchInputShape = [null, ...opts.inputShape];
+    }
+    if (opts.dtype !== undefined && opts.dtype !== 'float32') {
+      throw new ValueError(`Layer: 'dtype' must be 'float32'; got '${String(opts.dtype)}'`);
+    }
+  }
+
+  /** The layer's name; before a model names it, the class-derived stem (`dense`). */
+  get name(): string {
+    return this._name ?? snakeCase(this.className);
+  }
+  /** True once a name was given by the user or a model. */
+  get hasName(): boolean {
+    return this._name !== undefined;
+  }
+  /** Sets the name; models call this to make names unique. */
+  setName(name: string): void {
+    this._name = name;
+  }
+  /** `Dense 'dense_2'`: how error messages name this layer. */
+  get label(): string {
+    return `${this.className} '${this.name}'`;
+  }
+
+  /** Whether training updates this layer's weights. Setting it applies to sublayers too. */
+  get trainable(): boolean {
+    return this._trainable;
+  }
+  set trainable(v: boolean) {
+    this._trainable = v;
+    for (const l of this.sublayers()) l.trainable = v;
+  }
+
+  /** Layers inside this one (blocks, nested models); empty for plain layers. */
+  sublayers(): Layer[] {
+    return [];
+  }
+
+  /** All weights, own then sublayers', in creation order. */
+  get weights(): LayerWeight[] {
+    return [...this._weights, ...this.sublayers().flatMap((l) => l.weights)];
+  }
+  /** Weights an optimizer updates now (empty when the layer is frozen). */
+  get trainableWeights(): LayerWeight[] {
+    if (!this._trainable) return [];
+    return [...this._weights.filter((w) => w.trainableByKind), ...this.sublayers().flatMap((l) => l.trainableWeights)];
+  }
+  /** Weights no optimizer updates now: statistics, and everything of a frozen layer. */
+  get nonTrainableWeights(): LayerWeight[] {
+    const t = new Set(this.trainableWeights);
+    return this.weights.filter((w) => !t.has(w));
+  }
+  /** Number of scalars in all weights. */
+  countParams(): number {
+    return this.weights.reduce((a, w) => a + w.size, 0);
+  }
+
+  /**
+   * Creates a weight. Call only from `build`.
+   * @param name - short name, e.g. `kernel`.
+   * @param trainable - false for statistics that no optimizer updates.
+   */
+  protected addWeight(
+    name: string,
+    shape: number[],
+    initializer: InitializerIdentifier,
+    opts: { trainable?: boolean; regularizer?: L1L2 } = {},
+  ): LayerWeight {
+    const init = getInitializer(initializer, this.label, `${name} initializer`);
+    const value = tf.tidy(() => init.apply(shape));
+    const w = new LayerWeight(this, name, tf.variable(value, true), opts.trainable ?? true, opts.regularizer);
+    value.dispose();
+    this._weights.push(w);
+    return w;
+  }
+
+  /** Creates the weights for inputs of `inputShape`. Runs once, before the first call. */
+  protected build(_inputShape: Shape | Shape[]): void {}
+
+  /** Builds the layer if it is not built yet (checking the input spec first). */
+  ensureBuilt(inputShape: Shape | Shape[]): void {
+    if (this.built) return;
+    this.checkInput(inputShape);
+    this.build(inputShape);
+    this.built = true;
+  }
+
+  /** The math: inputs are real tensors. Runs inside the caller's `tidy`. */
+  abstract call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor | tf.Tensor[];
+
+  /** The output shape for an input shape (batch dimension included, `null` when free). */
+  computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return inputShape;
+  }
+
+  /** The options that rebuild this layer, in the same typed form it was made with. */
+  getConfig(): LayerOptions {
+    const c: LayerOptions = { name: this.name, trainable: this.trainable };
+    if (this.batchInputShape) c.batchInputShape = [...this.batchInputShape];
+    if (this.baseOptions.dtype) c.dtype = this.baseOptions.dtype;
+    return c;
+  }
+
+  /** Penalties of regularized weights, to add to the loss. Call inside a tidy or grad. */
+  regularizationLosses(): tf.Scalar[] {
+    const own = this._weights.filter((w) => w.regularizer).map((w) => w.regularizer!.apply(w.read()));
+    return [...own, ...this.sublayers().flatMap((l) => l.regularizationLosses())];
+  }
+
+  /** Checks an input shape against the input spec; throws a ShapeError naming this layer. */
+  checkInput(inputShape: Shape | Shape[]): void {
+    const spec = this.inputSpec;
+    if (!spec) return;
+    const shapes = isShapeList(inputShape) ? inputShape : [inputShape];
+    for (const s of shapes) {
+      if (spec.ndim !== undefined && s.length !== spec.ndim) {
+        throw new ShapeError(`${this.label}: expected input of rank ${spec.ndim} (batch included), got shape ${fmtShape(s)}`);
+      }
+      if (spec.minNdim !== undefined && s.length < spec.minNdim) {
+        throw new ShapeError(`${this.label}: expected input of rank >= ${spec.minNdim} (batch included), got shape ${fmtShape(s)}`);
+      }
+      for (const [axisStr, size] of Object.entries(spec.axes ?? {})) {
+        const axis = Number(axisStr);
+        const d = s[axis < 0 ? s.length + axis : axis];
+        if (d !== null && d !== undefined && d !== size) {
+          const what = axis === -1 ? 'last dim' : `dim ${axis}`;
+          throw new ShapeError(`${this.label}: expected input ${what} ${size}, got ${d} (input shape ${fmtShape(s)})`);
+        }
+      }
+    }
+  }
+
+  /**
+   * Applies the layer. Given real tensors it computes now (inference mode unless
+   * `ctx.training`); given symbolic tensors it records a graph node and returns symbolic
+   * outputs, for building functional models.
+   */
+  apply(inputs: SymbolicTensor, ctx?: Partial<CallContext>): SymbolicTensor;
+  apply(inputs: SymbolicTensor[], ctx?: Partial<CallContext>): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: tf.Tensor | tf.Tensor[], ctx?: Partial<CallContext>): tf.Tensor | tf.Tensor[];
+  apply(inputs: LayerInput, ctx: Partial<CallContext> = {}): tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length > 0 && list.every((t) => t instanceof SymbolicTensor)) {
+      return this.applySymbolic(list as SymbolicTensor[], !Array.isArray(inputs));
+    }
+    if (list.some((t) => t instanceof SymbolicTensor)) {
+      throw new StrataError(`${this.label}: cannot mix symbolic and real tensors in one apply()`);
+    }
+    const shapes = (list as tf.Tensor[]).map((t) => [null, ...t.shape.slice(1)] as Shape);
+    const shape = Array.isArray(inputs) ? shapes : shapes[0]!;
+    this.ensureBuilt(shape);
+    this.checkInput(shape);
+    return this.call(inputs as tf.Tensor | tf.Tensor[], { training: ctx.training ?? false });
+  }
+
+  private applySymbolic(inputs: SymbolicTensor[], single: boolean): SymbolicTensor | SymbolicTensor[] {
+    const shape: Shape | Shape[] = single ? inputs[0]!.shape : inputs.map((t) => t.shape);
+    this.ensureBuilt(shape);
+    this.checkInput(shape);
+    const out = this.computeOutputShape(shape);
+    const node = new GraphNode(this, inputs, [], single);
+    const outShapes = isShapeList(out) ? out : [out];
+    outShapes.forEach((s, i) => node.outputs.push(new SymbolicTensor(s, node, i)));
+    this.inboundNodes.push(node);
+    return isShapeList(out) ? node.outputs : node.outputs[0]!;
+  }
+
+  /** The output of this layer's first application in a graph (for cutting models). */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    const n = this.inboundNodes[0];
+    if (!n) throw new StrataError(`${this.label}: has no output; it was never applied to a symbolic tensor`);
+    return n.outputs.length === 1 ? n.outputs[0]! : n.outputs;
+  }
+  /** The input of this layer's first application in a graph. */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const n = this.inboundNodes[0];
+    if (!n) throw new StrataError(`${this.label}: has no input; it was never applied to a symbolic tensor`);
+    return n.singleInput ? n.inputs[0]! : n.inputs;
+  }
+
+  /** Frees the weights' memory. The layer cannot be used afterwards. */
+  dispose(): void {
+    for (const w of this._weights) w.variable.dispose();
+    this._weights.length = 0;
+    for (const l of this.sublayers()) l.dispose();
+    this.built = false;
+  }
+}

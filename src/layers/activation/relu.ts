@@ -1,0 +1,138 @@
+import { tf } from '../../backend/tf.js';
+import { ValueError } from '../../engine/errors.js';
+import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
+
+function one(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  return Array.isArray(inputs) ? inputs[0]! : inputs;
+}
+
+function checkNumber(label: string, arg: string, v: unknown, min: number, allowEqual = true): void {
+  if (v === undefined) return;
+  if (typeof v !== 'number' || !Number.isFinite(v) || (allowEqual ? v < min : v <= min)) {
+    throw new ValueError(`${label}: '${arg}' must be a finite number ${allowEqual ? '>=' : '>'} ${min}; got ${String(v)}`);
+  }
+}
+
+/** Options of {@link reLU}. */
+export interface ReLUOptions extends LayerOptions {
+  /** Upper bound of the output (6 gives ReLU6). Default: unbounded. */
+  maxValue?: number;
+}
+
+/** Rectified linear unit `max(x, 0)`, optionally capped at `maxValue`. */
+export class ReLU extends Layer {
+  readonly className = 'ReLU';
+  readonly maxValue?: number;
+  constructor(opts: ReLUOptions = {}) {
+    super(opts);
+    checkNumber(this.label, 'maxValue', opts.maxValue, 0, false);
+    this.maxValue = opts.maxValue;
+  }
+  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
+    const x = one(inputs);
+    if (this.maxValue === undefined) return tf.relu(x);
+    if (this.maxValue === 6) return tf.relu6(x);
+    return tf.clipByValue(x, 0, this.maxValue);
+  }
+  override getConfig(): ReLUOptions {
+    return { ...super.getConfig(), ...(this.maxValue !== undefined ? { maxValue: this.maxValue } : {}) };
+  }
+}
+
+/** Options of {@link leakyReLU}. */
+export interface LeakyReLUOptions extends LayerOptions {
+  /** Slope for negative inputs (≥ 0). Default 0.3, as in Keras. */
+  alpha?: number;
+}
+
+/** Leaky ReLU: `x` for x > 0, `alpha · x` otherwise. */
+export class LeakyReLU extends Layer {
+  readonly className = 'LeakyReLU';
+  readonly alpha: number;
+  constructor(opts: LeakyReLUOptions = {}) {
+    super(opts);
+    checkNumber(this.label, 'alpha', opts.alpha, 0);
+    this.alpha = opts.alpha ?? 0.3;
+  }
+  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
+    return tf.leakyRelu(one(inputs), this.alpha);
+  }
+  override getConfig(): LeakyReLUOptions {
+    return { ...super.getConfig(), alpha: this.alpha };
+  }
+}
+
+/** Options of {@link elu}. */
+export interface ELUOptions extends LayerOptions {
+  /** Scale of the negative part, `alpha · (exp(x) − 1)`; must be > 0. Default 1. */
+  alpha?: number;
+}
+
+/** Exponential linear unit: `x` for x > 0, `alpha · (exp(x) − 1)` otherwise. */
+export class ELU extends Layer {
+  readonly className = 'ELU';
+  readonly alpha: number;
+  constructor(opts: ELUOptions = {}) {
+    super(opts);
+    checkNumber(this.label, 'alpha', opts.alpha, 0, false);
+    this.alpha = opts.alpha ?? 1;
+  }
+  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
+    const x = one(inputs);
+    if (this.alpha === 1) return tf.elu(x);
+    return tf.where(tf.greater(x, 0), x, tf.mul(this.alpha, tf.sub(tf.exp(tf.minimum(x, 0)), 1)));
+  }
+  override getConfig(): ELUOptions {
+    return { ...super.getConfig(), alpha: this.alpha };
+  }
+}
+
+/** Options of {@link softmax}. */
+export interface SoftmaxOptions extends LayerOptions {
+  /** Axis the probabilities sum to 1 over. Default -1 (last). */
+  axis?: number;
+}
+
+/** Softmax over one axis: `exp(x) / Σ exp(x)`. */
+export class Softmax extends Layer {
+  readonly className = 'Softmax';
+  readonly axis: number;
+  constructor(opts: SoftmaxOptions = {}) {
+    super(opts);
+    if (opts.axis !== undefined && !Number.isInteger(opts.axis)) {
+      throw new ValueError(`${this.label}: 'axis' must be an integer; got ${String(opts.axis)}`);
+    }
+    this.axis = opts.axis ?? -1;
+  }
+  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
+    const x = one(inputs);
+    const axis = this.axis < 0 ? x.rank + this.axis : this.axis;
+    if (axis < 0 || axis >= x.rank) {
+      throw new ValueError(`${this.label}: 'axis' ${this.axis} is out of range for input of rank ${x.rank}`);
+    }
+    if (axis === x.rank - 1) return tf.softmax(x);
+    const shifted = tf.sub(x, tf.max(x, axis, true));
+    const e = tf.exp(shifted);
+    return tf.div(e, tf.sum(e, axis, true));
+  }
+  override getConfig(): SoftmaxOptions {
+    return { ...super.getConfig(), axis: this.axis };
+  }
+}
+
+/** ReLU layer; `maxValue: 6` gives ReLU6. */
+export function reLU(opts: ReLUOptions = {}): ReLU {
+  return new ReLU(opts);
+}
+/** Leaky ReLU layer with slope `alpha` (default 0.3) for negative inputs. */
+export function leakyReLU(opts: LeakyReLUOptions = {}): LeakyReLU {
+  return new LeakyReLU(opts);
+}
+/** ELU layer with scale `alpha` (default 1). */
+export function elu(opts: ELUOptions = {}): ELU {
+  return new ELU(opts);
+}
+/** Softmax layer over `axis` (default -1). */
+export function softmax(opts: SoftmaxOptions = {}): Softmax {
+  return new Softmax(opts);
+}

@@ -1,0 +1,135 @@
+import type { tf } from '../backend/tf.js';
+import { StrataError, ValueError } from '../engine/errors.js';
+import type { CallContext, Layer } from '../engine/layer.js';
+import type { Shape } from '../engine/shape.js';
+import { SymbolicTensor, type GraphNode } from '../engine/symbolic.js';
+import { InputLayer } from '../layers/core/input.js';
+import { Network } from './network.js';
+import type { SummaryRow } from './summary.js';
+
+/** Arguments of `st.model`. */
+export interface FunctionalOptions {
+  /** The graph's inputs, from `st.layers.input`. */
+  inputs: SymbolicTensor | SymbolicTensor[];
+  /** The graph's outputs, from applying layers to the inputs. */
+  outputs: SymbolicTensor | SymbolicTensor[];
+  /** Model name. Default `'model'`. */
+  name?: string;
+}
+
+/**
+ * A model that is any directed acyclic graph of layers: several inputs and outputs,
+ * branches, merges and shared layers (one layer applied twice shares its weights).
+ */
+export class FunctionalNetwork extends Network {
+  readonly className: string = 'Functional';
+  /** The symbolic inputs. */
+  readonly inputs: SymbolicTensor[];
+  /** The symbolic outputs. */
+  readonly outputs: SymbolicTensor[];
+  private readonly order: GraphNode[] = [];
+  private readonly layerList: Layer[] = [];
+
+  constructor(opts: FunctionalOptions) {
+    super({ name: opts?.name ?? 'model' });
+    const ins = Array.isArray(opts?.inputs) ? opts.inputs : [opts?.inputs];
+    const outs = Array.isArray(opts?.outputs) ? opts.outputs : [opts?.outputs];
+    if (ins.length === 0 || ins.some((t) => !(t instanceof SymbolicTensor))) {
+      throw new ValueError(`model: 'inputs' must be symbolic tensors from st.layers.input`);
+    }
+    if (outs.length === 0 || outs.some((t) => !(t instanceof SymbolicTensor))) {
+      throw new ValueError(`model: 'outputs' must be symbolic tensors made by applying layers`);
+    }
+    for (const t of ins) {
+      if (!(t.sourceLayer instanceof InputLayer)) {
+        throw new ValueError(`model: input '${t.name}' comes from ${t.sourceLayer.className} '${t.sourceLayer.name}', not from st.layers.input`);
+      }
+    }
+    this.inputs = ins;
+    this.outputs = outs;
+    this.topoSort();
+    for (const l of this.layerList) this.adoptName(l);
+    this.built = true;
+  }
+
+  private topoSort(): void {
+    const inputNodes = new Set(this.inputs.map((t) => t.node));
+    const done = new Set<GraphNode>();
+    const active = new Set<GraphNode>();
+    const visit = (node: GraphNode, from: string): void => {
+      if (done.has(node)) return;
+      if (active.has(node)) throw new StrataError(`model: the graph has a cycle through layer '${node.layer.name}'`);
+      if (node.layer instanceof InputLayer && !inputNodes.has(node)) {
+        throw new StrataError(`model: layer '${from}' depends on input '${node.layer.name}', which is not among the model's inputs`);
+      }
+      active.add(node);
+      for (const t of node.inputs) visit(t.node, node.layer.name);
+      active.delete(node);
+      done.add(node);
+      this.order.push(node);
+      const layer = node.layer as Layer;
+      if (!this.layerList.includes(layer)) this.layerList.push(layer);
+    };
+    for (const t of this.outputs) visit(t.node, t.sourceLayer.name);
+    for (const t of this.inputs) {
+      if (!done.has(t.node)) {
+        throw new StrataError(`model: input '${t.sourceLayer.name}' is not connected to any output`);
+      }
+    }
+  }
+
+  get layers(): Layer[] {
+    return [...this.layerList];
+  }
+
+  get inputShapes(): Shape[] {
+    return this.inputs.map((t) => [...t.shape]);
+  }
+
+  get outputShapes(): Shape[] {
+    return this.outputs.map((t) => [...t.shape]);
+  }
+
+  /** Names of the model's inputs, in order (for name-keyed data). */
+  get inputNames(): string[] {
+    return this.inputs.map((t) => t.sourceLayer.name);
+  }
+
+  /** Names of the layers producing the model's outputs, in order (for per-output losses). */
+  get outputNames(): string[] {
+    return this.outputs.map((t) => t.sourceLayer.name);
+  }
+
+  override ensureBuilt(): void {}
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    const first = (Array.isArray(inputShape[0]) ? (inputShape as Shape[])[0]! : inputShape) as Shape;
+    const shapes = this.outputs.map((t) => [first[0] ?? null, ...t.shape.slice(1)]);
+    return shapes.length === 1 ? shapes[0]! : shapes;
+  }
+
+  forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[] {
+    const values = new Map<SymbolicTensor, tf.Tensor>();
+    this.inputs.forEach((t, i) => values.set(t, inputs[i]!));
+    for (const node of this.order) {
+      if (node.layer instanceof InputLayer) continue;
+      const args = node.inputs.map((t) => values.get(t)!);
+      const out = (node.layer as Layer).apply(node.singleInput ? args[0]! : args, ctx) as tf.Tensor | tf.Tensor[];
+      const list = Array.isArray(out) ? out : [out];
+      node.outputs.forEach((t, i) => values.set(t, list[i]!));
+    }
+    return this.outputs.map((t) => values.get(t)!);
+  }
+
+  protected summaryRows(): SummaryRow[] {
+    return this.layerList.map((layer) => {
+      const nodes = this.order.filter((n) => n.layer === layer);
+      const outs = nodes[0]!.outputs.map((t) => t.shape);
+      return {
+        layer,
+        outputShape: outs.length === 1 ? outs[0] : outs,
+        connectedTo: nodes.flatMap((n) => n.inputs.map((t) => `${t.sourceLayer.name}[${nodes.indexOf(n)}][${t.outputIndex}]`)),
+      };
+    });
+  }
+}

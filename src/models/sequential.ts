@@ -1,0 +1,139 @@
+import type { tf } from '../backend/tf.js';
+import { ShapeError, StrataError, ValueError } from '../engine/errors.js';
+import type { CallContext, Layer } from '../engine/layer.js';
+import { isShapeList, type Shape } from '../engine/shape.js';
+import { SymbolicTensor } from '../engine/symbolic.js';
+import { InputLayer } from '../layers/core/input.js';
+import { Network } from './network.js';
+import type { SummaryRow } from './summary.js';
+
+/** Options of a Sequential model. */
+export interface SequentialOptions {
+  /** Model name. Default `'sequential'`. */
+  name?: string;
+}
+
+/** What `sequential([...])` and `add` accept: layers, or an `st.layers.input(...)` first. */
+export type SequentialItem = Layer | SymbolicTensor;
+
+/**
+ * A plain stack of layers, each feeding the next. Knows its input shape from an
+ * `st.layers.input`, the first layer's `inputShape`, or the first data it sees.
+ */
+export class SequentialNetwork extends Network {
+  readonly className: string = 'Sequential';
+  private readonly stack: Layer[] = [];
+  private inputBatchShape?: Shape;
+  private readonly outShapes: Shape[] = [];
+
+  constructor(items: SequentialItem[] = [], opts: SequentialOptions = {}) {
+    super({ name: opts.name ?? 'sequential' });
+    if (!Array.isArray(items)) {
+      throw new ValueError(`Sequential: expected a list of layers; got ${typeof items}`);
+    }
+    for (const item of items) this.add(item);
+  }
+
+  /**
+   * Appends a layer. When the input shape is known the layer is built at once, so a shape
+   * mismatch is reported here, naming the layer.
+   */
+  add(item: SequentialItem): void {
+    if (item instanceof SymbolicTensor) {
+      if (!(item.sourceLayer instanceof InputLayer)) {
+        throw new StrataError(`${this.label}.add: only st.layers.input(...) tensors may be added; use layers otherwise`);
+      }
+      if (this.stack.length > 0 || this.inputBatchShape) {
+        throw new StrataError(`${this.label}.add: an input must come first; the model already has an input shape or layers`);
+      }
+      this.inputBatchShape = [...item.shape];
+      return;
+    }
+    if (!item || typeof (item as Layer).call !== 'function') {
+      throw new ValueError(`${this.label}.add: expected a layer; got ${String(item)}`);
+    }
+    if (this.stack.includes(item)) {
+      throw new ValueError(`${this.label}.add: layer '${item.name}' is already in this model`);
+    }
+    if (this.stack.length === 0 && !this.inputBatchShape && item.batchInputShape) {
+      this.inputBatchShape = [...item.batchInputShape];
+    }
+    this.adoptName(item);
+    this.stack.push(item);
+    if (this.inputBatchShape) this.buildFrom(this.stack.length - 1);
+  }
+
+  /** Removes the last layer. */
+  pop(): Layer {
+    const l = this.stack.pop();
+    if (!l) throw new StrataError(`${this.label}.pop: the model has no layers`);
+    this.outShapes.length = Math.min(this.outShapes.length, this.stack.length);
+    return l;
+  }
+
+  private buildFrom(start: number): void {
+    let shape: Shape = start === 0 ? this.inputBatchShape! : this.outShapes[start - 1]!;
+    for (let i = start; i < this.stack.length; i++) {
+      const layer = this.stack[i]!;
+      layer.ensureBuilt(shape);
+      layer.checkInput(shape);
+      const out = layer.computeOutputShape(shape);
+      if (isShapeList(out)) {
+        throw new ShapeError(`${this.label}: layer ${layer.label} has several outputs; use the functional API (st.model)`);
+      }
+      this.outShapes[i] = out;
+      shape = out;
+    }
+    this.built = this.stack.length > 0;
+  }
+
+  get layers(): Layer[] {
+    return [...this.stack];
+  }
+
+  get inputShapes(): Shape[] {
+    if (!this.inputBatchShape) throw new StrataError(`${this.label}: input shape unknown; give the first layer an inputShape`);
+    return [this.inputBatchShape];
+  }
+
+  get outputShapes(): Shape[] {
+    if (!this.built) throw new StrataError(`${this.label}: not built yet`);
+    return [this.outShapes[this.outShapes.length - 1]!];
+  }
+
+  protected override build(inputShape: Shape | Shape[]): void {
+    if (isShapeList(inputShape)) {
+      throw new ShapeError(`${this.label}: a Sequential model takes one input; got ${inputShape.length}`);
+    }
+    if (this.stack.length === 0) throw new StrataError(`${this.label}: cannot build a model with no layers`);
+    this.inputBatchShape ??= [null, ...inputShape.slice(1)];
+    this.buildFrom(0);
+  }
+
+  override ensureBuilt(inputShape: Shape | Shape[]): void {
+    if (!this.built) {
+      this.build(inputShape);
+      this.built = true;
+    }
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    let shape = (isShapeList(inputShape) ? inputShape[0]! : inputShape) as Shape;
+    for (const l of this.stack) shape = l.computeOutputShape(shape) as Shape;
+    return shape;
+  }
+
+  forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[] {
+    let x = inputs[0]!;
+    for (const l of this.stack) x = l.apply(x, ctx) as tf.Tensor;
+    return [x];
+  }
+
+  protected summaryRows(): SummaryRow[] {
+    return this.stack.map((layer, i) => ({ layer, outputShape: this.outShapes[i] }));
+  }
+
+  override getConfig() {
+    return { name: this.name, layers: this.stack.map((l) => ({ className: l.className, config: l.getConfig() })) };
+  }
+}

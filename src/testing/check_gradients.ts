@@ -1,0 +1,153 @@
+import { tf } from '../backend/tf.js';
+import { ValueError } from '../engine/errors.js';
+import type { LayerWeight } from '../engine/weight.js';
+
+/** Options of {@link checkGradients}. */
+export interface GradientCheckOptions {
+  /** Finite-difference step. Default 1e-3, a float32-aware compromise between truncation and rounding error. */
+  epsilon?: number;
+  /** Largest relative error that passes. Default 1e-2. */
+  tolerance?: number;
+  /** Weights (or variables) to check as well as the inputs. Default none. */
+  weights?: (LayerWeight | tf.Variable)[];
+  /** Most elements checked per tensor (sampled evenly). Default 256. */
+  maxElements?: number;
+  /** Seed of the random projection that turns `f`'s output into a scalar. Default 1. */
+  seed?: number;
+}
+
+/** The check of one input or weight. */
+export interface GradientCheckEntry {
+  /** `input 0`, or the weight's name. */
+  name: string;
+  /** Largest |analytic − numeric| over the checked elements. */
+  maxAbsError: number;
+  /** `maxAbsError / max(|analytic|, |numeric|)`, the figure compared with the tolerance. */
+  relativeError: number;
+  /** Number of elements checked. */
+  checked: number;
+  /** Whether `relativeError <= tolerance`. */
+  passed: boolean;
+}
+
+/** What {@link checkGradients} found. */
+export interface GradientCheckReport {
+  /** True when every entry passed. */
+  passed: boolean;
+  /** The largest relative error over all entries. */
+  maxRelativeError: number;
+  /** One entry per input, then one per weight. */
+  entries: GradientCheckEntry[];
+  /** A readable table of the entries. */
+  toString(): string;
+}
+
+function asVariable(w: LayerWeight | tf.Variable): { name: string; v: tf.Variable } {
+  return w instanceof tf.Variable ? { name: w.name, v: w } : { name: w.name, v: w.read() };
+}
+
+function sampleIndices(size: number, max: number): number[] {
+  if (size <= max) return Array.from({ length: size }, (_, i) => i);
+  const step = size / max;
+  return Array.from({ length: max }, (_, i) => Math.floor(i * step));
+}
+
+/**
+ * Compares autodiff gradients of `f` with central finite differences, for each input and
+ * each given weight. `f`'s output is reduced to a scalar by a fixed random projection, so
+ * every output element takes part. Leaves no tensors behind.
+ * @param f - the function under test, of the inputs (weights are read inside it).
+ * @param inputs - the points at which to check; they are not modified.
+ * @returns a report whose `passed` is true when every relative error is within tolerance.
+ * @example
+ * ```ts
+ * const layer = st.layers.dense({ units: 3, activation: 'tanh' });
+ * const x = st.tf.randomNormal([4, 5]);
+ * layer.apply(x);
+ * const report = st.testing.checkGradients((t) => layer.apply(t) as st.tf.Tensor, [x],
+ *   { weights: layer.weights });
+ * console.log(report.toString());
+ * ```
+ */
+export function checkGradients(
+  f: (...inputs: tf.Tensor[]) => tf.Tensor,
+  inputs: tf.Tensor[],
+  opts: GradientCheckOptions = {},
+): GradientCheckReport {
+  const eps = opts.epsilon ?? 1e-3;
+  const tol = opts.tolerance ?? 1e-2;
+  const maxEl = opts.maxElements ?? 256;
+  if (!(eps > 0)) throw new ValueError(`checkGradients: 'epsilon' must be > 0; got ${eps}`);
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw new ValueError(`checkGradients: 'inputs' must be a non-empty list of tensors`);
+  }
+  const weights = (opts.weights ?? []).map(asVariable);
+  const entries: GradientCheckEntry[] = [];
+
+  tf.tidy(() => {
+    const probe = f(...inputs);
+    const proj = tf.randomUniform(probe.shape, 0.5, 1.5, 'float32', opts.seed ?? 1);
+    const scalarLoss = (...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), proj)) as tf.Scalar;
+    const lossValue = (xs: tf.Tensor[]) => tf.tidy(() => scalarLoss(...xs).dataSync()[0]!);
+
+    const analyticIn = tf.grads(scalarLoss)(inputs);
+    inputs.forEach((x, k) => {
+      const base = x.dataSync().slice();
+      const idx = sampleIndices(x.size, maxEl);
+      const numeric = idx.map((i) => {
+        const plus = base.slice(); plus[i] = base[i]! + eps;
+        const minus = base.slice(); minus[i] = base[i]! - eps;
+        const xsPlus = inputs.map((t, j) => (j === k ? tf.tensor(plus, x.shape) : t));
+        const xsMinus = inputs.map((t, j) => (j === k ? tf.tensor(minus, x.shape) : t));
+        return (lossValue(xsPlus) - lossValue(xsMinus)) / (2 * eps);
+      });
+      entries.push(compare(`input ${k}`, analyticIn[k]!.dataSync(), idx, numeric, tol));
+    });
+
+    if (weights.length) {
+      const { grads } = tf.variableGrads(() => scalarLoss(...inputs), weights.map((w) => w.v));
+      for (const { name, v } of weights) {
+        const base = v.dataSync().slice();
+        const idx = sampleIndices(v.size, maxEl);
+        const numeric = idx.map((i) => {
+          const plus = base.slice(); plus[i] = base[i]! + eps;
+          const minus = base.slice(); minus[i] = base[i]! - eps;
+          v.assign(tf.tensor(plus, v.shape));
+          const lp = lossValue(inputs);
+          v.assign(tf.tensor(minus, v.shape));
+          const lm = lossValue(inputs);
+          return (lp - lm) / (2 * eps);
+        });
+        v.assign(tf.tensor(base, v.shape));
+        const g = grads[v.name];
+        entries.push(compare(name, g ? g.dataSync() : new Float32Array(v.size), idx, numeric, tol));
+      }
+    }
+  });
+
+  const maxRelativeError = Math.max(...entries.map((e) => e.relativeError));
+  return {
+    passed: entries.every((e) => e.passed),
+    maxRelativeError,
+    entries,
+    toString() {
+      const rows = entries.map((e) =>
+        `${e.passed ? 'ok  ' : 'FAIL'} ${e.name.padEnd(28)} rel ${e.relativeError.toExponential(2)}  abs ${e.maxAbsError.toExponential(2)}  (${e.checked} elements)`);
+      return [`gradient check: ${this.passed ? 'passed' : 'FAILED'} (max relative error ${maxRelativeError.toExponential(2)}, tolerance ${tol})`, ...rows].join('\n');
+    },
+  };
+}
+
+function compare(name: string, analytic: ArrayLike<number>, idx: number[], numeric: number[], tol: number): GradientCheckEntry {
+  let maxAbs = 0;
+  let scale = 0;
+  idx.forEach((i, j) => {
+    const a = analytic[i]!;
+    const n = numeric[j]!;
+    maxAbs = Math.max(maxAbs, Math.abs(a - n));
+    scale = Math.max(scale, Math.abs(a), Math.abs(n));
+  });
+  const rel = scale === 0 ? 0 : maxAbs / scale;
+  const relativeError = Number.isFinite(rel) ? rel : Infinity;
+  return { name, maxAbsError: maxAbs, relativeError, checked: idx.length, passed: relativeError <= tol };
+}
