@@ -15,8 +15,12 @@ export interface InitializerSpec {
 export abstract class Initializer {
   /** Keras class name, used in saved configs. */
   abstract readonly className: string;
+  /** Seed for reproducible values; undefined when unseeded. */
+  readonly seed?: number;
   private calls = 0;
-  constructor(readonly seed?: number) {}
+  constructor(opts: { seed?: number } = {}) {
+    this.seed = typeof opts?.seed === 'number' ? opts.seed : undefined;
+  }
 
   /** Makes a tensor of `shape`; the caller owns it. */
   abstract apply(shape: number[]): tf.Tensor;
@@ -61,7 +65,7 @@ export class VarianceScaling extends Initializer {
   readonly mode: 'fan_in' | 'fan_out' | 'fan_avg';
   readonly distribution: 'truncated_normal' | 'untruncated_normal' | 'uniform';
   constructor(opts: VarianceScalingOptions = {}) {
-    super(opts.seed);
+    super({ seed: opts.seed });
     this.scale = opts.scale ?? 1;
     this.mode = opts.mode ?? 'fan_in';
     const d = opts.distribution ?? 'truncated_normal';
@@ -183,7 +187,7 @@ export class RandomNormal extends Initializer {
   readonly mean: number;
   readonly stddev: number;
   constructor(opts: { mean?: number; stddev?: number; seed?: number } = {}) {
-    super(opts.seed);
+    super({ seed: opts.seed });
     this.mean = opts.mean ?? 0;
     this.stddev = opts.stddev ?? 0.05;
     if (!(this.stddev > 0)) throw new ValueError(`RandomNormal: 'stddev' must be > 0; got ${this.stddev}`);
@@ -210,7 +214,7 @@ export class RandomUniform extends Initializer {
   readonly minval: number;
   readonly maxval: number;
   constructor(opts: { minval?: number; maxval?: number; seed?: number } = {}) {
-    super(opts.seed);
+    super({ seed: opts.seed });
     this.minval = opts.minval ?? -0.05;
     this.maxval = opts.maxval ?? 0.05;
     if (!(this.maxval > this.minval)) {
@@ -230,7 +234,7 @@ export class Orthogonal extends Initializer {
   className = 'Orthogonal';
   readonly gain: number;
   constructor(opts: { gain?: number; seed?: number } = {}) {
-    super(opts.seed);
+    super({ seed: opts.seed });
     this.gain = opts.gain ?? 1;
   }
   apply(shape: number[]): tf.Tensor {

@@ -227,7 +227,8 @@ export abstract class Layer {
     const shape = Array.isArray(inputs) ? shapes : shapes[0]!;
     this.ensureBuilt(shape);
     this.checkInput(shape);
-    return this.call(inputs as tf.Tensor | tf.Tensor[], { training: ctx.training ?? false });
+    const training = ctx.training ?? false;
+    return tf.tidy(() => this.call(inputs as tf.Tensor | tf.Tensor[], { training }));
   }
 
   private applySymbolic(inputs: SymbolicTensor[], single: boolean): SymbolicTensor | SymbolicTensor[] {

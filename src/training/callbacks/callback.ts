@@ -1,0 +1,79 @@
+import type { tf } from '../../backend/tf.js';
+
+/** Numeric logs: `{ loss, accuracy, val_loss, val_accuracy, lr, … }`. */
+export type Logs = Record<string, number>;
+
+/**
+ * The batch-level logs handed to `onBatchEnd`. Reading values forces a device → host
+ * copy, so the loop only does it when asked: call `values()` (running means over the
+ * epoch so far) at most as often as you need, e.g. throttled to a few times a second.
+ */
+export interface BatchLogs {
+  /** Index of the batch within the epoch. */
+  batch: number;
+  /** Samples in this batch. */
+  size: number;
+  /** Running means of loss and metrics over the epoch so far. */
+  values(): Promise<Logs>;
+}
+
+/** Run parameters, set before `onTrainBegin`. */
+export interface TrainingParams {
+  epochs: number;
+  initialEpoch: number;
+  /** Batches per epoch, when known. */
+  steps?: number;
+  /** Training samples per epoch, when known. */
+  samples?: number;
+  batchSize?: number;
+  verbose: 0 | 1 | 2;
+  /** Names of what the logs will hold (`loss`, `accuracy`, `val_loss`…). */
+  metrics: string[];
+}
+
+/** What a callback may touch on the model being trained. */
+export interface CallbackModel {
+  /** Set to true to end training after the current batch / epoch. */
+  stopTraining: boolean;
+  /** The model's name, for messages. */
+  readonly name: string;
+  getWeights(): tf.Tensor[];
+  setWeights(values: tf.Tensor[]): void;
+  /** The compiled optimizer (its `learningRate` may be set between steps). */
+  readonly optimizer?: { learningRate: unknown; currentLearningRate(): number };
+}
+
+/**
+ * Base class of callbacks: override any hook. Hooks may be async; the loop awaits them.
+ * @example
+ * ```ts
+ * class Printer extends st.callbacks.Callback {
+ *   override onEpochEnd(epoch: number, logs: st.Logs) { console.log(epoch, logs.loss); }
+ * }
+ * ```
+ */
+export class Callback {
+  /** The model, set by the loop before `onTrainBegin`. */
+  model?: CallbackModel;
+  /** The run parameters, set by the loop before `onTrainBegin`. */
+  params?: TrainingParams;
+  /** Called by the loop; keep the model for the hooks. */
+  setModel(model: CallbackModel): void {
+    this.model = model;
+  }
+  /** Called by the loop before training. */
+  setParams(params: TrainingParams): void {
+    this.params = params;
+  }
+  onTrainBegin(_logs?: Logs): void | Promise<void> {}
+  onTrainEnd(_logs?: Logs): void | Promise<void> {}
+  onEpochBegin(_epoch: number, _logs?: Logs): void | Promise<void> {}
+  /** `logs` holds the epoch's exact loss and metrics, and `val_*` after validation. */
+  onEpochEnd(_epoch: number, _logs: Logs): void | Promise<void> {}
+  onBatchBegin(_batch: number): void | Promise<void> {}
+  onBatchEnd(_batch: number, _logs: BatchLogs): void | Promise<void> {}
+}
+
+/** A callback given as a plain object of hooks. */
+export type CallbackHooks = Partial<Pick<Callback,
+  'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd'>>;
