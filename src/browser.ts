@@ -1,5 +1,6 @@
 /**
- * strata for browsers: the common API, with the webgl and webgpu backends registered.
+ * strata for browsers: the common API without Node modules.
  * @module
  */
 export * from './common.js';
+export * as datasets from './data/index.js';

@@ -15,4 +15,14 @@ export { Network, type PredictOptions, type SummaryOptions } from './models/netw
 export { SequentialNetwork, type SequentialOptions, type SequentialItem } from './models/sequential.js';
 export { FunctionalNetwork, type FunctionalOptions } from './models/functional.js';
 export type { LayerSelector } from './models/selector.js';
-export { sequential, model } from './models/factories.js';
+export { sequential, model, Sequential, Model } from './training/models.js';
+export * as optimizers from './optimizers/index.js';
+export * as losses from './losses/index.js';
+export * as metrics from './metrics/index.js';
+export * as callbacks from './training/callbacks/index.js';
+export type { Logs, BatchLogs, TrainingParams, CallbackModel, CallbackHooks } from './training/callbacks/index.js';
+export type { Trainable } from './training/trainable.js';
+export type { TrainOnBatchOptions } from './training/trainer.js';
+export type {
+  CompileOptions, FitOptions, FitDatasetOptions, EvaluateOptions, TensorData, Dataset, DatasetBatch, LoopOptions,
+} from './training/options.js';

@@ -2,6 +2,10 @@ import { tf } from './tf.js';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { StrataError } from '../engine/errors.js';
+import { registerWasmKernels } from './kernels/index.js';
+
+// The wasm backend registered itself on import; add the kernels it needs to train CNNs.
+registerWasmKernels();
 
 /** Names of the backends strata can run on. */
 export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'webgpu';

@@ -88,18 +88,30 @@ export function checkGradients(
     const probe = f(...inputs);
     const proj = tf.randomUniform(probe.shape, 0.5, 1.5, 'float32', opts.seed ?? 1);
     const scalarLoss = (...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), proj)) as tf.Scalar;
-    const lossValue = (xs: tf.Tensor[]) => tf.tidy(() => scalarLoss(...xs).dataSync()[0]!);
+    // Outputs are subtracted before they are projected and summed: the difference of two
+    // nearby float32 values is exact, whereas two large sums would each carry a rounding
+    // error that grows with the output size and swamps the difference.
+    const centralDiff = (plus: () => tf.Tensor, minus: () => tf.Tensor, step: number): number =>
+      tf.tidy(() => {
+        const yPlus = plus();
+        return tf.sum(tf.mul(tf.sub(yPlus, minus()), proj)).dataSync()[0]! / step;
+      });
+    // The float32 points x ± eps, and the exact distance between them (not 2·eps, which
+    // rounding to float32 changes noticeably when |x| is large).
+    const nudge = (base: ArrayLike<number>, i: number) => {
+      const plus = Float32Array.from(base); plus[i] = base[i]! + eps;
+      const minus = Float32Array.from(base); minus[i] = base[i]! - eps;
+      return { plus, minus, step: plus[i]! - minus[i]! };
+    };
 
     const analyticIn = tf.grads(scalarLoss)(inputs);
     inputs.forEach((x, k) => {
-      const base = x.dataSync().slice();
+      const base = x.dataSync();
       const idx = sampleIndices(x.size, maxEl);
       const numeric = idx.map((i) => {
-        const plus = base.slice(); plus[i] = base[i]! + eps;
-        const minus = base.slice(); minus[i] = base[i]! - eps;
-        const xsPlus = inputs.map((t, j) => (j === k ? tf.tensor(plus, x.shape) : t));
-        const xsMinus = inputs.map((t, j) => (j === k ? tf.tensor(minus, x.shape) : t));
-        return (lossValue(xsPlus) - lossValue(xsMinus)) / (2 * eps);
+        const { plus, minus, step } = nudge(base, i);
+        const at = (vals: Float32Array) => f(...inputs.map((t, j) => (j === k ? tf.tensor(vals, x.shape) : t)));
+        return centralDiff(() => at(plus), () => at(minus), step);
       });
       entries.push(compare(`input ${k}`, analyticIn[k]!.dataSync(), idx, numeric, tol));
     });
@@ -110,13 +122,12 @@ export function checkGradients(
         const base = v.dataSync().slice();
         const idx = sampleIndices(v.size, maxEl);
         const numeric = idx.map((i) => {
-          const plus = base.slice(); plus[i] = base[i]! + eps;
-          const minus = base.slice(); minus[i] = base[i]! - eps;
-          v.assign(tf.tensor(plus, v.shape));
-          const lp = lossValue(inputs);
-          v.assign(tf.tensor(minus, v.shape));
-          const lm = lossValue(inputs);
-          return (lp - lm) / (2 * eps);
+          const { plus, minus, step } = nudge(base, i);
+          const at = (vals: Float32Array) => {
+            v.assign(tf.tensor(vals, v.shape));
+            return f(...inputs);
+          };
+          return centralDiff(() => at(plus), () => at(minus), step);
         });
         v.assign(tf.tensor(base, v.shape));
         const g = grads[v.name];

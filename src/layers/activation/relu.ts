@@ -80,7 +80,9 @@ export class ELU extends Layer {
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = one(inputs);
     if (this.alpha === 1) return tf.elu(x);
-    return tf.where(tf.greater(x, 0), x, tf.mul(this.alpha, tf.sub(tf.exp(tf.minimum(x, 0)), 1)));
+    // relu(x) + alpha·(exp(min(x, 0)) − 1) rather than a `where` on `x > 0`: tfjs has no
+    // gradient for `greater`, so a condition computed from x breaks backprop.
+    return tf.add(tf.relu(x), tf.mul(this.alpha, tf.sub(tf.exp(tf.minimum(x, 0)), 1)));
   }
   override getConfig(): ELUOptions {
     return { ...super.getConfig(), alpha: this.alpha };

@@ -37,7 +37,9 @@ export interface CallbackModel {
   stopTraining: boolean;
   /** The model's name, for messages. */
   readonly name: string;
+  /** Copies of all weights, in a fixed order; the caller owns (and disposes) them. */
   getWeights(): tf.Tensor[];
+  /** Sets all weights from values in `getWeights` order; the caller keeps ownership of `values`. */
   setWeights(values: tf.Tensor[]): void;
   /** The compiled optimizer (its `learningRate` may be set between steps). */
   readonly optimizer?: { learningRate: unknown; currentLearningRate(): number };
@@ -68,7 +70,11 @@ export class Callback {
   onTrainBegin(_logs?: Logs): void | Promise<void> {}
   onTrainEnd(_logs?: Logs): void | Promise<void> {}
   onEpochBegin(_epoch: number, _logs?: Logs): void | Promise<void> {}
-  /** `logs` holds the epoch's exact loss and metrics, and `val_*` after validation. */
+  /**
+   * `logs` holds the epoch's exact loss and metrics, and `val_*` after validation. The
+   * same object goes to every callback in order, so a callback may add entries (`lr`)
+   * for the ones after it.
+   */
   onEpochEnd(_epoch: number, _logs: Logs): void | Promise<void> {}
   onBatchBegin(_batch: number): void | Promise<void> {}
   onBatchEnd(_batch: number, _logs: BatchLogs): void | Promise<void> {}

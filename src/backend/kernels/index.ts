@@ -1,0 +1,84 @@
+/**
+ * Kernels that let the wasm backend train convolutional networks, and faster variants
+ * of some it ships. One explicit entry point, {@link registerWasmKernels}.
+ * @module
+ */
+import { tf } from '../tf.js';
+import { withFastMatMul } from './batch_mat_mul.js';
+import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
+import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
+import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise_backprop.js';
+import { registerDilatedConvGradients } from './dilated_conv_gradients.js';
+import { unsortedSegmentSumConfig } from './unsorted_segment_sum.js';
+import { isMarked, marked } from './wasm_util.js';
+
+export { registerDilatedConvGradients } from './dilated_conv_gradients.js';
+
+/** Kernels tfjs-backend-wasm 4.22 lacks that strata adds. */
+export const ADDED_WASM_KERNELS: readonly string[] = [
+  'Conv2DBackpropFilter',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+  'UnsortedSegmentSum',
+];
+
+/** Wasm kernels strata replaces (`Conv2DBackpropInput`) or wraps (the matMuls). */
+export const REPLACED_WASM_KERNELS: readonly string[] = ['Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'];
+
+const ORIGINALS_KEY = Symbol.for('strata.wasmKernelOriginals');
+
+// The kernel configs found before strata's registration, kept on globalThis beside the
+// kernel registry itself, so a second copy of this module sees the same originals.
+function originals(): Map<string, tf.KernelConfig> {
+  const g = globalThis as unknown as Record<symbol, Map<string, tf.KernelConfig> | undefined>;
+  return (g[ORIGINALS_KEY] ??= new Map());
+}
+
+function install(config: tf.KernelConfig): void {
+  const current = tf.getKernel(config.kernelName, 'wasm');
+  if (current && isMarked(current.kernelFunc)) return;
+  if (current) {
+    originals().set(config.kernelName, current);
+    tf.unregisterKernel(config.kernelName, 'wasm');
+  }
+  tf.registerKernel(config);
+}
+
+function wrapMatMul(kernelName: string, rank3: boolean): void {
+  const current = tf.getKernel(kernelName, 'wasm');
+  if (!current || isMarked(current.kernelFunc)) return;
+  originals().set(kernelName, current);
+  tf.unregisterKernel(kernelName, 'wasm');
+  // setupFunc and disposeFunc stay the backend's: the original kernel still does the work.
+  tf.registerKernel({ ...current, kernelFunc: marked(withFastMatMul(current.kernelFunc, rank3)) });
+}
+
+/**
+ * Registers strata's wasm kernels and the dilation-aware convolution gradients. Safe to
+ * call any number of times, before or after the wasm backend initialises; `backends.ts`
+ * calls it once, right after importing the wasm backend.
+ *
+ * - adds `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter`,
+ *   `DepthwiseConv2dNativeBackpropInput` and `UnsortedSegmentSum`, which the backend lacks;
+ * - replaces `Conv2DBackpropInput` (the backend's runs at about 1.5 GFLOP/s);
+ * - wraps `BatchMatMul` and `_FusedMatMul` so transposed operands run on the fast path;
+ * - registers gradients for dilated `Conv2D` and `DepthwiseConv2dNative` (all backends).
+ */
+export function registerWasmKernels(): void {
+  install(conv2DBackpropFilterConfig);
+  install(conv2DBackpropInputConfig);
+  install(depthwiseBackpropFilterConfig);
+  install(depthwiseBackpropInputConfig);
+  install(unsortedSegmentSumConfig);
+  wrapMatMul('BatchMatMul', false);
+  wrapMatMul('_FusedMatMul', true);
+  registerDilatedConvGradients();
+}
+
+/**
+ * The wasm kernel config that strata's registration replaced or wrapped, for comparisons
+ * and benchmarks; `undefined` for kernels strata added or left alone.
+ */
+export function originalWasmKernel(kernelName: string): tf.KernelConfig | undefined {
+  return originals().get(kernelName);
+}

@@ -1,0 +1,109 @@
+import { tf } from '../../backend/tf.js';
+import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../../engine/initializers.js';
+import type { CallContext } from '../../engine/layer.js';
+import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../../engine/regularizers.js';
+import type { Shape } from '../../engine/shape.js';
+import type { LayerWeight } from '../../engine/weight.js';
+import { atrousTranspose, type SpatialPads } from './atrous.js';
+import { BaseConv, type BaseConvOptions } from './base_conv.js';
+import {
+  checkPositiveInt, deconvOutputLength, dilatedSize, fromChannelsLast, samePadding, toChannelsLast,
+} from './conv_utils.js';
+
+/** Options of {@link conv2dTranspose}. */
+export interface Conv2DTransposeOptions extends BaseConvOptions {
+  /** Number of output channels (a positive integer). Required. */
+  filters: number;
+  /** Kernel initializer. Default `'glorotUniform'`. */
+  kernelInitializer?: InitializerIdentifier;
+  /** Penalty on the kernel added to the loss. Default none. */
+  kernelRegularizer?: RegularizerIdentifier;
+}
+
+/**
+ * A transposed 2-D convolution (sometimes called deconvolution): the gradient of a
+ * convolution with respect to its input, used to upsample. Its kernel has shape
+ * `[kernelHeight, kernelWidth, filters, inChannels]`; with `'same'` padding the output is
+ * `stride` times larger, with `'valid'` it is `in · stride + max(kernel − stride, 0)`.
+ */
+export class Conv2DTranspose extends BaseConv {
+  // A getter, not a field: BaseConv's constructor names the layer in its checks, before fields exist.
+  get className(): string {
+    return 'Conv2DTranspose';
+  }
+  /** Number of output channels. */
+  readonly filters: number;
+  private readonly opts: Conv2DTransposeOptions;
+  private kernel?: LayerWeight;
+
+  constructor(opts: Conv2DTransposeOptions) {
+    super(opts);
+    this.opts = opts;
+    this.filters = checkPositiveInt(opts.filters, this.label, 'filters');
+    getInitializer(opts.kernelInitializer ?? 'glorotUniform', this.label, 'kernelInitializer');
+    if (opts.kernelRegularizer) getRegularizer(opts.kernelRegularizer, this.label, 'kernelRegularizer');
+  }
+
+  protected outputChannels(): number {
+    return this.filters;
+  }
+
+  protected override outputSpatial(h: number | null, w: number | null): [number | null, number | null] {
+    return [
+      deconvOutputLength(h, this.kernelSize[0], this.padding, this.strides[0], this.dilationRate[0]),
+      deconvOutputLength(w, this.kernelSize[1], this.padding, this.strides[1], this.dilationRate[1]),
+    ];
+  }
+
+  protected override build(inputShape: Shape): void {
+    const o = this.opts;
+    this.buildCommon(inputShape, (inC) => {
+      this.kernel = this.addWeight('kernel', [...this.kernelSize, this.filters, inC], o.kernelInitializer ?? 'glorotUniform', {
+        regularizer: o.kernelRegularizer ? getRegularizer(o.kernelRegularizer) : undefined,
+      });
+      return this.filters;
+    });
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
+    const x = toChannelsLast((Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D, this.dataFormat);
+    const k = this.kernel!.read() as tf.Tensor4D;
+    const [n, h, w] = x.shape;
+    const [oh, ow] = this.outputSpatial(h, w) as [number, number];
+    const [dh, dw] = this.dilationRate;
+    let y: tf.Tensor4D;
+    if (dh === 1 && dw === 1) {
+      y = tf.conv2dTranspose(x, k, [n, oh, ow, this.filters], this.strides, this.padding);
+    } else {
+      // Strides are 1 here; pads are those of the forward convolution from the output size.
+      const pads: SpatialPads = this.padding === 'same'
+        ? [samePadding(oh, dilatedSize(this.kernelSize[0], dh), 1), samePadding(ow, dilatedSize(this.kernelSize[1], dw), 1)]
+        : [[0, 0], [0, 0]];
+      const [kh, kw] = this.kernelSize;
+      y = atrousTranspose(x, this.dilationRate, pads, (p) =>
+        tf.conv2dTranspose(p, k, [p.shape[0], p.shape[1] + kh - 1, p.shape[2] + kw - 1, this.filters], 1, 'valid'));
+    }
+    return fromChannelsLast(this.biasActivation(y), this.dataFormat);
+  }
+
+  override getConfig(): Conv2DTransposeOptions {
+    const o = this.opts;
+    return {
+      ...this.baseConvConfig(),
+      filters: this.filters,
+      kernelInitializer: serializeInitializer(getInitializer(o.kernelInitializer ?? 'glorotUniform')),
+      ...(o.kernelRegularizer ? { kernelRegularizer: serializeRegularizer(getRegularizer(o.kernelRegularizer)) } : {}),
+    };
+  }
+}
+
+/**
+ * A transposed 2-D convolution layer, for learned upsampling (decoders, GAN generators).
+ * @example
+ * ```ts
+ * st.layers.conv2dTranspose({ filters: 32, kernelSize: 4, strides: 2, padding: 'same' })
+ * ```
+ */
+export function conv2dTranspose(opts: Conv2DTransposeOptions): Conv2DTranspose {
+  return new Conv2DTranspose(opts);
+}

@@ -1,0 +1,69 @@
+import { tf } from '../../backend/tf.js';
+import { ShapeError, ValueError, fmtShape } from '../../engine/errors.js';
+import type { LayerOptions } from '../../engine/layer.js';
+import type { Shape } from '../../engine/shape.js';
+import { Merge, commonDim } from './merge.js';
+
+/** Options of {@link concatenate}. */
+export interface ConcatenateOptions extends LayerOptions {
+  /** The axis to join along, batch dimension included; negative counts from the end. Default -1. */
+  axis?: number;
+}
+
+/** Joins a list of tensors along one axis; all other axes must have equal sizes. */
+export class Concatenate extends Merge {
+  readonly className = 'Concatenate';
+  readonly axis: number;
+
+  constructor(opts: ConcatenateOptions = {}) {
+    super(opts);
+    this.axis = opts.axis ?? -1;
+    if (!Number.isInteger(this.axis)) {
+      throw new ValueError(`${this.label}: 'axis' must be an integer; got ${String(opts.axis)}`);
+    }
+  }
+
+  /** The axis as a non-negative index for inputs of rank `rank`. */
+  private positiveAxis(rank: number): number {
+    const a = this.axis < 0 ? rank + this.axis : this.axis;
+    if (a < 1 || a >= rank) {
+      throw new ValueError(`${this.label}: 'axis' ${this.axis} is out of range (or the batch axis) for inputs of rank ${rank}`);
+    }
+    return a;
+  }
+
+  protected mergedShape(shapes: Shape[]): Shape {
+    const fail = (why: string): never => {
+      throw new ShapeError(`${this.label}: ${why}; got shapes ${shapes.map(fmtShape).join(', ')}`);
+    };
+    const rank = shapes[0]!.length;
+    if (shapes.some((s) => s.length !== rank)) fail('inputs must have the same rank');
+    const a = this.positiveAxis(rank);
+    return shapes[0]!.map((_, i) => {
+      const dims = shapes.map((s) => s[i] ?? null);
+      if (i === a) return dims.includes(null) ? null : (dims as number[]).reduce((x, y) => x + y, 0);
+      const d = commonDim(dims);
+      if (d === undefined) fail(`inputs must have equal sizes on every axis but the concatenation axis ${this.axis}`);
+      return d ?? null;
+    });
+  }
+
+  protected merge(xs: tf.Tensor[]): tf.Tensor {
+    return tf.concat(xs, this.positiveAxis(xs[0]!.rank));
+  }
+
+  override getConfig(): ConcatenateOptions {
+    return { ...super.getConfig(), axis: this.axis };
+  }
+}
+
+/**
+ * Joins a list of tensors along `axis` (the last, by default).
+ * @example
+ * ```ts
+ * const both = st.layers.concatenate().apply([branchA, branchB]);
+ * ```
+ */
+export function concatenate(opts: ConcatenateOptions = {}): Concatenate {
+  return new Concatenate(opts);
+}

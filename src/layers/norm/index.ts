@@ -1,0 +1,5 @@
+/**
+ * Normalization layers.
+ * @module
+ */
+export { BatchNormalization, batchNormalization, type BatchNormalizationOptions } from './batch_normalization.js';

@@ -1,0 +1,17 @@
+/**
+ * Losses: per-sample values of `(yTrue, yPred)`, by factory (`st.losses.huber({ delta: 2 })`)
+ * or by name (`st.losses.getLoss('categorical_crossentropy')`).
+ * @module
+ */
+export type { Loss, TargetKind } from './loss.js';
+export {
+  meanSquaredError, MeanSquaredError, meanAbsoluteError, MeanAbsoluteError,
+  huber, Huber, type HuberOptions, hinge, Hinge,
+} from './regression.js';
+export {
+  binaryCrossentropy, BinaryCrossentropy, type BinaryCrossentropyOptions,
+  categoricalCrossentropy, CategoricalCrossentropy, type CategoricalCrossentropyOptions,
+  sparseCategoricalCrossentropy, SparseCategoricalCrossentropy, type SparseCategoricalCrossentropyOptions,
+  EPSILON,
+} from './crossentropy.js';
+export { getLoss, lossFromConfig, knownLossNames, type LossIdentifier } from './registry.js';

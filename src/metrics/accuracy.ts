@@ -1,0 +1,131 @@
+import { tf } from '../backend/tf.js';
+import { ValueError } from '../engine/errors.js';
+import {
+  alignElementwise, asFloat, checkCategorical, checkElementwise, checkSparse, perSample, sparseIndices,
+} from '../losses/shapes.js';
+import { PerSampleMean } from './mean.js';
+import { metricName, type MetricOptions } from './streaming.js';
+
+/** Options of {@link binaryAccuracy}. */
+export interface BinaryAccuracyOptions extends MetricOptions {
+  /** A prediction above it counts as 1. Default 0.5. */
+  threshold?: number;
+  /** Whether predictions are logits: the sigmoid is applied before the threshold. Default false. */
+  fromLogits?: boolean;
+}
+
+/** Per-sample fraction of entries where `(yPred > threshold)` equals the target. */
+function binaryHits(yTrue: tf.Tensor, yPred: tf.Tensor, threshold: number): tf.Tensor {
+  const hit = tf.equal(asFloat(alignElementwise(yTrue, yPred)), tf.cast(tf.greater(yPred, threshold), 'float32'));
+  return perSample(tf.cast(hit, 'float32'));
+}
+
+/** Fraction of entries where `(yPred > threshold)` equals the 0/1 target. */
+export class BinaryAccuracy extends PerSampleMean {
+  readonly threshold: number;
+  readonly fromLogits: boolean;
+
+  constructor(opts: BinaryAccuracyOptions = {}) {
+    super(metricName(opts, 'binaryAccuracy'));
+    const t = opts.threshold ?? 0.5;
+    if (typeof t !== 'number' || !Number.isFinite(t)) {
+      throw new ValueError(`binaryAccuracy: 'threshold' must be a finite number; got ${String(opts.threshold)}`);
+    }
+    this.threshold = t;
+    this.fromLogits = opts.fromLogits ?? false;
+  }
+
+  protected checkShapes(yTrue: tf.Tensor, yPred: tf.Tensor): void {
+    checkElementwise(yTrue.shape, yPred.shape, `metric '${this.name}'`);
+  }
+
+  protected values(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    return binaryHits(yTrue, this.fromLogits ? tf.sigmoid(asFloat(yPred)) : yPred, this.threshold);
+  }
+}
+
+/** Fraction of samples whose predicted class (argmax) equals the one-hot target's. */
+export class CategoricalAccuracy extends PerSampleMean {
+  constructor(opts: MetricOptions = {}) {
+    super(metricName(opts, 'categoricalAccuracy'));
+  }
+
+  protected checkShapes(yTrue: tf.Tensor, yPred: tf.Tensor): void {
+    checkCategorical(yTrue.shape, yPred.shape, `metric '${this.name}'`, 'sparseCategoricalAccuracy');
+  }
+
+  protected values(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    return perSample(tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), 'float32'));
+  }
+}
+
+/** Fraction of samples whose predicted class (argmax) equals the class-index target. */
+export class SparseCategoricalAccuracy extends PerSampleMean {
+  constructor(opts: MetricOptions = {}) {
+    super(metricName(opts, 'sparseCategoricalAccuracy'));
+  }
+
+  protected checkShapes(yTrue: tf.Tensor, yPred: tf.Tensor): void {
+    checkSparse(yTrue.shape, yPred.shape, `metric '${this.name}'`, 'categoricalAccuracy');
+  }
+
+  protected values(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    return perSample(tf.cast(tf.equal(sparseIndices(yTrue, yPred), tf.argMax(yPred, -1)), 'float32'));
+  }
+}
+
+/**
+ * Accuracy when nothing says which kind: decided from the shapes of each batch, as Keras
+ * does: predictions with one column → binary; targets one rank lower or with one column →
+ * sparse; otherwise categorical.
+ */
+export class Accuracy extends PerSampleMean {
+  constructor(opts: MetricOptions = {}) {
+    super(metricName(opts, 'accuracy'));
+  }
+
+  private kindOf(yTrue: tf.Tensor, yPred: tf.Tensor): 'binary' | 'sparse' | 'categorical' {
+    const cp = yPred.shape[yPred.rank - 1];
+    if (yPred.rank <= 1 || cp === 1) return 'binary';
+    if (yTrue.rank < yPred.rank || yTrue.shape[yTrue.rank - 1] === 1) return 'sparse';
+    return 'categorical';
+  }
+
+  protected checkShapes(yTrue: tf.Tensor, yPred: tf.Tensor): void {
+    const who = `metric '${this.name}'`;
+    const kind = this.kindOf(yTrue, yPred);
+    if (kind === 'binary') checkElementwise(yTrue.shape, yPred.shape, who);
+    else if (kind === 'sparse') checkSparse(yTrue.shape, yPred.shape, who);
+    else checkCategorical(yTrue.shape, yPred.shape, who);
+  }
+
+  protected values(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    const kind = this.kindOf(yTrue, yPred);
+    if (kind === 'binary') return binaryHits(yTrue, yPred, 0.5);
+    const target = kind === 'sparse' ? sparseIndices(yTrue, yPred) : tf.argMax(yTrue, -1);
+    return perSample(tf.cast(tf.equal(target, tf.argMax(yPred, -1)), 'float32'));
+  }
+}
+
+/**
+ * Binary accuracy: predictions above `threshold` (default 0.5) count as 1.
+ * @example `st.metrics.binaryAccuracy({ threshold: 0.7 })`
+ */
+export function binaryAccuracy(opts: BinaryAccuracyOptions = {}): BinaryAccuracy {
+  return new BinaryAccuracy(opts);
+}
+
+/** Categorical accuracy: argmax of one-hot targets vs argmax of predictions. */
+export function categoricalAccuracy(opts: MetricOptions = {}): CategoricalAccuracy {
+  return new CategoricalAccuracy(opts);
+}
+
+/** Sparse categorical accuracy: class-index targets vs argmax of predictions. */
+export function sparseCategoricalAccuracy(opts: MetricOptions = {}): SparseCategoricalAccuracy {
+  return new SparseCategoricalAccuracy(opts);
+}
+
+/** Accuracy whose kind (binary / sparse / categorical) is read from the shapes of each batch. */
+export function accuracy(opts: MetricOptions = {}): Accuracy {
+  return new Accuracy(opts);
+}

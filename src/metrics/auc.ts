@@ -1,0 +1,91 @@
+import { tf } from '../backend/tf.js';
+import { ValueError } from '../engine/errors.js';
+import { alignElementwise, asFloat, checkElementwise } from '../losses/shapes.js';
+import { StreamingMetric, broadcastWeights, metricName, type MetricOptions } from './streaming.js';
+
+/** Options of {@link auc}. */
+export interface AUCOptions extends MetricOptions {
+  /**
+   * Number of thresholds the ROC curve is sampled at (>= 2), evenly spaced over [0, 1]
+   * as Keras places them (the ends just outside, at -1e-7 and 1 + 1e-7). Default 200.
+   */
+  numThresholds?: number;
+  /** Whether predictions are logits: the sigmoid is applied first. Default false. */
+  fromLogits?: boolean;
+}
+
+/**
+ * Area under the ROC curve, streamed. Each prediction (clipped to [0, 1]) falls in one of
+ * `numThresholds` buckets; the metric keeps, on the device, the weighted count of
+ * positives and negatives per bucket. The result turns the counts into true- and
+ * false-positive rates at each threshold and sums trapezoids, as Keras's
+ * `AUC(curve='ROC', summation_method='interpolation')` does. Targets are 0/1 (values in
+ * between count fractionally, as in Keras); every entry of a multi-column input is one
+ * binary decision.
+ */
+export class AUC extends StreamingMetric {
+  readonly numThresholds: number;
+  readonly fromLogits: boolean;
+  private readonly positives: tf.Variable;
+  private readonly negatives: tf.Variable;
+
+  constructor(opts: AUCOptions = {}) {
+    super(metricName(opts, 'auc'));
+    const n = opts.numThresholds ?? 200;
+    if (!(Number.isInteger(n) && n >= 2)) {
+      throw new ValueError(`auc: 'numThresholds' must be an integer >= 2; got ${String(opts.numThresholds)}`);
+    }
+    this.numThresholds = n;
+    this.fromLogits = opts.fromLogits ?? false;
+    this.positives = this.addState([n]);
+    this.negatives = this.addState([n]);
+  }
+
+  /** The thresholds the curve is sampled at, in increasing order (for reference and tests). */
+  thresholds(): number[] {
+    const n = this.numThresholds;
+    const inner = Array.from({ length: n - 2 }, (_, i) => (i + 1) / (n - 1));
+    return [-1e-7, ...inner, 1 + 1e-7];
+  }
+
+  protected checkShapes(yTrue: tf.Tensor, yPred: tf.Tensor): void {
+    checkElementwise(yTrue.shape, yPred.shape, `metric '${this.name}'`);
+  }
+
+  protected accumulateBatch(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight: tf.Tensor | undefined): void {
+    const n = this.numThresholds;
+    let p = asFloat(yPred);
+    if (this.fromLogits) p = tf.sigmoid(p);
+    p = tf.clipByValue(p, 0, 1);
+    const t = tf.clipByValue(asFloat(alignElementwise(yTrue, yPred)), 0, 1);
+    const w = sampleWeight ? broadcastWeights(sampleWeight, p) : tf.onesLike(p);
+    // pred > i/(n-1)  <=>  ceil(pred (n-1)) - 1 >= i, so bucket b holds the predictions
+    // that pass thresholds 0..b; a reversed cumulative sum then gives the counts per threshold.
+    const bucket = tf.cast(tf.clipByValue(tf.sub(tf.ceil(tf.mul(p, n - 1)), 1), 0, n - 1), 'int32');
+    const flat = tf.reshape(bucket, [-1]);
+    const posW = tf.reshape(tf.mul(w, t), [-1]);
+    const negW = tf.reshape(tf.mul(w, tf.sub(1, t)), [-1]);
+    StreamingMetric.accumulate(this.positives, tf.denseBincount(flat as tf.Tensor1D, posW as tf.Tensor1D, n));
+    StreamingMetric.accumulate(this.negatives, tf.denseBincount(flat as tf.Tensor1D, negW as tf.Tensor1D, n));
+  }
+
+  protected compute(): tf.Scalar {
+    const n = this.numThresholds;
+    const tp = tf.cumsum(this.positives, 0, false, true);
+    const fp = tf.cumsum(this.negatives, 0, false, true);
+    // Threshold 0 sits below every prediction, so its counts are the totals.
+    const tpr = tf.divNoNan(tp, tf.slice(tp, [0], [1]));
+    const fpr = tf.divNoNan(fp, tf.slice(fp, [0], [1]));
+    const dx = tf.sub(tf.slice(fpr, [0], [n - 1]), tf.slice(fpr, [1], [n - 1]));
+    const heights = tf.div(tf.add(tf.slice(tpr, [0], [n - 1]), tf.slice(tpr, [1], [n - 1])), 2);
+    return tf.sum(tf.mul(dx, heights));
+  }
+}
+
+/**
+ * Area under the ROC curve of binary predictions, streamed over batches.
+ * @example `st.metrics.auc({ numThresholds: 500 })`
+ */
+export function auc(opts: AUCOptions = {}): AUC {
+  return new AUC(opts);
+}

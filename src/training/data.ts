@@ -1,0 +1,89 @@
+import { tf } from '../backend/tf.js';
+import { ShapeError, ValueError, fmtShape } from '../engine/errors.js';
+import type { TensorData } from './options.js';
+
+/**
+ * Puts data for several inputs/outputs into model order. A single tensor is the only
+ * input; a list is taken in order; an object is read by name.
+ * @param what - `x` or `y`, for messages.
+ */
+export function toList(data: TensorData, names: string[], owner: string, what: string): tf.Tensor[] {
+  if (data instanceof tf.Tensor) {
+    if (names.length !== 1) {
+      throw new ValueError(`${owner}: '${what}' is one tensor but the model has ${names.length} (${names.join(', ')}); pass a list or an object keyed by name`);
+    }
+    return [data];
+  }
+  if (Array.isArray(data)) {
+    if (data.length !== names.length || data.some((t) => !(t instanceof tf.Tensor))) {
+      throw new ValueError(`${owner}: '${what}' must hold ${names.length} tensor(s) (${names.join(', ')}); got ${data.length} item(s)`);
+    }
+    return data;
+  }
+  if (data && typeof data === 'object') {
+    const missing = names.filter((n) => !(data[n] instanceof tf.Tensor));
+    if (missing.length) {
+      throw new ValueError(`${owner}: '${what}' has no tensor for ${missing.join(', ')}; keys given: ${Object.keys(data).join(', ')}`);
+    }
+    return names.map((n) => data[n]!);
+  }
+  throw new ValueError(`${owner}: '${what}' must be a tensor, a list of tensors or an object of tensors; got ${String(data)}`);
+}
+
+/** Checks that every tensor has the same number of samples; returns it. */
+export function sampleCount(xs: tf.Tensor[], ys: tf.Tensor[], owner: string): number {
+  const all = [...xs.map((t) => ['x', t] as const), ...ys.map((t) => ['y', t] as const)];
+  const n = all[0]![1].shape[0];
+  for (const [what, t] of all) {
+    if (t.rank === 0 || t.shape[0] !== n) {
+      const xShapes = xs.map((x) => fmtShape(x.shape)).join(', ');
+      const yShapes = ys.map((y) => fmtShape(y.shape)).join(', ');
+      throw new ShapeError(`${owner}: x and y must have the same number of samples; got x ${xShapes} and y ${yShapes} (${what} differs)`);
+    }
+  }
+  if (!n) throw new ValueError(`${owner}: the data holds no samples`);
+  return n;
+}
+
+/** Rows `[start, start+size)` of each tensor (new tensors). */
+export function sliceRows(ts: tf.Tensor[], start: number, size: number): tf.Tensor[] {
+  return ts.map((t) => tf.slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]));
+}
+
+/** Rows at `indices` of each tensor (new tensors). */
+export function gatherRows(ts: tf.Tensor[], indices: tf.Tensor1D): tf.Tensor[] {
+  return ts.map((t) => tf.gather(t, indices));
+}
+
+/** A shuffled permutation of 0..n-1 (Fisher–Yates with Math.random, like Keras' per-epoch shuffle). */
+export function permutation(n: number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  return p;
+}
+
+/**
+ * Per-sample weights from a class-weight table: the label of each sample (index, or
+ * argmax of a one-hot row) looks up its weight; classes not listed weigh 1.
+ */
+export function classWeightsFor(y: tf.Tensor, classWeight: Record<number, number>, numClasses: number, owner: string): tf.Tensor1D {
+  for (const [k, v] of Object.entries(classWeight)) {
+    if (!Number.isInteger(Number(k)) || !(typeof v === 'number' && v >= 0 && Number.isFinite(v))) {
+      throw new ValueError(`${owner}: 'classWeight' maps class indices to weights >= 0; got ${k}: ${String(v)}`);
+    }
+  }
+  return tf.tidy(() => {
+    const labels = y.rank >= 2 && y.shape[y.rank - 1]! > 1 ? tf.argMax(y, -1) : tf.reshape(tf.cast(y, 'int32'), [-1]);
+    const maxClass = Math.max(0, ...Object.keys(classWeight).map(Number));
+    const width = Math.max(maxClass + 1, numClasses, y.rank >= 2 ? y.shape[y.rank - 1]! : 0);
+    const table = Array.from({ length: Math.max(width, 1) }, (_, i) => classWeight[i] ?? 1);
+    const clipped = tf.clipByValue(labels, 0, table.length - 1);
+    return tf.gather(tf.tensor1d(table), tf.cast(clipped, 'int32')) as tf.Tensor1D;
+  });
+}

@@ -1,0 +1,103 @@
+import { StateError } from '../engine/errors.js';
+import type { Loss } from '../losses/loss.js';
+import { FunctionalNetwork, type FunctionalOptions } from '../models/functional.js';
+import type { Network } from '../models/network.js';
+import { SequentialNetwork, type SequentialItem, type SequentialOptions } from '../models/sequential.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Logs } from './callbacks/callback.js';
+import type { History } from './callbacks/index.js';
+import type { CompileOptions, Dataset, EvaluateOptions, FitDatasetOptions, FitOptions, TensorData } from './options.js';
+import type { Trainable } from './trainable.js';
+import { Trainer, type TrainOnBatchOptions } from './trainer.js';
+
+// TypeScript requires mixin bases to accept any constructor arguments.
+type NetworkCtor = abstract new (...args: any[]) => Network;
+
+/**
+ * Adds the training API to a network class. The result is cast by the caller to a named
+ * constructor type, so declaration files never expose the anonymous class.
+ */
+function withTraining<B extends NetworkCtor>(Base: B) {
+  abstract class TrainableNetwork extends Base implements Trainable {
+    stopTraining = false;
+    trainer: Trainer | undefined;
+
+    get optimizer(): Optimizer | undefined {
+      return this.trainer?.spec.optimizer;
+    }
+    get losses(): Loss[] | undefined {
+      return this.trainer?.spec.losses;
+    }
+    get isTraining(): boolean {
+      return this.trainer?.isBusy ?? false;
+    }
+    compile(opts: CompileOptions): void {
+      if (this.trainer?.isBusy) throw new StateError(`${this.label}.compile: cannot recompile while training runs`);
+      const next = new Trainer(this, opts);
+      // Keep the old optimizer's state when the same optimizer object is passed again.
+      if (this.trainer && this.trainer.spec.optimizer !== next.spec.optimizer) this.trainer.spec.optimizer.dispose();
+      this.trainer = next;
+    }
+    private need(what: string): Trainer {
+      if (!this.trainer) throw new StateError(`${this.label}.${what}: call compile({ optimizer, loss }) first`);
+      return this.trainer;
+    }
+    async fit(x: TensorData, y: TensorData, opts?: FitOptions): Promise<History> {
+      return this.need('fit').fit(x, y, opts);
+    }
+    async fitDataset(data: Dataset, opts?: FitDatasetOptions): Promise<History> {
+      return this.need('fitDataset').fitDataset(data, opts);
+    }
+    async evaluate(x: TensorData, y: TensorData, opts?: EvaluateOptions): Promise<Logs> {
+      return this.need('evaluate').evaluate(x, y, opts);
+    }
+    async trainOnBatch(x: TensorData, y: TensorData, opts?: TrainOnBatchOptions): Promise<Logs> {
+      return this.need('trainOnBatch').trainOnBatch(x, y, opts);
+    }
+    override dispose(): void {
+      this.trainer?.dispose();
+      this.trainer = undefined;
+      super.dispose();
+    }
+  }
+  return TrainableNetwork;
+}
+
+const SequentialBase = withTraining(SequentialNetwork) as unknown as
+  new (items?: SequentialItem[], opts?: SequentialOptions) => SequentialNetwork & Trainable;
+const ModelBase = withTraining(FunctionalNetwork) as unknown as
+  new (opts: FunctionalOptions) => FunctionalNetwork & Trainable;
+
+/** A stack of layers with the Keras training API (`compile`, `fit`, `evaluate`, `predict`…). */
+export class Sequential extends SequentialBase {}
+
+/** A functional (graph) model with the Keras training API. */
+export class Model extends ModelBase {}
+
+/**
+ * Makes a Sequential model.
+ * @example
+ * ```ts
+ * const net = st.sequential([
+ *   st.layers.input({ shape: [784] }),
+ *   st.layers.dense({ units: 256, activation: 'relu' }),
+ *   st.layers.dense({ units: 10, activation: 'softmax' }),
+ * ]);
+ * ```
+ */
+export function sequential(items: SequentialItem[] = [], opts: SequentialOptions = {}): Sequential {
+  return new Sequential(items, opts);
+}
+
+/**
+ * Makes a functional model from symbolic inputs and outputs (any DAG of layers).
+ * @example
+ * ```ts
+ * const inp = st.layers.input({ shape: [32] });
+ * const out = st.layers.dense({ units: 1 }).apply(inp);
+ * const m = st.model({ inputs: inp, outputs: out });
+ * ```
+ */
+export function model(opts: FunctionalOptions): Model {
+  return new Model(opts);
+}

@@ -1,0 +1,114 @@
+import { ready } from '../backend/backends.js';
+import { tf } from '../backend/tf.js';
+import { StateError, ValueError } from '../engine/errors.js';
+import type { Logs } from './callbacks/callback.js';
+import type { History } from './callbacks/index.js';
+import { resolveCompile, type CompiledSpec } from './compiled.js';
+import { classWeightsFor, toList } from './data.js';
+import { evaluateTensors } from './evaluate.js';
+import { checkData, fitTensors, ioNames } from './fit.js';
+import { fitDatasetImpl } from './fit_dataset.js';
+import type { LoopModel } from './loop.js';
+import type { CompileOptions, Dataset, EvaluateOptions, FitDatasetOptions, FitOptions, TensorData } from './options.js';
+import { StepRunner } from './step.js';
+
+/** Options of `trainOnBatch`. */
+export interface TrainOnBatchOptions {
+  /** Weight per sample, shape `[batch]`. */
+  sampleWeight?: tf.Tensor;
+  /** Weight per class index (single-output models). */
+  classWeight?: Record<number, number>;
+}
+
+/**
+ * The training half of a model, made by `compile`: it owns the resolved optimizer,
+ * losses and metrics and runs `fit`, `fitDataset`, `evaluate` and `trainOnBatch`.
+ */
+export class Trainer {
+  readonly spec: CompiledSpec;
+  private readonly runner: StepRunner;
+  private busy: string | undefined;
+
+  constructor(private readonly model: LoopModel, opts: CompileOptions) {
+    this.spec = resolveCompile(opts, ioNames(model).outputs, `${model.label}.compile`);
+    this.runner = new StepRunner(model, this.spec);
+  }
+
+  /** True while `fit`, `fitDataset` or `evaluate` runs. */
+  get isBusy(): boolean {
+    return this.busy !== undefined;
+  }
+
+  private async exclusive<T>(what: string, f: () => Promise<T>): Promise<T> {
+    if (this.busy) {
+      throw new StateError(`${this.model.label}.${what}: cannot start while ${this.busy} is running on this model`);
+    }
+    this.busy = what;
+    try {
+      await ready();
+      return await f();
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
+  fit(x: TensorData, y: TensorData, opts?: FitOptions): Promise<History> {
+    return this.exclusive('fit', () => fitTensors(this.model, this.spec, this.runner, x, y, opts));
+  }
+
+  fitDataset(data: Dataset, opts?: FitDatasetOptions): Promise<History> {
+    return this.exclusive('fitDataset', () => fitDatasetImpl(this.model, this.spec, this.runner, data, opts));
+  }
+
+  evaluate(x: TensorData, y: TensorData, opts: EvaluateOptions = {}): Promise<Logs> {
+    return this.exclusive('evaluate', async () => {
+      const owner = `${this.model.label}.evaluate`;
+      const names = ioNames(this.model);
+      const xs = toList(x, names.inputs, owner, 'x');
+      const ys = toList(y, names.outputs, owner, 'y');
+      const n = checkData(this.model, this.spec, xs, ys, owner);
+      const batchSize = opts.batchSize ?? 32;
+      if (!Number.isInteger(batchSize) || batchSize <= 0) {
+        throw new ValueError(`${owner}: 'batchSize' must be a positive integer; got ${String(opts.batchSize)}`);
+      }
+      if (opts.sampleWeight && (opts.sampleWeight.rank !== 1 || opts.sampleWeight.shape[0] !== n)) {
+        throw new ValueError(`${owner}: 'sampleWeight' must have shape [${n}]; got [${opts.sampleWeight.shape}]`);
+      }
+      const logs = await evaluateTensors(this.runner, xs, ys, opts.sampleWeight, batchSize);
+      if (opts.verbose) console.log(Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - '));
+      return logs;
+    });
+  }
+
+  trainOnBatch(x: TensorData, y: TensorData, opts: TrainOnBatchOptions = {}): Promise<Logs> {
+    return this.exclusive('trainOnBatch', async () => {
+      const owner = `${this.model.label}.trainOnBatch`;
+      const names = ioNames(this.model);
+      const xs = toList(x, names.inputs, owner, 'x');
+      const ys = toList(y, names.outputs, owner, 'y');
+      checkData(this.model, this.spec, xs, ys, owner);
+      let sw = opts.sampleWeight;
+      let owned: tf.Tensor | undefined;
+      if (opts.classWeight) {
+        const shape = this.model.outputShapes[0]!;
+        owned = classWeightsFor(ys[0]!, opts.classWeight, shape[shape.length - 1] ?? 1, owner);
+        sw = sw ? tf.mul(sw, owned) : owned;
+      }
+      try {
+        this.runner.reset();
+        this.runner.trainBatch(xs, ys, sw);
+        return await this.runner.read();
+      } finally {
+        if (sw && sw !== opts.sampleWeight) sw.dispose();
+        if (owned && owned !== sw) owned.dispose();
+      }
+    });
+  }
+
+  /** Frees the optimizer state, metric state and running sums. */
+  dispose(): void {
+    this.runner.dispose();
+    this.spec.optimizer.dispose();
+    this.spec.metrics.forEach((ms) => ms.forEach((m) => m.dispose()));
+  }
+}
