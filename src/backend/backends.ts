@@ -35,6 +35,9 @@ export async function setBackend(name: BackendName): Promise<void> {
     throw new StrataError(`setBackend: argument 'name' must be one of ${KNOWN.join(', ')}; got '${String(name)}'`);
   }
   chosenByUser = true;
+  // Let a default pick that is already under way finish first, so it cannot switch the
+  // engine away from the user's choice when its asynchronous initialisation completes.
+  if (defaultPick) await defaultPick.catch(() => undefined);
   const ok = await tf.setBackend(name);
   if (!ok) {
     throw new StrataError(`setBackend: backend '${name}' failed to initialise in this environment`);

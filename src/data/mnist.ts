@@ -98,8 +98,16 @@ function expectHeader(path: string, h: IdxHeader, rank: number): void {
   }
 }
 
+/** One split as the typed arrays and shapes its two tensors are made from. */
+interface SplitArrays {
+  x: Float32Array;
+  y: Int32Array | Float32Array;
+  xShape: number[];
+  yShape: number[];
+}
+
 /** Images and labels of one split, read and checked, converted to typed arrays. */
-function readSplit(dir: string, imagesName: string, labelsName: string, limit: number | undefined, o: MnistOptions) {
+function readSplit(dir: string, imagesName: string, labelsName: string, limit: number | undefined, o: MnistOptions): SplitArrays {
   const imagesPath = join(dir, imagesName);
   const labelsPath = join(dir, labelsName);
   const images = readIdxRows('mnist', imagesPath, limit);

@@ -9,7 +9,7 @@ export type ActivationName =
 /** An elementwise (or, for softmax, last-axis) activation function. */
 export type ActivationFn = (x: tf.Tensor) => tf.Tensor;
 
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const SQRT_HALF = Math.SQRT1_2;
 
 const TABLE: Record<string, ActivationFn> = {
   linear: (x) => x,
@@ -25,9 +25,8 @@ const TABLE: Record<string, ActivationFn> = {
   softplus: (x) => tf.softplus(x),
   softsign: (x) => tf.div(x, tf.add(tf.abs(x), 1)),
   swish: (x) => tf.mul(x, tf.sigmoid(x)),
-  // tanh approximation, as Keras' gelu(approximate=True) and tfjs-layers.
-  gelu: (x) =>
-    tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(SQRT_2_OVER_PI, tf.add(x, tf.mul(0.044715, tf.pow(x, 3))))))),
+  // Exact x·Φ(x), as Keras' default gelu (approximate=False) and tfjs-layers' 'gelu'.
+  gelu: (x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, SQRT_HALF)))),
 };
 TABLE.silu = TABLE.swish!;
 

@@ -131,7 +131,10 @@ export class SparseCategoricalCrossentropy extends BaseLoss {
 
   protected compute(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
     const numClasses = yPred.shape[yPred.rank - 1]!;
-    const t = tf.oneHot(sparseIndices(yTrue, yPred), numClasses, 1, 0, 'float32');
+    // equal-against-range rather than tf.oneHot: the wasm OneHot kernel of tfjs 4.22 writes
+    // int32 bits into a float32 output.
+    const classes = tf.range(0, numClasses, 1, 'int32');
+    const t = tf.cast(tf.equal(tf.expandDims(sparseIndices(yTrue, yPred), -1), classes), 'float32');
     return categoricalCore(t, asFloat(yPred), this.fromLogits);
   }
 

@@ -93,8 +93,10 @@ export class Hinge extends BaseLoss {
 
   protected compute(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
     const t = asFloat(alignElementwise(yTrue, yPred));
-    const isZeroOne = tf.all(tf.logicalOr(tf.equal(t, 0), tf.equal(t, 1)));
-    const signed = tf.where(isZeroOne, tf.sub(tf.mul(t, 2), 1), t);
+    // 1 when every target is 0 or 1, else 0; arithmetic rather than a broadcast `where`,
+    // which some backends implement with a host read.
+    const zeroOne = tf.cast(tf.all(tf.logicalOr(tf.equal(t, 0), tf.equal(t, 1))), 'float32');
+    const signed = tf.add(t, tf.mul(zeroOne, tf.sub(t, 1)));
     return perSample(tf.relu(tf.sub(1, tf.mul(signed, asFloat(yPred)))));
   }
 

@@ -69,7 +69,7 @@ export class Mean extends MetricState implements Metric {
       const v = asFloat(values);
       let w: tf.Tensor;
       if (!sampleWeight) w = tf.onesLike(v);
-      else if (sampleWeight.rank === 0 || v.rank === 0) w = tf.broadcastTo(asFloat(sampleWeight), v.shape);
+      else if (sampleWeight.rank === 0 || v.rank === 0) w = tf.mul(asFloat(sampleWeight), tf.onesLike(v));
       else if (sampleWeight.rank === v.rank) w = asFloat(sampleWeight);
       else w = broadcastWeights(sampleWeight, v);
       MetricState.accumulate(this.total, tf.sum(tf.mul(v, w)));

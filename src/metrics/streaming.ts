@@ -103,5 +103,6 @@ export function broadcastWeights(sw: tf.Tensor, like: tf.Tensor): tf.Tensor {
   const w = tf.cast(tf.reshape(sw, [sw.shape[0]!]), 'float32');
   if (like.rank <= 1) return w;
   const expanded = tf.reshape(w, [w.shape[0]!, ...new Array<number>(like.rank - 1).fill(1)]);
-  return tf.broadcastTo(expanded, like.shape);
+  // A broadcasting multiply, not broadcastTo: the cpu backend's Tile reads its input on the host.
+  return tf.mul(expanded, tf.onesLike(like));
 }

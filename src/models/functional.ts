@@ -48,7 +48,9 @@ export class FunctionalNetwork extends Network {
     this.inputs = ins;
     this.outputs = outs;
     this.topoSort();
-    for (const l of this.layerList) this.adoptName(l);
+    // User-given names first, so a derived name never takes one the user chose.
+    for (const l of this.layerList) if (l.hasName) this.adoptName(l);
+    for (const l of this.layerList) if (!l.hasName) this.adoptName(l);
     this.built = true;
   }
 

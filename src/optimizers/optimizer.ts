@@ -1,5 +1,6 @@
 import { tf } from '../backend/tf.js';
 import { ShapeError, ValueError, fmtShape } from '../engine/errors.js';
+import { clipGradients } from './clipping.js';
 import { checkKeys, optionalNumber } from './validate.js';
 
 /** A learning rate that depends on the step (the optimizer's iteration count, from 0). */
@@ -169,7 +170,7 @@ export abstract class Optimizer {
           return s;
         },
       };
-      const grads = this.clipGradients(pairs.map((p) => p.gradient), ctx);
+      const grads = clipGradients(pairs.map((p) => p.gradient), this, ctx.scalar);
       pairs.forEach(({ variable }, i) => this.updateVariable(variable, grads[i]!, ctx));
     });
     this.iterations = step;
@@ -192,23 +193,6 @@ export abstract class Optimizer {
         );
       }
     }
-  }
-
-  /** Clips the gradients of one step by `clipValue`, `clipNorm` or `globalClipNorm`. */
-  protected clipGradients(grads: tf.Tensor[], ctx: StepContext): tf.Tensor[] {
-    const { clipValue, clipNorm, globalClipNorm } = this;
-    if (clipValue !== undefined) return grads.map((g) => tf.clipByValue(g, -clipValue, clipValue));
-    if (clipNorm !== undefined) {
-      const c = ctx.scalar(clipNorm);
-      return grads.map((g) => tf.mul(g, tf.div(c, tf.maximum(tf.sqrt(tf.sum(tf.square(g))), c))));
-    }
-    if (globalClipNorm !== undefined) {
-      const c = ctx.scalar(globalClipNorm);
-      const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
-      const scale = tf.div(c, tf.maximum(norm, c));
-      return grads.map((g) => tf.mul(g, scale));
-    }
-    return grads;
   }
 
   /**

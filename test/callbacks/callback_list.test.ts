@@ -156,7 +156,7 @@ describe('History', () => {
   it('records each epoch index and every log value, Keras-style', async () => {
     const m = new FakeModel();
     const h = new History();
-    const logs = [{ loss: 3, acc: 0.1 }, { loss: 2, acc: 0.2, val_loss: 2.5 }, { loss: 1, acc: 0.3 }, { loss: 0.5, acc: 0.4, val_loss: 1.5 }];
+    const logs: Logs[] = [{ loss: 3, acc: 0.1 }, { loss: 2, acc: 0.2, val_loss: 2.5 }, { loss: 1, acc: 0.3 }, { loss: 0.5, acc: 0.4, val_loss: 1.5 }];
     await driveEpochs(h, m, logs);
     expect(h.epoch).toEqual([0, 1, 2, 3]);
     expect(h.history).toEqual({ loss: [3, 2, 1, 0.5], acc: [0.1, 0.2, 0.3, 0.4], val_loss: [2.5, 1.5] });

@@ -64,8 +64,24 @@ export function withPenalties(y: st.tf.Tensor, layer: st.Layer): st.tf.Tensor {
   return reg.length ? tf.concat([flat, tf.stack(reg)]) : flat;
 }
 
-/** Asserts that a gradient report passed, showing its table when it did not. */
+/**
+ * The smallest gradient magnitude a float32 check can judge. The outputs carry round-off
+ * of about 1e-7 relative, so a central difference with step EPS is uncertain by roughly
+ * 1e-4 in absolute terms; a gradient much below 1e-2 cannot be checked to 1 %.
+ */
+export const RESOLVABLE = 1e-2;
+
+/**
+ * Asserts that a gradient report passed, showing its table when it did not. Cases where
+ * some checked gradient is nonzero but below {@link RESOLVABLE} (random cancellations:
+ * a sum of terms of both signs that nearly vanishes) are skipped like cases near a kink.
+ * NaN or infinite errors are never skipped.
+ */
 export function expectPassed(report: st.testing.GradientCheckReport): void {
+  fc.pre(report.entries.every((e) => {
+    if (!Number.isFinite(e.relativeError) || e.relativeError === 0) return true;
+    return e.maxAbsError / e.relativeError >= RESOLVABLE;
+  }));
   expect(report.passed, report.toString()).toBe(true);
   expect(report.maxRelativeError).toBeLessThan(1e-2);
 }

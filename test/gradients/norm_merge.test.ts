@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend/backends.js';
 import { tf } from '../../src/backend/tf.js';
 import type { Layer } from '../../src/engine/layer.js';
+import { residualBlock } from '../../src/layers/blocks/index.js';
 import { batchNormalization } from '../../src/layers/norm/index.js';
 import { add, average, concatenate, maximum, minimum, multiply, subtract } from '../../src/layers/merge/index.js';
 import { checkGradients } from '../../src/testing/check_gradients.js';
@@ -144,6 +145,35 @@ describe('merge gradients', () => {
         const report = checkGradients((...ts) => layer.apply(ts) as tf.Tensor, xs);
         expect(report.passed, report.toString()).toBe(true);
         tf.dispose(xs);
+      });
+    }), { numRuns: RUNS });
+  });
+});
+
+describe('residual block gradients', () => {
+  const blockCase = fc.record({
+    batch: fc.integer({ min: 4, max: 5 }),
+    size: fc.integer({ min: 2, max: 4 }),
+    // BN makes each output channel's kernel slice scale-invariant, so a slice of one
+    // element has a zero gradient, which a relative error cannot judge: keep 1×1 slices >= 2.
+    inC: fc.integer({ min: 2, max: 3 }),
+    filters: fc.integer({ min: 2, max: 3 }),
+    strides: fc.constantFrom(1, 2),
+    bottleneck: fc.boolean(),
+    useBatchNorm: fc.boolean(),
+    seed: fc.integer({ min: 0, max: 1e6 }),
+  });
+
+  it('match finite differences for the input and every trainable weight (smooth activation, BN in training)', () => {
+    fc.assert(fc.property(blockCase, (c) => {
+      noLeak((own) => {
+        // tanh keeps the whole block smooth, so no kink can spoil the finite differences.
+        const block = own(residualBlock({ filters: c.filters, kernelSize: 3, strides: c.strides, bottleneck: c.bottleneck, useBatchNorm: c.useBatchNorm, activation: 'tanh' }));
+        const x = tf.randomUniform([c.batch, c.size, c.size, c.inC], -2, 2, 'float32', c.seed);
+        tf.dispose(block.apply(x));
+        const report = checkGradients((t) => block.apply(t, { training: true }) as tf.Tensor, [x], { weights: block.trainableWeights, maxElements: 32 });
+        expect(report.passed, report.toString()).toBe(true);
+        x.dispose();
       });
     }), { numRuns: RUNS });
   });

@@ -1,4 +1,5 @@
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../../src/backend/tf.js';
 import { setBackend } from '../../src/backend/backends.js';
 import * as optimizers from '../../src/optimizers/index.js';
 import { expectClose, f32, runSteps } from './helpers.js';
@@ -6,6 +7,10 @@ import { clipByNorm, refAdagrad, refAdam, refMomentum, refRMSprop } from './refe
 
 beforeAll(async () => {
   await setBackend('wasm');
+});
+
+it('runs on wasm', () => {
+  expect(tf.getBackend()).toBe('wasm');
 });
 
 const W0 = f32([0.5, -0.3, 0.25, -0.75, 0.1, 0.6]);

@@ -9,6 +9,8 @@ import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise_backprop.js';
 import { registerDilatedConvGradients } from './dilated_conv_gradients.js';
+import { maxPoolGradConfig } from './max_pool_grad.js';
+import { resizeBilinearGradConfig, resizeNearestNeighborGradConfig } from './resize_grad.js';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum.js';
 import { isMarked, marked } from './wasm_util.js';
 
@@ -22,8 +24,15 @@ export const ADDED_WASM_KERNELS: readonly string[] = [
   'UnsortedSegmentSum',
 ];
 
-/** Wasm kernels strata replaces (`Conv2DBackpropInput`) or wraps (the matMuls). */
-export const REPLACED_WASM_KERNELS: readonly string[] = ['Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'];
+/** Wasm kernels strata replaces (slow or wrong in the backend) or wraps (the matMuls). */
+export const REPLACED_WASM_KERNELS: readonly string[] = [
+  'Conv2DBackpropInput',
+  'MaxPoolGrad',
+  'ResizeNearestNeighborGrad',
+  'ResizeBilinearGrad',
+  'BatchMatMul',
+  '_FusedMatMul',
+];
 
 const ORIGINALS_KEY = Symbol.for('strata.wasmKernelOriginals');
 
@@ -60,7 +69,9 @@ function wrapMatMul(kernelName: string, rank3: boolean): void {
  *
  * - adds `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter`,
  *   `DepthwiseConv2dNativeBackpropInput` and `UnsortedSegmentSum`, which the backend lacks;
- * - replaces `Conv2DBackpropInput` (the backend's runs at about 1.5 GFLOP/s);
+ * - replaces `Conv2DBackpropInput` (the backend's runs at about 1.5 GFLOP/s) and
+ *   `MaxPoolGrad` (the backend's drops the gradient of windows whose maximum is negative),
+ *   and the resize gradients (the backend's ignore `halfPixelCenters`);
  * - wraps `BatchMatMul` and `_FusedMatMul` so transposed operands run on the fast path;
  * - registers gradients for dilated `Conv2D` and `DepthwiseConv2dNative` (all backends).
  */
@@ -70,6 +81,9 @@ export function registerWasmKernels(): void {
   install(depthwiseBackpropFilterConfig);
   install(depthwiseBackpropInputConfig);
   install(unsortedSegmentSumConfig);
+  install(maxPoolGradConfig);
+  install(resizeNearestNeighborGradConfig);
+  install(resizeBilinearGradConfig);
   wrapMatMul('BatchMatMul', false);
   wrapMatMul('_FusedMatMul', true);
   registerDilatedConvGradients();

@@ -1,8 +1,8 @@
 import { tf } from '../../backend/tf.js';
+import { ValueError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import { checkDataFormat, imageAxes, type DataFormat } from '../conv/conv_utils.js';
-import { ValueError } from '../../engine/errors.js';
 
 /** Options of {@link globalAveragePooling2d} and {@link globalMaxPooling2d}. */
 export interface GlobalPooling2DOptions extends LayerOptions {

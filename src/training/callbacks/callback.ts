@@ -67,8 +67,11 @@ export class Callback {
   setParams(params: TrainingParams): void {
     this.params = params;
   }
+  /** Called once before the first epoch. */
   onTrainBegin(_logs?: Logs): void | Promise<void> {}
+  /** Called once after the last epoch (also after an early stop). */
   onTrainEnd(_logs?: Logs): void | Promise<void> {}
+  /** Called at the start of each epoch; `epoch` counts from 0 (from `initialEpoch`). */
   onEpochBegin(_epoch: number, _logs?: Logs): void | Promise<void> {}
   /**
    * `logs` holds the epoch's exact loss and metrics, and `val_*` after validation. The
@@ -76,7 +79,13 @@ export class Callback {
    * for the ones after it.
    */
   onEpochEnd(_epoch: number, _logs: Logs): void | Promise<void> {}
+  /** Called before each training batch; `batch` counts from 0 within the epoch. */
   onBatchBegin(_batch: number): void | Promise<void> {}
+  /**
+   * Called after each training batch. Reading `logs.values()` forces a device → host
+   * copy: do it sparingly (throttled), never unconditionally, unless a sync per batch is
+   * the point.
+   */
   onBatchEnd(_batch: number, _logs: BatchLogs): void | Promise<void> {}
 }
 

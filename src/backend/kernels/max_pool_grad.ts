@@ -1,0 +1,73 @@
+/**
+ * `MaxPoolGrad` for wasm, replacing the backend's own, which loses the gradient of every
+ * window whose maximum is negative (its running maximum starts at 0). Pooling after
+ * batch normalisation, or on raw inputs, trained wrongly on wasm because of it.
+ *
+ * Like the cpu backend, each window sends its gradient to the first position (row-major)
+ * holding the window's maximum.
+ * @module
+ */
+import { tf } from '../tf.js';
+import { f32, marked, requireFloat32, wasmBackend, zeros, type Info, type KernelArgs } from './wasm_util.js';
+
+function maxPoolGrad(args: KernelArgs): Info {
+  const backend = wasmBackend(args);
+  const { dy, input } = args.inputs as { dy: Info; input: Info };
+  const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
+  requireFloat32('MaxPoolGrad', { dy, input });
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { filterHeight, filterWidth } = info;
+  const out = zeros(backend, input.shape);
+  const dx = f32(backend, out);
+  const x = f32(backend, input);
+  const g = f32(backend, dy);
+  const best = new Float32Array(c);
+  const at = new Int32Array(c);
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      const y0 = oy * strideHeight - info.padInfo.top;
+      const yLo = Math.max(0, y0);
+      const yHi = Math.min(inHeight, y0 + filterHeight);
+      for (let ox = 0; ox < outWidth; ox++) {
+        const x0 = ox * strideWidth - info.padInfo.left;
+        const xLo = Math.max(0, x0);
+        const xHi = Math.min(inWidth, x0 + filterWidth);
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let iy = yLo; iy < yHi; iy++) {
+          for (let ix = xLo; ix < xHi; ix++) {
+            const base = ((b * inHeight + iy) * inWidth + ix) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = x[base + ch];
+              if (v > best[ch]) {
+                best[ch] = v;
+                at[ch] = base + ch;
+              }
+            }
+          }
+        }
+        const dyOff = ((b * outHeight + oy) * outWidth + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          const p = at[ch];
+          if (p >= 0) dx[p] += g[dyOff + ch];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Kernel config for `MaxPoolGrad` on wasm (replaces the backend's own). */
+export const maxPoolGradConfig: tf.KernelConfig = {
+  kernelName: 'MaxPoolGrad',
+  backendName: 'wasm',
+  kernelFunc: marked(maxPoolGrad as unknown as tf.KernelFunc),
+};

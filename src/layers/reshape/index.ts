@@ -1,0 +1,8 @@
+/**
+ * Reshaping layers: `flatten`, `reshape`, `zeroPadding2d`, `upSampling2d`.
+ * @module
+ */
+export { flatten, Flatten, type FlattenOptions } from './flatten.js';
+export { reshape, Reshape, type ReshapeOptions } from './reshape.js';
+export { zeroPadding2d, ZeroPadding2D, type ZeroPadding2DOptions, type Padding2D } from './zero_padding2d.js';
+export { upSampling2d, UpSampling2D, type UpSampling2DOptions, type Interpolation } from './up_sampling2d.js';
