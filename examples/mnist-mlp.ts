@@ -29,7 +29,7 @@ net.compile({
 const epochs = quick ? 1 : 3;
 const t0 = performance.now();
 // The test set is passed as validation data so its accuracy is printed after every epoch.
-const history = await net.fit(xTrain, yTrain, { epochs, batchSize: 128, validationData: [xTest, yTest] });
+const history = await net.fit(xTrain, yTrain, { epochs, batchSize: 64, validationData: [xTest, yTest] });
 const seconds = (performance.now() - t0) / 1000;
 history.history.val_accuracy!.forEach((acc, i) => console.log(`test accuracy after epoch ${i + 1}: ${acc.toFixed(4)}`));
 console.log(`training time: ${seconds.toFixed(1)} s (${((xTrain.shape[0]! * epochs) / seconds).toFixed(0)} samples/s)`);

@@ -215,6 +215,8 @@ export abstract class Layer {
   apply(inputs: SymbolicTensor, ctx?: Partial<CallContext>): SymbolicTensor;
   apply(inputs: SymbolicTensor[], ctx?: Partial<CallContext>): SymbolicTensor | SymbolicTensor[];
   apply(inputs: tf.Tensor | tf.Tensor[], ctx?: Partial<CallContext>): tf.Tensor | tf.Tensor[];
+  apply(inputs: SymbolicTensor | SymbolicTensor[], ctx?: Partial<CallContext>): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: LayerInput, ctx?: Partial<CallContext>): tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[];
   apply(inputs: LayerInput, ctx: Partial<CallContext> = {}): tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length > 0 && list.every((t) => t instanceof SymbolicTensor)) {

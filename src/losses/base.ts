@@ -4,8 +4,9 @@ import type { Loss, TargetKind } from './loss.js';
 import type { Dims } from './shapes.js';
 
 /**
- * Shared plumbing of the built-in losses: `call` checks shapes (metadata only, no device
- * read) and runs the math in a tidy; subclasses give the per-sample math and shape rule.
+ * Shared plumbing of the built-in losses, and a base for custom ones: `call` checks shapes
+ * (metadata only, no device read) and runs the math in a tidy; subclasses give the
+ * per-sample math (`compute`) and the shape rule (`shapeRule`).
  */
 export abstract class BaseLoss implements Loss {
   abstract readonly name: string;

@@ -117,6 +117,8 @@ export class CategoricalCrossentropy extends BaseLoss {
 /**
  * Categorical cross-entropy with class-index targets (`[batch]` or `[batch, 1]`, float or
  * int). Equals {@link CategoricalCrossentropy} on the one-hot encoding of the targets.
+ * An index outside `[0, classes)` cannot be detected without reading the targets back from
+ * the device; it encodes as an all-zero row and contributes a loss of 0.
  */
 export class SparseCategoricalCrossentropy extends BaseLoss {
   readonly name = 'sparseCategoricalCrossentropy';

@@ -4,6 +4,8 @@
  * @module
  */
 export type { Loss, TargetKind } from './loss.js';
+export { BaseLoss } from './base.js';
+export type { Dims } from './shapes.js';
 export {
   meanSquaredError, MeanSquaredError, meanAbsoluteError, MeanAbsoluteError,
   huber, Huber, type HuberOptions, hinge, Hinge,

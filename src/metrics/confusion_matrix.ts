@@ -83,7 +83,12 @@ interface Classes {
  * (class 1 when above 0.5).
  */
 function toClasses(x: ClassInput, what: string): Classes {
-  const t = x instanceof tf.Tensor ? x : tf.tensor(x as number[] | number[][]);
+  let t: tf.Tensor;
+  try {
+    t = x instanceof tf.Tensor ? x : tf.tensor(x as number[] | number[][]);
+  } catch (e) {
+    throw new ValueError(`confusionMatrix: '${what}' must be a tensor or a (rectangular) array of numbers: ${(e as Error).message}`);
+  }
   try {
     const shape = t.shape;
     if (shape.length === 0 || shape.length > 2) {

@@ -130,7 +130,9 @@ export class FunctionalNetwork extends Network {
       return {
         layer,
         outputShape: outs.length === 1 ? outs[0] : outs,
-        connectedTo: nodes.flatMap((n) => n.inputs.map((t) => `${t.sourceLayer.name}[${nodes.indexOf(n)}][${t.outputIndex}]`)),
+        // Keras' `name[node][tensor]`: which application of the *source* layer fed this one.
+        connectedTo: nodes.flatMap((n) => n.inputs.map((t) =>
+          `${t.sourceLayer.name}[${(t.sourceLayer as Layer).inboundNodes.indexOf(t.node)}][${t.outputIndex}]`)),
       };
     });
   }

@@ -106,8 +106,15 @@ export class SequentialNetwork extends Network {
       throw new ShapeError(`${this.label}: a Sequential model takes one input; got ${inputShape.length}`);
     }
     if (this.stack.length === 0) throw new StrataError(`${this.label}: cannot build a model with no layers`);
+    const declared = this.inputBatchShape;
     this.inputBatchShape ??= [null, ...inputShape.slice(1)];
-    this.buildFrom(0);
+    try {
+      this.buildFrom(0);
+    } catch (e) {
+      // Bad first data must not fix the model's input shape.
+      this.inputBatchShape = declared;
+      throw e;
+    }
   }
 
   override ensureBuilt(inputShape: Shape | Shape[]): void {

@@ -46,7 +46,9 @@ export async function runEpochs(args: {
   const { epochs, initialEpoch, verbose } = loopSettings(opts, owner);
   const history = new History();
   const user = (opts.callbacks ?? []) as (Callback | CallbackHooks)[];
-  const list: (Callback | CallbackHooks)[] = [history, ...user];
+  // Keras order: user callbacks first (they may add entries such as `lr` to the logs),
+  // then History, then the progress display.
+  const list: (Callback | CallbackHooks)[] = [...user, history];
   if (verbose > 0) list.push(new ProgressBar({ verbose }));
   const callbacks = new CallbackList(list);
   const names = runner.logNames();

@@ -119,6 +119,20 @@ describe('pooling values match plain JS', () => {
   });
 });
 
+describe('average pooling gradient with same padding', () => {
+  it('counts only the cells inside the image (tfjs-core\'s avgPool gradient divides by the full window)', () => {
+    // [x0 x1] pooled 1x2, stride 1, same: y0 = (x0 + x1) / 2, y1 = x1 / 1 (padded cell skipped).
+    const x = tf.tensor4d([3, 5], [1, 1, 2, 1]);
+    const layer = averagePooling2d({ poolSize: [1, 2], strides: 1, padding: 'same' });
+    const y = layer.apply(x) as tf.Tensor;
+    expect(Array.from(y.dataSync())).toEqual([4, 5]);
+    const w = tf.tensor4d([1, 10], [1, 1, 2, 1]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, w)))(x);
+    expect(Array.from(g.dataSync())).toEqual([0.5, 0.5 + 10]);
+    tf.dispose([x, y, w, g]);
+  });
+});
+
 describe('pooling output shapes and config', () => {
   // [input size, pool, stride, padding, expected], worked out by hand from the Keras formula.
   const table: [number, number, number, 'valid' | 'same', number][] = [

@@ -175,6 +175,15 @@ describe('UpSampling2D', () => {
     tf.dispose([x, y]);
   });
 
+  it('nearest gradient sums each block, sample by sample (batch of 2)', () => {
+    const x = tf.zeros([2, 1, 2, 1]);
+    const w = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [2, 1, 4, 1]);
+    const layer = upSampling2d({ size: [1, 2] });
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, w)))(x);
+    expect(Array.from(g.dataSync())).toEqual([1 + 2, 3 + 4, 5 + 6, 7 + 8]);
+    tf.dispose([x, w, g]);
+  });
+
   it('bilinear uses half-pixel centers, as Keras: [0, 1] -> [0, 0.25, 0.75, 1]', () => {
     const x = tf.tensor4d([0, 1], [1, 1, 2, 1]);
     const y = upSampling2d({ size: [1, 2], interpolation: 'bilinear' }).apply(x) as tf.Tensor;

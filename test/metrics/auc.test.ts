@@ -24,6 +24,12 @@ function aucOf(labels: number[], preds: number[], opts: metrics.AUCOptions = {},
   return v;
 }
 
+/** The wrong rule (pred >= threshold), to show the test above can tell them apart. */
+function aucAtOrAbove(labels: number[], preds: number[], numThresholds: number): number {
+  const nudged = preds.map((p) => p + 1e-9);
+  return ref.aucKeras(labels, nudged, undefined, numThresholds);
+}
+
 describe('auc', () => {
   it('a known small example: 3 of 4 positive/negative pairs ordered right', () => {
     const labels = [0, 0, 1, 1];
@@ -42,6 +48,15 @@ describe('auc', () => {
     // 0.501 and 0.502 share a bucket of width 1/199: the curve is a straight line there.
     expect(aucOf([0, 1], [0.502, 0.501])).toBeCloseTo(0.5, 6);
     expect(aucOf([0, 1], [0.502, 0.501], { numThresholds: 2000 })).toBeCloseTo(0, 6);
+  });
+
+  it('a prediction exactly on a threshold does not pass it (strict >, as Keras)', () => {
+    const labels = [0, 1, 0, 1, 1, 0, 1];
+    const preds = [0.25, 0.25, 0.5, 0.75, 1, 0, 0.5];
+    const got = aucOf(labels, preds, { numThresholds: 5 });
+    expect(got).toBeCloseTo(ref.aucKeras(labels, preds, undefined, 5), 6);
+    // Counting "pred >= threshold" instead would give a different curve here.
+    expect(Math.abs(got - aucAtOrAbove(labels, preds, 5))).toBeGreaterThan(1e-3);
   });
 
   it('matches the plain-JS threshold computation on random data, with and without weights', () => {

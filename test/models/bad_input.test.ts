@@ -54,13 +54,6 @@ describe('bad model inputs', () => {
     d.dispose();
   });
 
-  it('a Dense declared with inputShape [784] after a 28-wide layer, at add time', () => {
-    const net = st.sequential([st.layers.input({ shape: [10] }), st.layers.dense({ units: 28 })]);
-    expectError(() => net.add(st.layers.dense({ units: 4, inputShape: [784] })), st.ShapeError,
-      "Dense 'dense_1'", 'expected input last dim 784', 'got 28');
-    net.dispose();
-  });
-
   it('data with the wrong last dimension, at predict time', () => {
     const net = mlp();
     const x = tf.zeros([3, 28]);

@@ -10,6 +10,7 @@ import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise_backprop.js';
 import { registerDilatedConvGradients } from './dilated_conv_gradients.js';
 import { maxPoolGradConfig } from './max_pool_grad.js';
+import { MERGED_REDUCTIONS, withMergedAxes } from './reduce.js';
 import { resizeBilinearGradConfig, resizeNearestNeighborGradConfig } from './resize_grad.js';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum.js';
 import { isMarked, marked } from './wasm_util.js';
@@ -24,15 +25,16 @@ export const ADDED_WASM_KERNELS: readonly string[] = [
   'UnsortedSegmentSum',
 ];
 
-/** Wasm kernels strata replaces (slow or wrong in the backend) or wraps (the matMuls). */
+/** Wasm kernels strata replaces because the backend's are slow or wrong. */
 export const REPLACED_WASM_KERNELS: readonly string[] = [
   'Conv2DBackpropInput',
   'MaxPoolGrad',
   'ResizeNearestNeighborGrad',
   'ResizeBilinearGrad',
-  'BatchMatMul',
-  '_FusedMatMul',
 ];
+
+/** Wasm kernels strata wraps: the backend's kernel still computes, on reshaped operands. */
+export const WRAPPED_WASM_KERNELS: readonly string[] = ['BatchMatMul', '_FusedMatMul', ...MERGED_REDUCTIONS];
 
 const ORIGINALS_KEY = Symbol.for('strata.wasmKernelOriginals');
 
@@ -46,20 +48,23 @@ function originals(): Map<string, tf.KernelConfig> {
 function install(config: tf.KernelConfig): void {
   const current = tf.getKernel(config.kernelName, 'wasm');
   if (current && isMarked(current.kernelFunc)) return;
-  if (current) {
-    originals().set(config.kernelName, current);
-    tf.unregisterKernel(config.kernelName, 'wasm');
+  if (!current) {
+    tf.registerKernel(config);
+    return;
   }
-  tf.registerKernel(config);
+  originals().set(config.kernelName, current);
+  tf.unregisterKernel(config.kernelName, 'wasm');
+  // Keeping the replaced kernel's setup lets its original stay callable for comparisons.
+  tf.registerKernel({ ...config, setupFunc: current.setupFunc, disposeFunc: current.disposeFunc });
 }
 
-function wrapMatMul(kernelName: string, rank3: boolean): void {
+function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.KernelFunc): void {
   const current = tf.getKernel(kernelName, 'wasm');
   if (!current || isMarked(current.kernelFunc)) return;
   originals().set(kernelName, current);
   tf.unregisterKernel(kernelName, 'wasm');
   // setupFunc and disposeFunc stay the backend's: the original kernel still does the work.
-  tf.registerKernel({ ...current, kernelFunc: marked(withFastMatMul(current.kernelFunc, rank3)) });
+  tf.registerKernel({ ...current, kernelFunc: marked(wrapper(current.kernelFunc)) });
 }
 
 /**
@@ -72,7 +77,8 @@ function wrapMatMul(kernelName: string, rank3: boolean): void {
  * - replaces `Conv2DBackpropInput` (the backend's runs at about 1.5 GFLOP/s) and
  *   `MaxPoolGrad` (the backend's drops the gradient of windows whose maximum is negative),
  *   and the resize gradients (the backend's ignore `halfPixelCenters`);
- * - wraps `BatchMatMul` and `_FusedMatMul` so transposed operands run on the fast path;
+ * - wraps `BatchMatMul` and `_FusedMatMul` so transposed operands run on the fast path,
+ *   and the reductions so rank-4 reductions avoid the backend's slow N-d transpose;
  * - registers gradients for dilated `Conv2D` and `DepthwiseConv2dNative` (all backends).
  */
 export function registerWasmKernels(): void {
@@ -84,8 +90,9 @@ export function registerWasmKernels(): void {
   install(maxPoolGradConfig);
   install(resizeNearestNeighborGradConfig);
   install(resizeBilinearGradConfig);
-  wrapMatMul('BatchMatMul', false);
-  wrapMatMul('_FusedMatMul', true);
+  wrap('BatchMatMul', (f) => withFastMatMul(f, false));
+  wrap('_FusedMatMul', (f) => withFastMatMul(f, true));
+  for (const name of MERGED_REDUCTIONS) wrap(name, (f) => withMergedAxes(name, f));
   registerDilatedConvGradients();
 }
 

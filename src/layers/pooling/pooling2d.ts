@@ -3,7 +3,7 @@ import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.j
 import type { Shape } from '../../engine/shape.js';
 import {
   checkDataFormat, checkOutputSize, checkPadding, convOutputLength, fromChannelsLast, imageAxes,
-  makeImageShape, normalizePair, toChannelsLast, type DataFormat, type IntOrPair, type PaddingMode,
+  makeImageShape, normalizePair, samePadding, toChannelsLast, type DataFormat, type IntOrPair, type PaddingMode,
 } from '../conv/conv_utils.js';
 
 /** Options of {@link maxPooling2d} and {@link averagePooling2d}. */
@@ -81,6 +81,17 @@ export class MaxPooling2D extends Pooling2D {
 }
 
 /**
+ * For each output position along one axis, the window size divided by the number of the
+ * window's cells that lie inside the input (TensorFlow's 'same' placement).
+ */
+function coverageScale(len: number, k: number, stride: number, before: number, out: number): number[] {
+  return Array.from({ length: out }, (_, i) => {
+    const start = i * stride - before;
+    return k / (Math.min(start + k, len) - Math.max(start, 0));
+  });
+}
+
+/**
  * Average pooling over 2-D windows: the mean of each window, per channel. With `'same'`
  * padding the mean is over the window's cells inside the image, as in Keras.
  */
@@ -90,7 +101,20 @@ export class AveragePooling2D extends Pooling2D {
     return 'AveragePooling2D';
   }
   protected pool(x: tf.Tensor4D): tf.Tensor4D {
-    return tf.avgPool(x, this.poolSize, this.strides, this.padding);
+    const [, h, w] = x.shape;
+    const [kh, kw] = this.poolSize;
+    const [sh, sw] = this.strides;
+    const ph = this.padding === 'same' ? samePadding(h, kh, sh) : [0, 0] as [number, number];
+    const pw = this.padding === 'same' ? samePadding(w, kw, sw) : [0, 0] as [number, number];
+    if (ph[0] + ph[1] + pw[0] + pw[1] === 0) return tf.avgPool(x, this.poolSize, this.strides, 'valid');
+    // tfjs' avgPool excludes padded cells going forward but its gradient divides by the full
+    // window; zero-padding, a 'valid' mean and a per-position rescale are right both ways.
+    const mean = tf.avgPool(tf.pad(x, [[0, 0], ph, pw, [0, 0]]), this.poolSize, this.strides, 'valid');
+    const [, oh, ow] = mean.shape;
+    const rows = coverageScale(h, kh, sh, ph[0], oh);
+    const cols = coverageScale(w, kw, sw, pw[0], ow);
+    const scale = tf.tensor4d(rows.flatMap((r) => cols.map((c) => r * c)), [1, oh, ow, 1]);
+    return tf.mul(mean, scale);
   }
 }
 

@@ -71,7 +71,10 @@ export class UpSampling2D extends Layer {
     const [fh, fw] = this.size;
     let y: tf.Tensor4D;
     if (this.interpolation === 'nearest') {
-      y = tf.image.resizeNearestNeighbor(x, [h * fh, w * fw]);
+      // Repeats by broadcasting; tfjs' resizeNearestNeighbor gradient mixes up the samples
+      // of a batch on the cpu backend.
+      const spread = tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, fh, 1, fw, 1]));
+      y = tf.reshape(spread, [n, h * fh, w * fw, c]);
     } else {
       // Two small matrix products with the interpolation weights; tfjs' resizeBilinear
       // gradient ignores half-pixel centers, so it would train on the wrong derivative.
