@@ -145,7 +145,8 @@ export abstract class Layer {
   ): LayerWeight {
     const init = getInitializer(initializer, this.label, `${name} initializer`);
     const value = tf.tidy(() => init.apply(shape));
-    const w = new LayerWeight(this, name, tf.variable(value, true), opts.trainable ?? true, opts.regularizer);
+    const trainable = opts.trainable ?? true;
+    const w = new LayerWeight(this, name, tf.variable(value, trainable), trainable, opts.regularizer);
     value.dispose();
     this._weights.push(w);
     return w;
@@ -230,7 +231,12 @@ export abstract class Layer {
     this.ensureBuilt(shape);
     this.checkInput(shape);
     const training = ctx.training ?? false;
-    return tf.tidy(() => this.call(inputs as tf.Tensor | tf.Tensor[], { training }));
+    return tf.tidy(() => {
+      const out = this.call(inputs as tf.Tensor | tf.Tensor[], { training });
+      // An identity layer must not hand back its input: disposing the output would free it.
+      const fresh = (t: tf.Tensor) => ((list as tf.Tensor[]).includes(t) ? tf.clone(t) : t);
+      return Array.isArray(out) ? out.map(fresh) : fresh(out);
+    });
   }
 
   private applySymbolic(inputs: SymbolicTensor[], single: boolean): SymbolicTensor | SymbolicTensor[] {

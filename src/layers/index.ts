@@ -10,3 +10,16 @@ export {
   elu, ELU, type ELUOptions, softmax, Softmax, type SoftmaxOptions,
 } from './activation/relu.js';
 export { prelu, PReLU, type PReLUOptions } from './activation/prelu.js';
+export { dropout, Dropout, type DropoutOptions } from './core/dropout.js';
+export { batchNormalization, BatchNormalization, type BatchNormalizationOptions } from './norm/index.js';
+export {
+  add, subtract, multiply, average, maximum, minimum, concatenate,
+  Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Merge, ElementwiseMerge, type ConcatenateOptions,
+} from './merge/index.js';
+export {
+  residualBlock, inceptionBlock, ResidualBlock, InceptionBlock, CompositeLayer,
+  type ResidualBlockOptions, type InceptionBlockOptions,
+} from './blocks/index.js';
+export * from './conv/index.js';
+export * from './pooling/index.js';
+export * from './reshape/index.js';

@@ -31,7 +31,8 @@ export class FunctionalNetwork extends Network {
   private readonly layerList: Layer[] = [];
 
   constructor(opts: FunctionalOptions) {
-    super({ name: opts?.name ?? 'model' });
+    // An unnamed model is named by the model it is used in (model, model_1…).
+    super(opts?.name !== undefined ? { name: opts.name } : {});
     const ins = Array.isArray(opts?.inputs) ? opts.inputs : [opts?.inputs];
     const outs = Array.isArray(opts?.outputs) ? opts.outputs : [opts?.outputs];
     if (ins.length === 0 || ins.some((t) => !(t instanceof SymbolicTensor))) {
@@ -78,6 +79,10 @@ export class FunctionalNetwork extends Network {
         throw new StrataError(`model: input '${t.sourceLayer.name}' is not connected to any output`);
       }
     }
+  }
+
+  override get name(): string {
+    return this.hasName ? super.name : 'model';
   }
 
   get layers(): Layer[] {

@@ -27,7 +27,8 @@ export class SequentialNetwork extends Network {
   private readonly outShapes: Shape[] = [];
 
   constructor(items: SequentialItem[] = [], opts: SequentialOptions = {}) {
-    super({ name: opts.name ?? 'sequential' });
+    // An unnamed model is named by the model it is added to (sequential, sequential_1…).
+    super(opts.name !== undefined ? { name: opts.name } : {});
     if (!Array.isArray(items)) {
       throw new ValueError(`Sequential: expected a list of layers; got ${typeof items}`);
     }

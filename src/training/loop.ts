@@ -28,8 +28,8 @@ export function loopSettings(opts: LoopOptions, owner: string): { epochs: number
 }
 
 /**
- * The epoch loop shared by `fit` and `fitDataset`: callbacks (History first, the progress
- * display last), per-epoch reset and read of the device-side sums, validation, and
+ * The epoch loop shared by `fit` and `fitDataset`: callbacks (user ones, History, then the
+ * progress display), per-epoch reset and read of the device-side sums, validation, and
  * `stopTraining`.
  */
 export async function runEpochs(args: {

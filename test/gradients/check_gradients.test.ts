@@ -9,9 +9,12 @@ beforeAll(async () => {
   await st.setBackend('cpu');
 });
 
+type Save = (ts: st.tf.Tensor[]) => void;
+
 /** `x³` with a hand-written gradient `factor · 3x² · dy`; factor 1 is the right one. */
 function cubeWithGrad(factor: number): (x: st.tf.Tensor) => st.tf.Tensor {
-  return tf.customGrad((x: st.tf.Tensor, save: (ts: st.tf.Tensor[]) => void) => {
+  return tf.customGrad((...args: (st.tf.Tensor | Save)[]) => {
+    const [x, save] = args as [st.tf.Tensor, Save];
     save([x]);
     return {
       value: tf.pow(x, 3),
@@ -22,7 +25,8 @@ function cubeWithGrad(factor: number): (x: st.tf.Tensor) => st.tf.Tensor {
 
 /** `x · w` (w a variable) whose gradient for w is `factor` times the right one. */
 function scaleWithGrad(w: st.tf.Variable, factor: number): (x: st.tf.Tensor) => st.tf.Tensor {
-  const op = tf.customGrad((x: st.tf.Tensor, v: st.tf.Tensor, save: (ts: st.tf.Tensor[]) => void) => {
+  const op = tf.customGrad((...args: (st.tf.Tensor | Save)[]) => {
+    const [x, v, save] = args as [st.tf.Tensor, st.tf.Tensor, Save];
     save([x, v]);
     return {
       value: tf.mul(x, v),

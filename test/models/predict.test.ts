@@ -137,7 +137,7 @@ describe('a model used as a layer', () => {
     const inner = st.sequential([st.layers.input({ shape: [6] }), st.layers.dense({ units: 4, activation: 'tanh' })], { name: 'encoder' });
     const outer = st.sequential([st.layers.input({ shape: [6] }), inner, st.layers.dense({ units: 2 })]);
     expect(outer.layers.map((l) => l.name)).toEqual(['encoder', 'dense']);
-    expect(outer.weights.map((w) => w.name)).toEqual(['dense/kernel', 'dense/bias', 'dense/kernel', 'dense/bias']);
+    expect(outer.weights).toEqual([...inner.weights, ...outer.getLayer('dense').weights]);
     expect(outer.countParams()).toBe(28 + 10);
     const x = tf.randomNormal([5, 6], 0, 1, 'float32', 8);
     const n0 = tf.memory().numTensors;

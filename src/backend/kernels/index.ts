@@ -9,6 +9,7 @@ import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise_backprop.js';
 import { registerDilatedConvGradients } from './dilated_conv_gradients.js';
+import { withSharedData } from './identity.js';
 import { maxPoolGradConfig } from './max_pool_grad.js';
 import { MERGED_REDUCTIONS, withMergedAxes } from './reduce.js';
 import { resizeBilinearGradConfig, resizeNearestNeighborGradConfig } from './resize_grad.js';
@@ -34,7 +35,7 @@ export const REPLACED_WASM_KERNELS: readonly string[] = [
 ];
 
 /** Wasm kernels strata wraps: the backend's kernel still computes, on reshaped operands. */
-export const WRAPPED_WASM_KERNELS: readonly string[] = ['BatchMatMul', '_FusedMatMul', ...MERGED_REDUCTIONS];
+export const WRAPPED_WASM_KERNELS: readonly string[] = ['BatchMatMul', '_FusedMatMul', 'Identity', ...MERGED_REDUCTIONS];
 
 const ORIGINALS_KEY = Symbol.for('strata.wasmKernelOriginals');
 
@@ -78,7 +79,8 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   `MaxPoolGrad` (the backend's drops the gradient of windows whose maximum is negative),
  *   and the resize gradients (the backend's ignore `halfPixelCenters`);
  * - wraps `BatchMatMul` and `_FusedMatMul` so transposed operands run on the fast path,
- *   and the reductions so rank-4 reductions avoid the backend's slow N-d transpose;
+ *   the reductions so rank-4 reductions avoid the backend's slow N-d transpose, and
+ *   `Identity` so that it shares data instead of copying;
  * - registers gradients for dilated `Conv2D` and `DepthwiseConv2dNative` (all backends).
  */
 export function registerWasmKernels(): void {
@@ -92,6 +94,7 @@ export function registerWasmKernels(): void {
   install(resizeBilinearGradConfig);
   wrap('BatchMatMul', (f) => withFastMatMul(f, false));
   wrap('_FusedMatMul', (f) => withFastMatMul(f, true));
+  wrap('Identity', withSharedData);
   for (const name of MERGED_REDUCTIONS) wrap(name, (f) => withMergedAxes(name, f));
   registerDilatedConvGradients();
 }
