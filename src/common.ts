@@ -3,8 +3,8 @@ export { tf } from './backend/tf.js';
 export { setBackend, getBackend, ready, type BackendName } from './backend/backends.js';
 export { StrataError, ValueError, ShapeError, StateError, SerializationError } from './engine/errors.js';
 export { Layer, type LayerOptions, type CallContext, type InputSpec, type LayerInput } from './engine/layer.js';
-export { LayerWeight } from './engine/weight.js';
-export { SymbolicTensor, GraphNode } from './engine/symbolic.js';
+export { LayerWeight, type WeightOwner } from './engine/weight.js';
+export { SymbolicTensor, GraphNode, type GraphLayer } from './engine/symbolic.js';
 export type { Shape } from './engine/shape.js';
 export type { ActivationName } from './engine/activations.js';
 export * as layers from './layers/index.js';
@@ -15,6 +15,7 @@ export { Network, type PredictOptions, type SummaryOptions } from './models/netw
 export { SequentialNetwork, type SequentialOptions, type SequentialItem } from './models/sequential.js';
 export { FunctionalNetwork, type FunctionalOptions } from './models/functional.js';
 export type { LayerSelector } from './models/selector.js';
+export type { SummaryRow } from './models/summary.js';
 export { sequential, model, Sequential, Model } from './training/models.js';
 export * as optimizers from './optimizers/index.js';
 export * as losses from './losses/index.js';

@@ -97,6 +97,10 @@ export async function ready(): Promise<string> {
 // Synchronous work before `ready()` resolves runs on cpu, which initialises at once;
 // without this, tfjs would try the higher-priority wasm backend synchronously and throw.
 tf.setBackend('cpu');
+// The cpu backend prints a banner recommending tfjs-node on its first write in Node; strata
+// chooses its Node backend deliberately (and tfjs-node cannot install here), so skip it.
+const cpuBackend = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+if (cpuBackend) cpuBackend.firstUse = false;
 if (isNode()) {
   defaultPick = pickDefault();
   defaultPick.catch(() => undefined);

@@ -135,7 +135,7 @@ export abstract class Layer {
   /**
    * Creates a weight. Call only from `build`.
    * @param name - short name, e.g. `kernel`.
-   * @param trainable - false for statistics that no optimizer updates.
+   * @param opts - `trainable: false` for statistics that no optimizer updates; an optional regularizer.
    */
   protected addWeight(
     name: string,

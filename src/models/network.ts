@@ -24,6 +24,7 @@ export interface SummaryOptions {
  * (see `training/`), so this knows nothing of optimizers or losses.
  */
 export abstract class Network extends Layer {
+  /** @internal Unique layer names within this model. */
   protected readonly scope = new NameScope();
 
   constructor(opts: LayerOptions = {}) {
@@ -42,7 +43,7 @@ export abstract class Network extends Layer {
   /** Runs the model on real tensors; one tensor per model input / output. */
   abstract forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[];
 
-  /** Rows of the summary table. */
+  /** @internal Rows of the summary table. */
   protected abstract summaryRows(): SummaryRow[];
 
   override sublayers(): Layer[] {

@@ -34,8 +34,9 @@ function withTraining<B extends NetworkCtor>(Base: B) {
     compile(opts: CompileOptions): void {
       if (this.trainer?.isBusy) throw new StateError(`${this.label}.compile: cannot recompile while training runs`);
       const next = new Trainer(this, opts);
-      // Keep the old optimizer's state when the same optimizer object is passed again.
-      if (this.trainer && this.trainer.spec.optimizer !== next.spec.optimizer) this.trainer.spec.optimizer.dispose();
+      // Free what the old compile made (running sums, metric state, a replaced optimizer's
+      // slots), keeping an optimizer or metric object passed again, with its state.
+      this.trainer?.dispose(new Set<object>([next.spec.optimizer, ...next.spec.metrics.flat()]));
       this.trainer = next;
     }
     private need(what: string): Trainer {

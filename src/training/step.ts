@@ -5,7 +5,8 @@ import type { CompiledSpec } from './compiled.js';
 
 /** A weighted running mean whose sum stays on the device; the count is known on the host. */
 class RunningMean {
-  private readonly sum = tf.variable(tf.scalar(0), false);
+  // Inside a tidy, so the initial scalar (a tensor of its own) is freed.
+  private readonly sum = tf.tidy(() => tf.variable(tf.scalar(0), false));
   private count = 0;
   /** Adds `mean` (a scalar) observed over `n` samples. */
   add(mean: tf.Scalar, n: number): void {

@@ -105,10 +105,13 @@ export class Trainer {
     });
   }
 
-  /** Frees the optimizer state, metric state and running sums. */
-  dispose(): void {
+  /**
+   * Frees the running sums, the optimizer state and the metric state, except the
+   * optimizer or metric objects in `keep` (those a new `compile` reuses).
+   */
+  dispose(keep: ReadonlySet<object> = new Set()): void {
     this.runner.dispose();
-    this.spec.optimizer.dispose();
-    this.spec.metrics.forEach((ms) => ms.forEach((m) => m.dispose()));
+    if (!keep.has(this.spec.optimizer)) this.spec.optimizer.dispose();
+    this.spec.metrics.forEach((ms) => ms.forEach((m) => keep.has(m) || m.dispose()));
   }
 }

@@ -150,6 +150,19 @@ describe('Conv2D values match a plain-JS convolution', () => {
     }
   });
 
+  it('softmax runs over the last axis of the output in its own data format, as in Keras', () => {
+    const x = input([1, 4, 5, 2]);
+    for (const dataFormat of ['channelsLast', 'channelsFirst'] as const) {
+      const layer = conv2d({ filters: 3, kernelSize: 1, activation: 'softmax', dataFormat, kernelInitializer: ru(15) });
+      const y = layer.apply(x) as tf.Tensor;
+      const sums = tf.sum(y, -1);
+      Array.from(sums.dataSync()).forEach((v) => expect(v).toBeCloseTo(1, 5));
+      tf.dispose([y, sums]);
+      layer.dispose();
+    }
+    x.dispose();
+  });
+
   it('channelsFirst computes the same as channelsLast on transposed data', () => {
     const x = input([2, 6, 5, 3]);
     const last = conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: ru(4), biasInitializer: ru(5) });

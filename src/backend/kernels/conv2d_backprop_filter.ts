@@ -5,7 +5,7 @@
  */
 import { tf } from '../tf.js';
 import { ShapeError } from '../../engine/errors.js';
-import { geometryOf, im2col, im2colT, type ConvGeometry } from './im2col.js';
+import { geometryOf, im2col, type ConvGeometry } from './im2col.js';
 import {
   alloc,
   f32,
@@ -23,27 +23,16 @@ import {
   type WasmBackend,
 } from './wasm_util.js';
 
-// With fewer input channels than this, writing the transposed patches directly is
-// faster than im2col followed by the wasm transpose (measured: 1 channel, 28×28).
-const DIRECT_TRANSPOSED_MAX_CHANNELS = 8;
-
 /** `dW[kh,kw,ci,co] = Σ x[b, oy·s+kh-pt, ox·s+kw-pl, ci] · dy[b,oy,ox,co]` for NHWC x. */
 export function filterGradNHWC(backend: WasmBackend, x: Info, dy: Info, g: ConvGeometry, filterShape: number[]): Info {
   const n = g.batch * g.outH * g.outW;
   const k = g.kH * g.kW * g.inC;
   if (n === 0 || k === 0 || g.outC === 0) return zeros(backend, filterShape);
-  let patchesT: Info;
-  if (g.inC < DIRECT_TRANSPOSED_MAX_CHANNELS) {
-    patchesT = alloc(backend, [k, n]);
-    im2colT(f32(backend, x), g, f32(backend, patchesT));
-  } else {
-    const patches = alloc(backend, [n, k]);
-    im2col(f32(backend, x), g, f32(backend, patches));
-    patchesT = transpose(backend, patches, [1, 0]);
-    free(backend, patches);
-  }
-  const out = matMul(backend, patchesT, viewAs(dy, [n, g.outC]));
-  free(backend, patchesT);
+  const patches = alloc(backend, [n, k]);
+  im2col(f32(backend, x), g, f32(backend, patches));
+  // patchesᵀ·dy: the matMul wrapper picks the orientation that packs the smaller operand.
+  const out = matMul(backend, patches, viewAs(dy, [n, g.outC]), true, false);
+  free(backend, patches);
   return { dataId: out.dataId, shape: filterShape, dtype: 'float32' };
 }
 

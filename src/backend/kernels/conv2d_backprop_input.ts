@@ -79,9 +79,7 @@ function viaConvolution(backend: WasmBackend, dy: Info, filter: Info, g: ConvGeo
 function viaCol2im(backend: WasmBackend, dy: Info, filter: Info, g: ConvGeometry, inputShape: number[]): Info {
   const n = g.batch * g.outH * g.outW;
   const k = g.kH * g.kW * g.inC;
-  const filterT = transpose(backend, viewAs(filter, [k, g.outC]), [1, 0]);
-  const patches = matMul(backend, viewAs(dy, [n, g.outC]), filterT);
-  free(backend, filterT);
+  const patches = matMul(backend, viewAs(dy, [n, g.outC]), viewAs(filter, [k, g.outC]), false, true);
   const dx = zeros(backend, inputShape);
   col2im(f32(backend, patches), g, f32(backend, dx));
   free(backend, patches);

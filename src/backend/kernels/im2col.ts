@@ -1,6 +1,6 @@
 /**
- * Patch extraction for NHWC convolutions: im2col (one row per output pixel), its
- * transpose (one row per filter tap), and col2im (the scatter-add back).
+ * Patch extraction for NHWC convolutions: im2col (one row per output pixel) and col2im
+ * (the scatter-add back).
  * @module
  */
 import { tf } from '../tf.js';
@@ -88,47 +88,6 @@ export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array): vo
             if (ix < 0 || ix >= inW) cols.fill(0, o, o + inC);
             else copyRun(x, (rowBase + ix) * inC, cols, o, inC);
             o += inC;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** First and one-past-last output column whose tap `ix = ox*stride - pad + off` lies inside `[0, size)`. */
-function insideRange(off: number, stride: number, pad: number, size: number, outSize: number): [number, number] {
-  const lo = Math.max(0, Math.ceil((pad - off) / stride));
-  const hi = Math.min(outSize, Math.floor((size - 1 + pad - off) / stride) + 1);
-  return [lo, Math.max(lo, hi)];
-}
-
-/**
- * Writes patches as columns: `colsT[(kh, kw, c), (b, oy, ox)]`. Cheaper than im2col plus a
- * transpose when channels are few (the first layer of an image network).
- */
-export function im2colT(x: Float32Array, g: ConvGeometry, colsT: Float32Array): void {
-  const { batch, inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilH, dilW, padTop, padLeft } = g;
-  const n = batch * outH * outW;
-  for (let kh = 0; kh < kH; kh++) {
-    for (let kw = 0; kw < kW; kw++) {
-      const [lo, hi] = insideRange(kw * dilW, strideW, padLeft, inW, outW);
-      const xOff = (lo * strideW - padLeft + kw * dilW) * inC;
-      const xStep = strideW * inC;
-      for (let c = 0; c < inC; c++) {
-        let o = ((kh * kW + kw) * inC + c) * n;
-        for (let b = 0; b < batch; b++) {
-          for (let oy = 0; oy < outH; oy++) {
-            const iy = oy * strideH - padTop + kh * dilH;
-            if (iy < 0 || iy >= inH) {
-              colsT.fill(0, o, o + outW);
-              o += outW;
-              continue;
-            }
-            if (lo > 0) colsT.fill(0, o, o + lo);
-            let xi = (b * inH + iy) * inW * inC + xOff + c;
-            for (let ox = lo; ox < hi; ox++, xi += xStep) colsT[o + ox] = x[xi];
-            if (hi < outW) colsT.fill(0, o + hi, o + outW);
-            o += outW;
           }
         }
       }

@@ -95,9 +95,9 @@ export function copy(backend: WasmBackend, x: Info, shape: number[] = x.shape): 
   return out;
 }
 
-/** Plain (non-transposed) matrix product of `[m,k]` and `[k,n]`; the caller owns the result. */
-export function matMul(backend: WasmBackend, a: Info, b: Info): Info {
-  return runKernel(backend, 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+/** Matrix product through the registered `BatchMatMul` (strata's wrapper); the caller owns the result. */
+export function matMul(backend: WasmBackend, a: Info, b: Info, transposeA = false, transposeB = false): Info {
+  return runKernel(backend, 'BatchMatMul', { a, b }, { transposeA, transposeB });
 }
 
 /** Product of a shape's dimensions. */

@@ -9,7 +9,7 @@ import type { LayerWeight } from '../../engine/weight.js';
 import { atrous, type SpatialPads } from './atrous.js';
 import {
   FUSABLE_ACTIVATIONS, checkDataFormat, checkOutputSize, checkPadding, checkStridesDilation, convOutputLength, dilatedSize,
-  imageAxes, knownChannels, makeImageShape, normalizePair, samePadding,
+  fromChannelsLast, imageAxes, knownChannels, makeImageShape, normalizePair, samePadding,
   type DataFormat, type IntOrPair, type PaddingMode,
 } from './conv_utils.js';
 
@@ -92,7 +92,7 @@ export abstract class BaseConv extends Layer {
   override computeOutputShape(inputShape: Shape): Shape {
     const ax = imageAxes(this.dataFormat);
     const [oh, ow] = this.outputSpatial(inputShape[ax.h] ?? null, inputShape[ax.w] ?? null);
-    checkOutputSize([oh, ow], inputShape, this.label, 'dilated kernel');
+    checkOutputSize([oh, ow], inputShape, this.label, this.dilationRate.some((d) => d > 1) ? 'dilated kernel' : 'kernel');
     return makeImageShape(this.dataFormat, inputShape[0] ?? null, oh, ow, this.outputChannels(inputShape[ax.c] ?? null));
   }
 
@@ -141,10 +141,13 @@ export abstract class BaseConv extends Layer {
     return atrous(x, d, pads, (p) => op(p, [1, 1], 'valid'));
   }
 
-  /** Adds the bias (if any) and applies the activation, for the unfused path (NHWC). */
-  protected biasActivation(y: tf.Tensor4D): tf.Tensor4D {
+  /**
+   * The unfused tail: adds the bias to NHWC `y`, returns it to the layer's data format, then
+   * applies the activation there (so a softmax runs over the last axis, as in Keras).
+   */
+  protected biasActivation(y: tf.Tensor4D): tf.Tensor {
     const z = this.bias ? tf.add(y, this.bias.read()) : y;
-    return getActivation(this.activation)(z) as tf.Tensor4D;
+    return getActivation(this.activation)(fromChannelsLast(z, this.dataFormat));
   }
 
   /** The shared part of the config, in canonical form. */

@@ -7,7 +7,7 @@ import type { LayerWeight } from '../../engine/weight.js';
 import { atrousTranspose, type SpatialPads } from './atrous.js';
 import { BaseConv, type BaseConvOptions } from './base_conv.js';
 import {
-  checkPositiveInt, deconvOutputLength, dilatedSize, fromChannelsLast, samePadding, toChannelsLast,
+  checkPositiveInt, deconvOutputLength, dilatedSize, samePadding, toChannelsLast,
 } from './conv_utils.js';
 
 /** Options of {@link conv2dTranspose}. */
@@ -83,7 +83,7 @@ export class Conv2DTranspose extends BaseConv {
       y = atrousTranspose(x, this.dilationRate, pads, (p) =>
         tf.conv2dTranspose(p, k, [p.shape[0], p.shape[1] + kh - 1, p.shape[2] + kw - 1, this.filters], 1, 'valid'));
     }
-    return fromChannelsLast(this.biasActivation(y), this.dataFormat);
+    return this.biasActivation(y);
   }
 
   override getConfig(): Conv2DTransposeOptions {

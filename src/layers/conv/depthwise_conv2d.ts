@@ -58,15 +58,12 @@ export class DepthwiseConv2D extends BaseConv {
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = toChannelsLast((Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D, this.dataFormat);
     const k = this.depthwiseKernel!.read() as tf.Tensor4D;
-    let y: tf.Tensor4D;
     if (this.fusable) {
-      y = this.windowed(x, (t, strides, pad) => tf.fused.depthwiseConv2d({
+      return fromChannelsLast(this.windowed(x, (t, strides, pad) => tf.fused.depthwiseConv2d({
         x: t, filter: k, strides, pad, bias: this.bias?.read(), activation: this.fusedActivation,
-      }));
-    } else {
-      y = this.biasActivation(this.windowed(x, (t, strides, pad) => tf.depthwiseConv2d(t, k, strides, pad)));
+      })), this.dataFormat);
     }
-    return fromChannelsLast(y, this.dataFormat);
+    return this.biasActivation(this.windowed(x, (t, strides, pad) => tf.depthwiseConv2d(t, k, strides, pad)));
   }
 
   override getConfig(): DepthwiseConv2DOptions {

@@ -77,11 +77,10 @@ export class SeparableConv2D extends BaseConv {
     const dk = this.depthwiseKernel!.read() as tf.Tensor4D;
     const pk = this.pointwiseKernel!.read() as tf.Tensor4D;
     const depthwise = this.windowed(x, (t, strides, pad) => tf.depthwiseConv2d(t, dk, strides, pad));
-    const y = this.fusable
-      ? tf.fused.conv2d({
-        x: depthwise, filter: pk, strides: 1, pad: 'valid', bias: this.bias?.read(), activation: this.fusedActivation,
-      })
-      : this.biasActivation(tf.conv2d(depthwise, pk, 1, 'valid'));
+    if (!this.fusable) return this.biasActivation(tf.conv2d(depthwise, pk, 1, 'valid'));
+    const y = tf.fused.conv2d({
+      x: depthwise, filter: pk, strides: 1, pad: 'valid', bias: this.bias?.read(), activation: this.fusedActivation,
+    });
     return fromChannelsLast(y, this.dataFormat);
   }
 

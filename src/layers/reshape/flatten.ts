@@ -15,10 +15,7 @@ export interface FlattenOptions extends LayerOptions {
 
 /** Flattens each sample to one axis: `[n, d1, d2, …] -> [n, d1 · d2 · …]`. */
 export class Flatten extends Layer {
-  // A getter, not a field: the base constructor may name the layer before fields exist.
-  get className(): string {
-    return 'Flatten';
-  }
+  readonly className = 'Flatten';
   /** Layout of image inputs. */
   readonly dataFormat: DataFormat;
 

@@ -14,10 +14,7 @@ export interface ReshapeOptions extends LayerOptions {
 
 /** Reshapes each sample to `targetShape`, keeping the batch axis and the order of values. */
 export class Reshape extends Layer {
-  // A getter, not a field: the base constructor may name the layer before fields exist.
-  get className(): string {
-    return 'Reshape';
-  }
+  readonly className = 'Reshape';
   /** Shape of each output sample; may hold one `-1`. */
   readonly targetShape: number[];
 

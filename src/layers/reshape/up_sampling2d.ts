@@ -42,10 +42,7 @@ function bilinearWeights(len: number, f: number): number[][] {
 
 /** Enlarges images by whole factors, repeating or interpolating pixels. */
 export class UpSampling2D extends Layer {
-  // A getter, not a field: the base constructor may name the layer before fields exist.
-  get className(): string {
-    return 'UpSampling2D';
-  }
+  readonly className = 'UpSampling2D';
   /** Factor `[height, width]`. */
   readonly size: [number, number];
   /** Channel axis position. */

@@ -35,10 +35,7 @@ function normalizePadding(p: Padding2D | undefined, owner: string): [[number, nu
 
 /** Adds rows and columns of zeros around each image. */
 export class ZeroPadding2D extends Layer {
-  // A getter, not a field: the base constructor may name the layer before fields exist.
-  get className(): string {
-    return 'ZeroPadding2D';
-  }
+  readonly className = 'ZeroPadding2D';
   /** Padding `[[top, bottom], [left, right]]`. */
   readonly padding: [[number, number], [number, number]];
   /** Channel axis position. */

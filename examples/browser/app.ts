@@ -1,0 +1,1 @@
+import * as st from '../../src/browser.js'; console.log(st.getBackend());

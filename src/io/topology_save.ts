@@ -1,0 +1,118 @@
+import { StateError, ValueError } from '../engine/errors.js';
+import type { Layer } from '../engine/layer.js';
+import type { Shape } from '../engine/shape.js';
+import type { GraphNode, SymbolicTensor } from '../engine/symbolic.js';
+import { InputLayer } from '../layers/core/input.js';
+import { FunctionalNetwork } from '../models/functional.js';
+import { Network } from '../models/network.js';
+import { SequentialNetwork } from '../models/sequential.js';
+import type { JsonObject, JsonValue, KerasDialect } from './keras_config.js';
+import { layerToKeras } from './layer_config.js';
+
+/** The `keras_version` strata writes into `model.json`. */
+export const STRATA_KERAS_VERSION = 'strata 0.1.0';
+
+function kerasModule(layer: Layer, dialect: KerasDialect): JsonObject {
+  if (dialect !== 'keras3') return {};
+  if (layer instanceof Network) return { module: 'keras', registered_name: null };
+  return { module: 'keras.layers', registered_name: null };
+}
+
+/** A layer's entry in a model config; nested models become nested model configs. */
+function layerEntry(layer: Layer, dialect: KerasDialect): JsonObject {
+  if (layer instanceof Network) return { class_name: layer.className, config: networkConfig(layer, dialect), ...kerasModule(layer, dialect) };
+  return { ...layerToKeras(layer, dialect), ...kerasModule(layer, dialect) };
+}
+
+function inputLayerEntry(name: string, batchShape: Shape, dialect: KerasDialect): JsonObject {
+  const shapeKey = dialect === 'keras3' ? 'batch_shape' : 'batch_input_shape';
+  return {
+    class_name: 'InputLayer',
+    config: { [shapeKey]: [...batchShape], dtype: 'float32', sparse: false, name },
+    ...(dialect === 'keras3' ? { module: 'keras.layers', registered_name: null } : {}),
+  };
+}
+
+function sequentialConfig(model: SequentialNetwork, dialect: KerasDialect): JsonObject {
+  if (!model.built) {
+    throw new StateError(`${model.label}: cannot save a model that is not built; give the first layer an inputShape or call it on data first`);
+  }
+  const inputShape = model.inputShapes[0]!;
+  const entries = model.layers.map((l) => layerEntry(l, dialect));
+  if (dialect === 'keras3') {
+    return { name: model.name, trainable: model.trainable, layers: [inputLayerEntry(`${model.name}_input`, inputShape, dialect), ...entries] };
+  }
+  // tfjs-layers and Keras 2 carry the input shape on the first layer.
+  const first = entries[0]!.config as JsonObject;
+  first.batch_input_shape = [...inputShape];
+  return { name: model.name, layers: entries };
+}
+
+/** The nodes of `model`'s graph, grouped per layer in the order each layer recorded them. */
+function modelNodes(model: FunctionalNetwork): Map<Layer, GraphNode[]> {
+  const seen = new Set<GraphNode>();
+  const stack = model.outputs.map((t) => t.node);
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const t of n.inputs) stack.push(t.node);
+  }
+  const byLayer = new Map<Layer, GraphNode[]>();
+  for (const layer of model.layers) byLayer.set(layer, layer.inboundNodes.filter((n) => seen.has(n)));
+  return byLayer;
+}
+
+function functionalConfig(model: FunctionalNetwork, dialect: KerasDialect): JsonObject {
+  const nodes = modelNodes(model);
+  const ref = (t: SymbolicTensor): [string, number, number] => {
+    const layer = t.node.layer as Layer;
+    return [layer.name, nodes.get(layer)!.indexOf(t.node), t.outputIndex];
+  };
+  const kerasTensor = (t: SymbolicTensor): JsonObject => ({
+    class_name: '__keras_tensor__',
+    config: { shape: [...t.shape], dtype: t.dtype, keras_history: ref(t) },
+  });
+  const layers = model.layers.map((layer): JsonObject => {
+    const own = nodes.get(layer)!;
+    if (layer instanceof InputLayer) {
+      const shape = own[0]!.outputs[0]!.shape;
+      return { name: layer.name, ...inputLayerEntry(layer.name, shape, dialect), inbound_nodes: [] };
+    }
+    const inbound: JsonValue[] = own.map((node) => {
+      if (dialect === 'keras3') {
+        const args = node.singleInput ? kerasTensor(node.inputs[0]!) : node.inputs.map(kerasTensor);
+        return { args: [args], kwargs: {} };
+      }
+      return node.inputs.map((t) => [...ref(t), {}]);
+    });
+    return { name: layer.name, ...layerEntry(layer, dialect), inbound_nodes: inbound };
+  });
+  return {
+    name: model.name,
+    ...(dialect === 'keras3' ? { trainable: model.trainable } : {}),
+    layers,
+    input_layers: model.inputs.map(ref),
+    output_layers: model.outputs.map(ref),
+  };
+}
+
+/** The config of a Sequential or functional model (what goes under `config`). */
+export function networkConfig(model: Network, dialect: KerasDialect = 'tfjs'): JsonObject {
+  if (model instanceof SequentialNetwork) return sequentialConfig(model, dialect);
+  if (model instanceof FunctionalNetwork) return functionalConfig(model, dialect);
+  throw new ValueError(`saveModel: cannot save ${model.label}; only Sequential and functional models can be saved`);
+}
+
+/**
+ * The Keras-style model topology (`{ class_name, config, keras_version, backend }`), as
+ * tfjs-layers writes it into `model.json`.
+ */
+export function modelTopology(model: Network, dialect: KerasDialect = 'tfjs'): JsonObject {
+  return {
+    class_name: model.className,
+    config: networkConfig(model, dialect),
+    keras_version: STRATA_KERAS_VERSION,
+    backend: 'tensor_flow.js',
+  };
+}
