@@ -21,8 +21,10 @@ const D = st.sequential([
 ]);
 const real = tf.randomNormal([n, 1], 4, 1.25, 'float32', seed + 10);
 const g = gan({ generator: G, discriminator: D, latentDim: latent });
-g.compile({ generatorOptimizer: st.optimizers.adam({ learningRate: lrG, beta1: Number(args.b1 ?? 0.5) }),
-  discriminatorOptimizer: st.optimizers.adam({ learningRate: lrD, beta1: Number(args.b1 ?? 0.5) }), loss: (args.loss ?? 'nonSaturating') as 'minimax' });
+const steps = Math.ceil(n / bs) * epochs;
+const sched = (lr: number, total: number) => args.cos ? st.optimizers.cosineDecay({ initialLearningRate: lr, decaySteps: total, alpha: Number(args.cos) }) : lr;
+g.compile({ generatorOptimizer: st.optimizers.adam({ learningRate: sched(lrG, Math.floor(steps / k)), beta1: Number(args.b1 ?? 0.5) }),
+  discriminatorOptimizer: st.optimizers.adam({ learningRate: sched(lrD, steps), beta1: Number(args.b1 ?? 0.5) }), loss: (args.loss ?? 'nonSaturating') as 'minimax' });
 const t0 = performance.now();
 const h = await g.fit(real, { epochs, batchSize: bs, discriminatorSteps: k, seed, verbose: 0, callbacks: [{ onEpochEnd: (e: number, l: st.Logs) => {
   if (e % Math.max(1, Math.floor(epochs / 10)) === 0 || e === epochs - 1) {

@@ -69,7 +69,9 @@ export async function runLayerCase(st: St, c: LayerCase): Promise<LayerResult> {
   const factory = (st.layers as unknown as Record<string, (opts: unknown) => Layer>)[c.factory];
   if (!factory) throw new Error(`no layer factory '${c.factory}'`);
   const layer = factory(c.options);
-  const x = tf.variable(tf.tensor(uniform(next, sizeOf(c.inputShape), -1, 1), c.inputShape));
+  const x0 = tf.tensor(uniform(next, sizeOf(c.inputShape), -1, 1), c.inputShape);
+  const x = tf.variable(x0);
+  x0.dispose();
   tf.tidy(() => {
     layer.apply(x);
   });
@@ -177,7 +179,7 @@ export async function runShortFit(st: St, seed: number): Promise<number[]> {
   const y = tf.tensor1d(labels, 'float32');
   const net = smallCnn(st);
   net.compile({ optimizer: st.optimizers.adam({ learningRate: 0.02 }), loss: 'sparseCategoricalCrossentropy' });
-  const history = await net.fit(x, y, { epochs: 8, batchSize: 16, verbose: 0 });
+  const history = await net.fit(x, y, { epochs: 4, batchSize: 16, verbose: 0 });
   tf.dispose([x, y]);
   net.dispose();
   return history.history.loss!;

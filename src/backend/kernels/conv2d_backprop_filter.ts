@@ -13,6 +13,7 @@ import {
   marked,
   matMul,
   requireFloat32,
+  runKernel,
   sizeOf,
   transpose,
   viewAs,
@@ -23,16 +24,58 @@ import {
   type WasmBackend,
 } from './wasm_util.js';
 
-/** `dW[kh,kw,ci,co] = Σ x[b, oy·s+kh-pt, ox·s+kw-pl, ci] · dy[b,oy,ox,co]` for NHWC x. */
-export function filterGradNHWC(backend: WasmBackend, x: Info, dy: Info, g: ConvGeometry, filterShape: number[]): Info {
+/**
+ * The filter gradient as one forward XNNPACK convolution, batch and channels swapped:
+ * `x` seen as `[inC, h, w, batch]` convolved with `dy` seen as `[outH, outW, batch, outC]`
+ * (dilated by the stride) gives `[inC, kH, kW, outC]`. No patch matrix is built. Null
+ * when that needs negative padding (rows the forward convolution never read).
+ */
+function viaConvolution(backend: WasmBackend, x: Info, dy: Info, g: ConvGeometry): Info | null {
+  const bottom = (g.kH - 1) * g.dilH + (g.outH - 1) * g.strideH + 1 - g.inH - g.padTop;
+  const right = (g.kW - 1) * g.dilW + (g.outW - 1) * g.strideW + 1 - g.inW - g.padLeft;
+  if (Math.min(bottom, right, g.padTop, g.padLeft) < 0) return null;
+  const xT = transpose(backend, x, [3, 1, 2, 0]);
+  const dyT = transpose(backend, viewAs(dy, [g.batch, g.outH, g.outW, g.outC]), [1, 2, 0, 3]);
+  let swapped: Info;
+  try {
+    swapped = runKernel(
+      backend,
+      'Conv2D',
+      { x: xT, filter: dyT },
+      {
+        strides: [g.dilH, g.dilW],
+        dilations: [g.strideH, g.strideW],
+        pad: [[0, 0], [g.padTop, bottom], [g.padLeft, right], [0, 0]],
+        dataFormat: 'NHWC',
+      } as unknown as tf.NamedAttrMap,
+    );
+  } finally {
+    free(backend, xT, dyT);
+  }
+  const out = transpose(backend, swapped, [1, 2, 0, 3]);
+  free(backend, swapped);
+  return out;
+}
+
+/** The filter gradient as patchesᵀ·dy, with im2col patches `[batch·outH·outW, kH·kW·inC]`. */
+function viaPatches(backend: WasmBackend, x: Info, dy: Info, g: ConvGeometry): Info {
   const n = g.batch * g.outH * g.outW;
-  const k = g.kH * g.kW * g.inC;
-  if (n === 0 || k === 0 || g.outC === 0) return zeros(backend, filterShape);
-  const patches = alloc(backend, [n, k]);
+  const patches = alloc(backend, [n, g.kH * g.kW * g.inC]);
   im2col(f32(backend, x), g, f32(backend, patches));
-  // patchesᵀ·dy: the matMul wrapper picks the orientation that packs the smaller operand.
+  // The matMul wrapper picks the orientation that packs the smaller operand.
   const out = matMul(backend, patches, viewAs(dy, [n, g.outC]), true, false);
   free(backend, patches);
+  return out;
+}
+
+/** `dW[kh,kw,ci,co] = Σ x[b, oy·s+kh·d-pt, ox·s+kw·d-pl, ci] · dy[b,oy,ox,co]` for NHWC x. */
+export function filterGradNHWC(backend: WasmBackend, x: Info, dy: Info, g: ConvGeometry, filterShape: number[]): Info {
+  const taps = g.kH * g.kW * g.inC;
+  if (g.batch * g.outH * g.outW === 0 || taps === 0 || g.outC === 0) return zeros(backend, filterShape);
+  // With many taps per output channel the swapped convolution wins (measured: 32→64
+  // channels, 3×3, 13×13, batch 128: 42 ms against 53); with few, packing `dy` as the
+  // convolution's filter costs more than the product itself (1→32 channels).
+  const out = (taps >= g.outC ? viaConvolution(backend, x, dy, g) : null) ?? viaPatches(backend, x, dy, g);
   return { dataId: out.dataId, shape: filterShape, dtype: 'float32' };
 }
 

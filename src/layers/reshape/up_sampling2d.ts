@@ -23,19 +23,20 @@ export interface UpSampling2DOptions extends LayerOptions {
 }
 
 /**
- * The `[outLen, len]` matrix of bilinear weights with half-pixel centers: output `o` reads
- * input coordinate `(o + 0.5) / f − 0.5`, clamped to the image.
+ * The `[len, len · f]` matrix of bilinear weights with half-pixel centers (input rows,
+ * output columns): output `o` reads input coordinate `(o + 0.5) / f − 0.5`, clamped to the
+ * image. Laid out for a plain `x · m` product, the fast form on every backend.
  */
 function bilinearWeights(len: number, f: number): number[][] {
   const out = len * f;
-  const m = Array.from({ length: out }, () => new Array<number>(len).fill(0));
+  const m = Array.from({ length: len }, () => new Array<number>(out).fill(0));
+  const clamp = (i: number) => Math.min(len - 1, Math.max(0, i));
   for (let o = 0; o < out; o++) {
     const c = (o + 0.5) / f - 0.5;
     const lo = Math.floor(c);
     const t = c - lo;
-    const clamp = (i: number) => Math.min(len - 1, Math.max(0, i));
-    m[o]![clamp(lo)]! += 1 - t;
-    m[o]![clamp(lo + 1)]! += t;
+    m[clamp(lo)]![o]! += 1 - t;
+    m[clamp(lo + 1)]![o]! += t;
   }
   return m;
 }
@@ -78,9 +79,9 @@ export class UpSampling2D extends Layer {
       const aw = tf.tensor2d(bilinearWeights(w, fw));
       const ah = tf.tensor2d(bilinearWeights(h, fh));
       const rows = tf.reshape(tf.transpose(x, [0, 1, 3, 2]), [n * h * c, w]);
-      const wide = tf.reshape(tf.matMul(rows, aw, false, true), [n, h, c, w * fw]);
+      const wide = tf.reshape(tf.matMul(rows, aw), [n, h, c, w * fw]);
       const cols = tf.reshape(tf.transpose(wide, [0, 2, 3, 1]), [n * c * w * fw, h]);
-      const tall = tf.reshape(tf.matMul(cols, ah, false, true), [n, c, w * fw, h * fh]);
+      const tall = tf.reshape(tf.matMul(cols, ah), [n, c, w * fw, h * fh]);
       y = tf.transpose(tall, [0, 3, 2, 1]) as tf.Tensor4D;
     }
     return fromChannelsLast(y, this.dataFormat);

@@ -1,0 +1,85 @@
+/**
+ * The strata side of the benchmark, one child process per job. It imports strata as the
+ * built package (like the examples do), so it measures what users get.
+ */
+import * as st from 'strata';
+import { serve, type Workload } from './child_harness.js';
+import { checksum } from './mnist_idx.js';
+import type { LayerSpec } from './models.js';
+import type { SetupCommand } from './protocol.js';
+import { readWeights } from './weights.js';
+
+const { tf } = st;
+
+function makeLayer(spec: LayerSpec): st.Layer {
+  switch (spec.kind) {
+    case 'dense':
+      return st.layers.dense({ units: spec.units, activation: spec.activation });
+    case 'conv2d':
+      return st.layers.conv2d({ filters: spec.filters, kernelSize: spec.kernelSize, activation: spec.activation });
+    case 'maxPooling2d':
+      return st.layers.maxPooling2d({ poolSize: spec.poolSize });
+    case 'flatten':
+      return st.layers.flatten();
+  }
+}
+
+async function create(s: SetupCommand): Promise<Workload> {
+  if (s.backend === 'default') await st.ready();
+  else await st.setBackend(s.backend as st.BackendName);
+
+  const fit = s.task === 'fit';
+  const data = st.datasets.mnist({
+    flatten: s.model === 'mlp',
+    trainLimit: fit ? s.samples : 0,
+    testLimit: fit ? 0 : s.samples,
+  });
+  const x = fit ? data.xTrain : data.xTest;
+  const y = fit ? data.yTrain : data.yTest;
+  tf.dispose(fit ? [data.xTest, data.yTest] : [data.xTrain, data.yTrain]);
+  const sum = checksum(x.dataSync(), y.dataSync());
+
+  const net = st.sequential([st.layers.input({ shape: s.spec.inputShape }), ...s.spec.layers.map(makeLayer)]);
+  const initial = readWeights(s.weightsPath, s.spec).map((w) => tf.tensor(w.values, w.shape));
+  net.setWeights(initial);
+  tf.dispose(initial);
+  net.compile({
+    optimizer: st.optimizers.adam({ learningRate: 1e-3 }),
+    loss: 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+
+  const first = (n: number): [st.tf.Tensor, st.tf.Tensor] => [
+    tf.slice(x, 0, n),
+    tf.slice(y, 0, n),
+  ];
+  const once = async (xs: st.tf.Tensor, ys: st.tf.Tensor, batchSize: number): Promise<void> => {
+    if (fit) {
+      await net.fit(xs, ys, { batchSize, epochs: 1, shuffle: false, verbose: 0 });
+    } else {
+      const out = net.predict(xs, { batchSize }) as st.tf.Tensor;
+      await out.data();
+      out.dispose();
+    }
+  };
+  let current: [st.tf.Tensor, st.tf.Tensor] | undefined;
+  return {
+    backend: st.getBackend(),
+    checksum: sum,
+    async warmUp() {
+      const small = Math.min(16, s.batchSize);
+      const [xs, ys] = first(2 * small);
+      await once(xs, ys, small);
+      tf.dispose([xs, ys]);
+    },
+    prepare(steps) {
+      if (current) tf.dispose(current);
+      current = first(steps * s.batchSize);
+    },
+    run() {
+      return once(current![0], current![1], s.batchSize);
+    },
+  };
+}
+
+serve(create);

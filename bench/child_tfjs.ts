@@ -1,0 +1,77 @@
+/**
+ * The tfjs-layers side of the benchmark, one child process per job. It loads only stock
+ * tfjs (core, layers, the cpu and wasm backends), never strata, so the kernels it runs
+ * are the ones tfjs ships.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { serve, type Workload } from './child_harness.js';
+import { checksum, readMnist } from './mnist_idx.js';
+import type { LayerSpec } from './models.js';
+import type { SetupCommand } from './protocol.js';
+import { readWeights } from './weights.js';
+
+function makeLayer(spec: LayerSpec, inputShape?: number[]): tfl.layers.Layer {
+  const first = inputShape ? { inputShape } : {};
+  switch (spec.kind) {
+    case 'dense':
+      return tfl.layers.dense({ ...first, units: spec.units, activation: spec.activation });
+    case 'conv2d':
+      return tfl.layers.conv2d({ ...first, filters: spec.filters, kernelSize: spec.kernelSize, activation: spec.activation });
+    case 'maxPooling2d':
+      return tfl.layers.maxPooling2d({ ...first, poolSize: spec.poolSize });
+    case 'flatten':
+      return tfl.layers.flatten(first);
+  }
+}
+
+async function create(s: SetupCommand): Promise<Workload> {
+  if (s.backend !== 'cpu' && s.backend !== 'wasm') throw new Error(`tfjs-layers side: unknown backend '${s.backend}'`);
+  if (!(await tf.setBackend(s.backend))) throw new Error(`tfjs: backend '${s.backend}' failed to initialise`);
+  await tf.ready();
+
+  const fit = s.task === 'fit';
+  const data = readMnist(s.mnistDir, fit ? 'train' : 'test', s.samples);
+  const x = tf.tensor(data.x, [data.count, ...s.spec.inputShape], 'float32');
+  // tfjs-layers' sparse crossentropy floors its targets, which it accepts only as float32.
+  const y = tf.tensor1d(Float32Array.from(data.labels), 'float32');
+
+  const model = tfl.sequential({ layers: s.spec.layers.map((l, i) => makeLayer(l, i === 0 ? s.spec.inputShape : undefined)) });
+  const initial = readWeights(s.weightsPath, s.spec).map((w) => tf.tensor(w.values, w.shape));
+  model.setWeights(initial);
+  tf.dispose(initial);
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+
+  const first = (n: number): [tf.Tensor, tf.Tensor] => [tf.slice(x, 0, n), tf.slice(y, 0, n)];
+  const once = async (xs: tf.Tensor, ys: tf.Tensor, batchSize: number): Promise<void> => {
+    if (fit) {
+      await model.fit(xs, ys, { batchSize, epochs: 1, shuffle: false, verbose: 0 });
+    } else {
+      const out = model.predict(xs, { batchSize }) as tf.Tensor;
+      await out.data();
+      out.dispose();
+    }
+  };
+  let current: [tf.Tensor, tf.Tensor] | undefined;
+  return {
+    backend: tf.getBackend(),
+    checksum: checksum(data.x, data.labels),
+    async warmUp() {
+      const small = Math.min(16, s.batchSize);
+      const [xs, ys] = first(2 * small);
+      await once(xs, ys, small);
+      tf.dispose([xs, ys]);
+    },
+    prepare(steps) {
+      if (current) tf.dispose(current);
+      current = first(steps * s.batchSize);
+    },
+    run() {
+      return once(current![0], current![1], s.batchSize);
+    },
+  };
+}
+
+serve(create);

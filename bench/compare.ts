@@ -1,0 +1,52 @@
+/**
+ * Ratios between two sides of a job, on both time bases (wall clock and CPU time), and
+ * how they read in a table cell.
+ */
+import type { SideResult } from './result.js';
+
+/** strata's throughput divided by a peer's. */
+export interface Ratio {
+  wall?: number;
+  cpu?: number;
+  /** When the peer timed out: strata is at least this many times faster (wall clock). */
+  atLeast?: number;
+  /** Why there is no ratio (a side failed or did not run). */
+  note?: string;
+  /** Whether the missing ratio is the peer's fault (it cannot run the job). */
+  peerFails?: boolean;
+}
+
+/** Finds the result of one side on one backend. */
+export function find(results: SideResult[], job: string, side: string, backend: string): SideResult | undefined {
+  return results.find((r) => r.job === job && r.side === side && r.backend === backend);
+}
+
+/** strata ÷ peer for two results of the same job. */
+export function ratio(strata: SideResult | undefined, peer: SideResult | undefined): Ratio {
+  if (!strata || !peer) return { note: 'not run' };
+  if (strata.status !== 'ok') return { note: `strata ${strata.status}` };
+  if (peer.status === 'fails') return { note: `${peer.side} fails`, peerFails: true };
+  if (peer.status === 'timeout') return { atLeast: strata.wallSamplesPerSec! / peer.upperBound!, peerFails: true };
+  return {
+    wall: strata.wallSamplesPerSec! / peer.wallSamplesPerSec!,
+    cpu: strata.cpuSamplesPerSec! / peer.cpuSamplesPerSec!,
+  };
+}
+
+function times(x: number): string {
+  return `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}×`;
+}
+
+/** A ratio as a table cell: `wall / CPU`. */
+export function ratioCell(r: Ratio): string {
+  if (r.atLeast !== undefined) return `> ${times(r.atLeast)} (peer timed out)`;
+  if (r.wall === undefined || r.cpu === undefined) return r.note ?? '—';
+  return `${times(r.wall)} / ${times(r.cpu)}`;
+}
+
+/** The smaller of the ratio's two bases (the conservative reading), if any. */
+export function conservative(r: Ratio): number | undefined {
+  if (r.atLeast !== undefined) return r.atLeast;
+  if (r.wall === undefined || r.cpu === undefined) return undefined;
+  return Math.min(r.wall, r.cpu);
+}

@@ -1,0 +1,102 @@
+/**
+ * What the benchmark runs and for how long. Each job is one configuration (model, task,
+ * batch size); every side of a job gets its own child process. A timed repetition is a
+ * fixed number of steps (one `fit` epoch over the first `steps * batchSize` MNIST
+ * samples, or one `predict` over them), chosen per side from one timed calibration step
+ * so that a repetition lasts about `targetRepSec`; very slow sides time single steps.
+ */
+import type { ModelName } from './models.js';
+import type { Task, Timing } from './protocol.js';
+
+/** The groups `--only` selects. */
+export type JobGroup = 'mlp' | 'cnn' | 'predict' | 'small';
+
+/** One benchmark configuration. */
+export interface Job {
+  id: string;
+  group: JobGroup;
+  title: string;
+  model: ModelName;
+  task: Task;
+  batchSize: number;
+}
+
+/** Every configuration, in the order they run. */
+export const JOBS: Job[] = [
+  { id: 'mlp-fit', group: 'mlp', title: 'MLP fit, batch 128', model: 'mlp', task: 'fit', batchSize: 128 },
+  { id: 'cnn-fit', group: 'cnn', title: 'CNN fit, batch 128', model: 'cnn', task: 'fit', batchSize: 128 },
+  { id: 'mlp-predict', group: 'predict', title: 'MLP predict, batch 128', model: 'mlp', task: 'predict', batchSize: 128 },
+  { id: 'cnn-predict', group: 'predict', title: 'CNN predict, batch 128', model: 'cnn', task: 'predict', batchSize: 128 },
+  { id: 'mlp-fit-small', group: 'small', title: 'MLP fit, batch 32', model: 'mlp', task: 'fit', batchSize: 32 },
+];
+
+/** How much timing each side gets. */
+export interface Budget {
+  /** Timed repetitions per side (the median is reported). */
+  reps: number;
+  /** Aimed-for wall seconds of one repetition. */
+  targetRepSec: number;
+  /** Most steps in one repetition. */
+  maxSteps: number;
+  /** A side whose calibration step exceeds this is slow: it times single steps, within `slowBudgetSec`. */
+  slowStepSec: number;
+  /** Wall seconds a slow side may spend on timed steps, the calibration step included. */
+  slowBudgetSec: number;
+  /** Limit for start-up, data loading and warm-up. */
+  setupTimeoutSec: number;
+  /** Limit for the one calibration step; a side that exceeds it is reported as slower than one step in this time. */
+  stepTimeoutSec: number;
+}
+
+/** The budget of a full run (`npm run bench`), which must stay well under ten minutes on two cores. */
+export const FULL: Budget = {
+  reps: 3,
+  targetRepSec: 1.5,
+  maxSteps: 150,
+  slowStepSec: 6,
+  slowBudgetSec: 40,
+  setupTimeoutSec: 120,
+  stepTimeoutSec: 90,
+};
+
+/** The budget of `--quick`, a smoke run of about a minute. */
+export const QUICK: Budget = {
+  reps: 3,
+  targetRepSec: 0.2,
+  maxSteps: 20,
+  slowStepSec: 2,
+  slowBudgetSec: 4,
+  setupTimeoutSec: 60,
+  stepTimeoutSec: 10,
+};
+
+/** Samples each split holds, which bounds the steps of one repetition. */
+const SPLIT_SIZE: Record<Task, number> = { fit: 60000, predict: 10000 };
+
+/** Most steps one repetition of `job` may take. */
+export function maxStepsOf(job: Job, budget: Budget): number {
+  return Math.max(1, Math.min(budget.maxSteps, Math.floor(SPLIT_SIZE[job.task] / job.batchSize)));
+}
+
+/** How one side is timed, decided from its calibration step. */
+export interface SidePlan {
+  /** Steps of each repetition. */
+  steps: number;
+  /** Whether an untimed repetition runs first (fast sides; slow sides were warmed up on a small batch). */
+  warmRep: boolean;
+  /** Timed repetitions still to run (a slow side's calibration step already counts as one). */
+  reps: number;
+  /** Whether the side is slow and times single steps. */
+  slow: boolean;
+}
+
+/** The timing plan of one side. */
+export function planSide(job: Job, budget: Budget, calibration: Timing): SidePlan {
+  const perStep = Math.max(calibration.wallSec, 1e-6);
+  if (perStep > budget.slowStepSec) {
+    const affordable = Math.floor(budget.slowBudgetSec / perStep) - 1;
+    return { steps: 1, warmRep: false, reps: Math.max(0, Math.min(budget.reps - 1, affordable)), slow: true };
+  }
+  const steps = Math.max(1, Math.min(maxStepsOf(job, budget), Math.floor(budget.targetRepSec / perStep)));
+  return { steps, warmRep: true, reps: budget.reps, slow: false };
+}

@@ -1,0 +1,56 @@
+/**
+ * What the benchmark records for one side of one job, and the summaries derived from
+ * it. These records are what `bench/results.json` holds.
+ */
+import type { Timing } from './protocol.js';
+
+/** The libraries compared. */
+export type Side = 'strata' | 'tfjs-layers' | 'pytorch';
+
+/** One side of one job: who runs it and on which backend. */
+export interface Entrant {
+  side: Side;
+  /** Requested backend: `'cpu'`, `'wasm'`, or `'default'` (strata's `st.ready()` pick). */
+  backend: string;
+}
+
+/** The outcome of one side of one job. */
+export interface SideResult extends Entrant {
+  job: string;
+  /** `ok`: timed; `fails`: the library could not run it; `timeout`: one step took longer than the limit. */
+  status: 'ok' | 'fails' | 'timeout';
+  /** Why it failed or timed out. */
+  message?: string;
+  /** The backend the child reports it ran on. */
+  ranOn?: string;
+  /** Steps in each timed repetition. */
+  stepsPerRep?: number;
+  /** Whether the side was slow and timed single steps after a small-batch warm-up. */
+  slow?: boolean;
+  /** The timed repetitions. */
+  timings: Timing[];
+  /** Median samples per wall-clock second over the repetitions. */
+  wallSamplesPerSec?: number;
+  /** Median samples per CPU second (user + system, all threads of the child). */
+  cpuSamplesPerSec?: number;
+  /** For a timeout: throughput is below this many samples per second. */
+  upperBound?: number;
+  /** Peak resident set size of the child, MiB. */
+  maxRssMb?: number;
+  /** Checksum of the data the side loaded. */
+  checksum?: number;
+}
+
+/** The median of a non-empty list. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Fills in the median throughputs of a result from its timings. */
+export function summarize(r: SideResult, batchSize: number): void {
+  if (r.timings.length === 0) return;
+  r.wallSamplesPerSec = median(r.timings.map((t) => (t.steps * batchSize) / t.wallSec));
+  r.cpuSamplesPerSec = median(r.timings.map((t) => (t.steps * batchSize) / t.cpuSec));
+}

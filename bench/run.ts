@@ -1,0 +1,111 @@
+/**
+ * `npm run bench [-- --quick] [-- --only mlp|cnn|predict|small]`: strata against
+ * tfjs-layers 4.22 (and PyTorch, where `/usr/bin/python3` has torch) on identical models,
+ * weights and data, each side in its own child process. Writes `bench/results.json` and
+ * `bench/results.md` and prints the markdown report.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from './child_process.js';
+import { mnistDir } from './mnist_idx.js';
+import { MODELS, type ModelName } from './models.js';
+import { parseOptions, USAGE } from './options.js';
+import { FULL, JOBS, QUICK } from './plan.js';
+import type { Entrant, SideResult } from './result.js';
+import { runJob } from './run_job.js';
+import { report, type RunInfo } from './table.js';
+import { generateWeights, writeWeights } from './weights.js';
+
+const PYTHON = '/usr/bin/python3';
+const SEEDS: Record<ModelName, number> = { mlp: 1234, cnn: 5678 };
+
+/** The torch version of `/usr/bin/python3`, or undefined when torch is not importable there. */
+function torchVersion(): string | undefined {
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** The backend strata picks by itself (`st.ready()`), asked of a fresh process. */
+function strataDefaultBackend(): string {
+  const code = "const st = await import('strata'); console.log('@@default ' + (await st.ready()));";
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+  const m = /@@default (\S+)/.exec(r.stdout ?? '');
+  if (!m) throw new Error(`could not ask strata for its default backend: ${(r.stderr ?? '').slice(0, 500)}`);
+  return m[1]!;
+}
+
+/** Jobs whose sides did not all load the same data (checksums differ). */
+function mismatches(results: SideResult[]): string[] {
+  const bad = new Set<string>();
+  for (const r of results) {
+    const ref = results.find((x) => x.job === r.job && x.checksum !== undefined);
+    if (ref && r.checksum !== undefined && Math.abs(r.checksum - ref.checksum!) > 1e-9 * Math.abs(ref.checksum!)) bad.add(r.job);
+  }
+  return [...bad];
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const opts = parseOptions(args);
+  const budget = opts.quick ? QUICK : FULL;
+  const jobs = JOBS.filter((j) => !opts.only || opts.only.includes(j.group));
+  const started = Date.now();
+  const loadStart = loadavg()[0]!;
+  const log = (line: string) => console.log(line);
+
+  const torch = torchVersion();
+  const defaultBackend = strataDefaultBackend();
+  log(`strata default backend: ${defaultBackend}; PyTorch: ${torch ?? 'not available'}`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
+  const results: SideResult[] = [];
+  try {
+    const weightsPath = (model: string) => join(dir, `${model}.f32`);
+    for (const name of Object.keys(MODELS) as ModelName[]) {
+      writeWeights(weightsPath(name), generateWeights(MODELS[name], SEEDS[name]));
+    }
+    const ctx = { budget, weightsPath, mnistDir: mnistDir(), python: torch ? PYTHON : undefined, log };
+    for (const job of jobs) {
+      const entrants: Entrant[] = [
+        { side: 'strata', backend: 'cpu' },
+        { side: 'tfjs-layers', backend: 'cpu' },
+        { side: 'strata', backend: 'wasm' },
+        { side: 'tfjs-layers', backend: 'wasm' },
+      ];
+      if (!['cpu', 'wasm'].includes(defaultBackend)) entrants.push({ side: 'strata', backend: 'default' });
+      if (torch) entrants.push({ side: 'pytorch', backend: 'cpu' });
+      results.push(...(await runJob(job, entrants, ctx)));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const info: RunInfo = {
+    jobs, results, defaultBackend, pytorch: torch !== undefined, budget, quick: opts.quick,
+    command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    machine: `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}`,
+    loadStart, loadEnd: loadavg()[0]!, totalSec: (Date.now() - started) / 1000,
+    pytorchNote: torch
+      ? `PyTorch ${torch} (${PYTHON}), CPU, 2 threads (\`torch.set_num_threads(2)\`), same weights and data; logits + CrossEntropyLoss in place of softmax + crossentropy`
+      : `not available (\`${PYTHON} -c "import torch"\` fails), so its rows and targets are left out`,
+    dataMismatch: mismatches(results),
+  };
+  const md = report(info).join('\n');
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  writeFileSync(join(here, 'results.md'), md);
+  writeFileSync(join(here, 'results.json'), `${JSON.stringify({ ...info, jobs: jobs.map((j) => j.id) }, null, 2)}\n`);
+  console.log(`\n${md}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

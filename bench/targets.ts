@@ -1,0 +1,78 @@
+/**
+ * The ratio table and the speed targets, judged as PASS/FAIL on the smaller of the
+ * wall-clock and CPU-time ratios (the conservative reading).
+ */
+import { conservative, find, ratio, ratioCell, type Ratio } from './compare.js';
+import type { Job } from './plan.js';
+import type { SideResult } from './result.js';
+
+/** What the ratio table and the targets need to know about the run. */
+export interface RunFacts {
+  jobs: Job[];
+  results: SideResult[];
+  /** The backend `st.ready()` picked. */
+  defaultBackend: string;
+  /** Whether the PyTorch side ran. */
+  pytorch: boolean;
+}
+
+/** strata on its default backend: its own row when it ran separately, else the row of the backend it resolves to. */
+function strataDefault(f: RunFacts, job: string): SideResult | undefined {
+  return find(f.results, job, 'strata', 'default') ?? find(f.results, job, 'strata', f.defaultBackend);
+}
+
+function ratios(f: RunFacts, job: string): Record<'cpu' | 'wasm' | 'defaultVsCpu' | 'defaultVsTorch', Ratio> {
+  const strata = (b: string) => find(f.results, job, 'strata', b);
+  const tfjs = (b: string) => find(f.results, job, 'tfjs-layers', b);
+  return {
+    cpu: ratio(strata('cpu'), tfjs('cpu')),
+    wasm: ratio(strata('wasm'), tfjs('wasm')),
+    defaultVsCpu: ratio(strataDefault(f, job), tfjs('cpu')),
+    defaultVsTorch: f.pytorch ? ratio(strataDefault(f, job), find(f.results, job, 'pytorch', 'cpu')) : { note: 'PyTorch n/a' },
+  };
+}
+
+/** The markdown table of strata ÷ peer ratios, one row per job. */
+export function ratioTable(f: RunFacts): string[] {
+  const lines = [
+    `| job | strata cpu ÷ tfjs-layers cpu | strata wasm ÷ tfjs-layers wasm | strata default (${f.defaultBackend}) ÷ tfjs-layers cpu | strata default ÷ PyTorch |`,
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const job of f.jobs) {
+    const r = ratios(f, job.id);
+    lines.push(`| ${job.title} | ${ratioCell(r.cpu)} | ${ratioCell(r.wasm)} | ${ratioCell(r.defaultVsCpu)} | ${ratioCell(r.defaultVsTorch)} |`);
+  }
+  return lines;
+}
+
+/** One target: a ratio and the least it must reach. */
+interface Target {
+  what: string;
+  r: Ratio;
+  min: number;
+}
+
+function verdict(t: Target): string {
+  const value = conservative(t.r);
+  const shown = ratioCell(t.r);
+  if (value !== undefined) return `${value >= t.min ? 'PASS' : 'FAIL'} — ${t.what} ≥ ${t.min}×: ${shown}`;
+  if (t.r.peerFails) return `PASS — ${t.what} ≥ ${t.min}×: ${shown} (strata runs it, the peer cannot)`;
+  if (t.r.note === 'PyTorch n/a') return `SKIP — ${t.what} ≥ ${t.min}×: PyTorch was not available`;
+  if (t.r.note === 'not run') return `SKIP — ${t.what} ≥ ${t.min}×: not run (see --only)`;
+  return `FAIL — ${t.what} ≥ ${t.min}×: ${shown}`;
+}
+
+/** The PASS/FAIL lines of the speed targets for the jobs that ran. */
+export function targetLines(f: RunFacts): string[] {
+  const targets: Target[] = [];
+  const ran = (id: string) => f.jobs.some((j) => j.id === id);
+  for (const [id, name, vsCpu] of [['mlp-fit', 'MLP', 5], ['cnn-fit', 'CNN', 100]] as const) {
+    if (!ran(id)) continue;
+    const r = ratios(f, id);
+    targets.push({ what: `${name} fit: strata default vs tfjs-layers cpu`, r: r.defaultVsCpu, min: vsCpu });
+    targets.push({ what: `${name} fit: strata vs tfjs-layers, both cpu`, r: r.cpu, min: 1.2 });
+    targets.push({ what: `${name} fit: strata vs tfjs-layers, both wasm`, r: r.wasm, min: 1.2 });
+    targets.push({ what: `${name} fit: strata default vs PyTorch`, r: r.defaultVsTorch, min: 0.5 });
+  }
+  return targets.map((t) => `- ${verdict(t)}`);
+}

@@ -1,0 +1,115 @@
+// strata in headless Chromium on each backend (webgl, webgpu, wasm, cpu): layer forward
+// and backward passes and one SGD step against the same computation in Node on cpu, a
+// short fit, and a model saved to IndexedDB and loaded back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import * as st from '../../src/index.js';
+import {
+  announceSkip, BROWSER_BACKENDS, closeness, hasChromium, startBrowserEnv, TOLERANCE,
+  type BrowserBackend, type BrowserEnv,
+} from './browser_env.js';
+import { LAYER_CASES, runLayerCase, runSgdStep, runShortFit, type LayerCase, type LayerResult, type StepResult } from './cases.js';
+import type * as Cases from './cases.js';
+
+announceSkip('backends.test.ts');
+
+/** What the test page holds: the bundle as `st`, the shared cases as `cases`. */
+interface PageGlobals {
+  st: Cases.St & { getBackend(): string };
+  cases: typeof Cases;
+}
+
+function expectClose(what: string, backend: BrowserBackend, got: number[], want: number[]): void {
+  const { rtol, atol } = TOLERANCE[backend];
+  expect(got.length, `${what}: length`).toBe(want.length);
+  const worst = closeness(got, want, rtol, atol);
+  expect(worst, `${what} on ${backend}: worst error / tolerance (rtol ${rtol}, atol ${atol} x max|ref|)`).toBeLessThanOrEqual(1);
+}
+
+describe.skipIf(!hasChromium)('strata in headless Chromium', () => {
+  let env: BrowserEnv;
+  const layerRefs = new Map<string, LayerResult>();
+  let stepRef: StepResult;
+
+  beforeAll(async () => {
+    await st.setBackend('cpu');
+    env = await startBrowserEnv();
+    stepRef = await runSgdStep(st, 41);
+  }, 120_000);
+
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  async function reference(c: LayerCase): Promise<LayerResult> {
+    let r = layerRefs.get(c.title);
+    if (!r) {
+      r = await runLayerCase(st, c);
+      layerRefs.set(c.title, r);
+    }
+    return r;
+  }
+
+  describe.each(BROWSER_BACKENDS)('%s backend', (backend) => {
+    let page: Page;
+
+    beforeAll(async () => {
+      page = await env.openBackend(backend);
+    }, 60_000);
+
+    afterAll(async () => {
+      await page?.close();
+    });
+
+    it('is the backend tensor work runs on', async () => {
+      const name = await page.evaluate(() => (window as unknown as PageGlobals).st.getBackend());
+      expect(name).toBe(backend);
+    });
+
+    for (const c of LAYER_CASES) {
+      it(`${c.title}: forward and backward match Node cpu`, async () => {
+        const got = await page.evaluate(
+          (lc) => {
+            const g = window as unknown as PageGlobals;
+            return g.cases.runLayerCase(g.st, lc);
+          },
+          c,
+        );
+        const want = await reference(c);
+        expect(want.leaked, 'Node reference leaked tensors').toBe(0);
+        expect(got.leaked, `tensors leaked in the page`).toBe(0);
+        expect(got.outputShape).toEqual(want.outputShape);
+        expectClose(`${c.title} output`, backend, got.output, want.output);
+        expect(Object.keys(got.grads).sort()).toEqual(Object.keys(want.grads).sort());
+        for (const k of Object.keys(want.grads)) expectClose(`${c.title} d/d${k}`, backend, got.grads[k]!, want.grads[k]!);
+        for (const k of Object.keys(want.after)) expectClose(`${c.title} ${k} after the call`, backend, got.after[k]!, want.after[k]!);
+      });
+    }
+
+    it('one SGD step of a small CNN (conv, batch norm, pooling, dense) matches Node cpu', async () => {
+      const got = await page.evaluate(() => {
+        const g = window as unknown as PageGlobals;
+        return g.cases.runSgdStep(g.st, 41);
+      });
+      expectClose('loss', backend, [got.loss], [stepRef.loss]);
+      expectClose('predictions after the step', backend, got.predictions, stepRef.predictions);
+      expect(got.weights.length).toBe(stepRef.weights.length);
+      got.weights.forEach((w, i) => expectClose(`weight ${i} after the step`, backend, w, stepRef.weights[i]!));
+    });
+
+    it('a short fit lowers the loss', async () => {
+      const losses = await page.evaluate(() => {
+        const g = window as unknown as PageGlobals;
+        return g.cases.runShortFit(g.st, 7);
+      });
+      expect(losses.length).toBe(4);
+      expect(losses.every(Number.isFinite)).toBe(true);
+      expect(losses[losses.length - 1]!).toBeLessThan(0.7 * losses[0]!);
+    });
+  });
+
+  it('the Node reference fit lowers the loss too (the task is learnable)', async () => {
+    const losses = await runShortFit(st, 7);
+    expect(losses[losses.length - 1]!).toBeLessThan(0.7 * losses[0]!);
+  });
+});
