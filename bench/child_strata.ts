@@ -67,8 +67,9 @@ async function create(s: SetupCommand): Promise<Workload> {
     backend: st.getBackend(),
     checksum: sum,
     async warmUp() {
-      const small = Math.min(16, s.batchSize);
-      const [xs, ys] = first(2 * small);
+      // One small batch runs every code path (forward, backward, optimizer slots) cheaply.
+      const small = Math.min(8, s.batchSize);
+      const [xs, ys] = first(small);
       await once(xs, ys, small);
       tf.dispose([xs, ys]);
     },

@@ -59,8 +59,9 @@ async function create(s: SetupCommand): Promise<Workload> {
     backend: tf.getBackend(),
     checksum: checksum(data.x, data.labels),
     async warmUp() {
-      const small = Math.min(16, s.batchSize);
-      const [xs, ys] = first(2 * small);
+      // One small batch runs every code path (forward, backward, optimizer slots) cheaply.
+      const small = Math.min(8, s.batchSize);
+      const [xs, ys] = first(small);
       await once(xs, ys, small);
       tf.dispose([xs, ys]);
     },

@@ -26,7 +26,10 @@ export function ratio(strata: SideResult | undefined, peer: SideResult | undefin
   if (!strata || !peer) return { note: 'not run' };
   if (strata.status !== 'ok') return { note: `strata ${strata.status}` };
   if (peer.status === 'fails') return { note: `${peer.side} fails`, peerFails: true };
-  if (peer.status === 'timeout') return { atLeast: strata.wallSamplesPerSec! / peer.upperBound!, peerFails: true };
+  if (peer.status === 'timeout') {
+    if (peer.upperBound === undefined) return { note: `${peer.side} timed out before its timed step` };
+    return { atLeast: strata.wallSamplesPerSec! / peer.upperBound, peerFails: true };
+  }
   return {
     wall: strata.wallSamplesPerSec! / peer.wallSamplesPerSec!,
     cpu: strata.cpuSamplesPerSec! / peer.cpuSamplesPerSec!,

@@ -55,8 +55,8 @@ export const FULL: Budget = {
   maxSteps: 150,
   slowStepSec: 6,
   slowBudgetSec: 40,
-  setupTimeoutSec: 120,
-  stepTimeoutSec: 90,
+  setupTimeoutSec: 90,
+  stepTimeoutSec: 120,
 };
 
 /** The budget of `--quick`, a smoke run of about a minute. */
@@ -66,7 +66,7 @@ export const QUICK: Budget = {
   maxSteps: 20,
   slowStepSec: 2,
   slowBudgetSec: 4,
-  setupTimeoutSec: 60,
+  setupTimeoutSec: 30,
   stepTimeoutSec: 10,
 };
 
@@ -90,13 +90,21 @@ export interface SidePlan {
   slow: boolean;
 }
 
-/** The timing plan of one side. */
+function stepsFor(job: Job, budget: Budget, perStep: number): number {
+  return Math.max(1, Math.min(maxStepsOf(job, budget), Math.floor(budget.targetRepSec / perStep)));
+}
+
+/** The timing plan of one side, from its calibration step (the first full batch it ran). */
 export function planSide(job: Job, budget: Budget, calibration: Timing): SidePlan {
   const perStep = Math.max(calibration.wallSec, 1e-6);
   if (perStep > budget.slowStepSec) {
     const affordable = Math.floor(budget.slowBudgetSec / perStep) - 1;
     return { steps: 1, warmRep: false, reps: Math.max(0, Math.min(budget.reps - 1, affordable)), slow: true };
   }
-  const steps = Math.max(1, Math.min(maxStepsOf(job, budget), Math.floor(budget.targetRepSec / perStep)));
-  return { steps, warmRep: true, reps: budget.reps, slow: false };
+  return { steps: stepsFor(job, budget, perStep), warmRep: true, reps: budget.reps, slow: false };
+}
+
+/** Steps per repetition re-estimated from the untimed repetition, which ran at steady state. */
+export function refineSteps(job: Job, budget: Budget, warm: Timing): number {
+  return stepsFor(job, budget, Math.max(warm.wallSec / warm.steps, 1e-6));
 }

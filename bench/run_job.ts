@@ -6,8 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import { nodeChild, pythonChild, type BenchChild, type WaitEnd } from './child_process.js';
 import { MODELS, weightShapes } from './models.js';
-import { maxStepsOf, planSide, type Budget, type Job, type SidePlan } from './plan.js';
+import { maxStepsOf, planSide, refineSteps, type Budget, type Job, type SidePlan } from './plan.js';
 import { summarize, type Entrant, type SideResult } from './result.js';
+import type { Timing } from './protocol.js';
 
 /** What every job needs from the parent. */
 export interface JobContext {
@@ -78,8 +79,7 @@ async function start(job: Job, e: Entrant, ctx: JobContext, results: SideResult[
     result.stepsPerRep = plan.steps;
     result.slow = plan.slow;
     if (plan.slow) result.timings.push(end.calibration);
-    ctx.log(`  ${label(e)} on ${end.backend}: ${end.calibration.wallSec.toFixed(3)} s/step -> ` +
-      `${plan.slow ? `slow, single steps, ${plan.reps + 1} in all` : `${plan.reps} reps of ${plan.steps} steps`}`);
+    ctx.log(`  ${label(e)} calibration step ${end.calibration.wallSec.toFixed(3)} s${plan.slow ? ' (slow: timing single steps)' : ''}`);
     return { child, plan, result, perStepSec: end.calibration.wallSec };
   }
   if (result.status === 'ok') {
@@ -96,15 +96,16 @@ function label(e: Entrant): string {
   return `${e.side}/${e.backend}`.padEnd(18);
 }
 
-/** One repetition of a live side; false when it failed (the side is then stopped). */
-async function rep(job: Job, live: Live, ctx: JobContext, timed: boolean): Promise<boolean> {
+/** One repetition of a live side; undefined when it failed (the side is then stopped). */
+async function rep(job: Job, live: Live, ctx: JobContext, timed: boolean): Promise<Timing | undefined> {
   const { child, plan, result } = live;
   child.send({ cmd: 'rep', steps: plan.steps });
   const limit = ctx.budget.stepTimeoutSec + 5 * plan.steps * live.perStepSec;
   const end = await child.next(limit);
   if (end.type === 'rep') {
-    if (timed) result.timings.push({ steps: end.steps, wallSec: end.wallSec, cpuSec: end.cpuSec });
-    return true;
+    const t = { steps: end.steps, wallSec: end.wallSec, cpuSec: end.cpuSec };
+    if (timed) result.timings.push(t);
+    return t;
   }
   const why = end.type === 'timeout' ? `a repetition did not finish in ${limit.toFixed(0)} s` : describeEnd(end, child);
   if (result.timings.length > 0) {
@@ -118,7 +119,7 @@ async function rep(job: Job, live: Live, ctx: JobContext, timed: boolean): Promi
   ctx.log(`  ${label(result)}: ${result.message}`);
   result.maxRssMb = child.peakRssFromProc();
   child.kill();
-  return false;
+  return undefined;
 }
 
 /** Runs `job` for every entrant and returns one result per entrant. */
@@ -131,7 +132,14 @@ export async function runJob(job: Job, entrants: Entrant[], ctx: JobContext): Pr
     if (l) live.push(l);
   }
   for (const l of [...live]) {
-    if (l.plan.warmRep && !(await rep(job, l, ctx, false))) live = live.filter((x) => x !== l);
+    if (!l.plan.warmRep) continue;
+    const warm = await rep(job, l, ctx, false);
+    if (!warm) {
+      live = live.filter((x) => x !== l);
+      continue;
+    }
+    l.plan.steps = l.result.stepsPerRep = refineSteps(job, ctx.budget, warm);
+    l.perStepSec = warm.wallSec / warm.steps;
   }
   for (let round = 0; live.some((l) => round < l.plan.reps); round++) {
     for (const l of [...live]) {
@@ -144,6 +152,11 @@ export async function runJob(job: Job, entrants: Entrant[], ctx: JobContext): Pr
     l.result.maxRssMb = end.type === 'finish' ? end.maxRssMb : l.child.peakRssFromProc();
     l.child.kill();
   }
-  for (const r of results) summarize(r, job.batchSize);
+  for (const r of results) {
+    summarize(r, job.batchSize);
+    if (r.status === 'ok') {
+      ctx.log(`  ${label(r)} ${r.timings.length} × ${r.stepsPerRep} steps: ${r.cpuSamplesPerSec!.toFixed(0)} samples/s CPU, ${r.wallSamplesPerSec!.toFixed(0)} wall`);
+    }
+  }
   return results;
 }

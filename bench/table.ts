@@ -39,7 +39,8 @@ function row(job: Job, r: SideResult): string {
   const backend = r.ranOn && r.ranOn !== r.backend ? `${r.backend} (${r.ranOn})` : r.backend;
   const rss = num(r.maxRssMb);
   if (r.status !== 'ok') {
-    const what = r.status === 'fails' ? `fails: ${r.message}` : `< ${num(r.upperBound)} (${r.message})`;
+    const bound = r.upperBound === undefined ? '' : `< ${num(r.upperBound)} `;
+    const what = r.status === 'fails' ? `fails: ${r.message}` : `${bound}(timed out: ${r.message})`;
     return `| ${job.title} | ${r.side} | ${backend} | — | ${cellText(what)} | — | — | ${rss} |`;
   }
   const n = r.timings.length;

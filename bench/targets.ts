@@ -59,7 +59,8 @@ function verdict(t: Target): string {
   if (t.r.peerFails) return `PASS — ${t.what} ≥ ${t.min}×: ${shown} (strata runs it, the peer cannot)`;
   if (t.r.note === 'PyTorch n/a') return `SKIP — ${t.what} ≥ ${t.min}×: PyTorch was not available`;
   if (t.r.note === 'not run') return `SKIP — ${t.what} ≥ ${t.min}×: not run (see --only)`;
-  return `FAIL — ${t.what} ≥ ${t.min}×: ${shown}`;
+  if (t.r.note?.startsWith('strata')) return `FAIL — ${t.what} ≥ ${t.min}×: ${shown}`;
+  return `NO DATA — ${t.what} ≥ ${t.min}×: ${shown}`;
 }
 
 /** The PASS/FAIL lines of the speed targets for the jobs that ran. */

@@ -90,8 +90,8 @@ export abstract class Layer {
   get hasName(): boolean {
     return this._name !== undefined;
   }
-  /** Sets the name; models call this to make names unique. */
-  setName(name: string): void {
+  /** Sets the name (undefined: back to the class-derived default); models call this to make names unique. */
+  setName(name: string | undefined): void {
     this._name = name;
   }
   /** `Dense 'dense_2'`: how error messages name this layer. */

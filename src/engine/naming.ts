@@ -21,6 +21,11 @@ export class NameScope {
     return true;
   }
 
+  /** Gives a name back (a layer that failed to join the model). */
+  release(name: string): void {
+    this.used.delete(name);
+  }
+
   /** A fresh name derived from `stem`. */
   unique(stem: string): string {
     let n = this.next.get(stem) ?? 0;

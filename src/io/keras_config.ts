@@ -112,7 +112,7 @@ function objectToKeras(o: JsonObject): JsonObject {
  * objects to `{ class_name, config }`. Already-Keras objects (`{ class_name, config }`, as
  * initializers serialize) pass through. `undefined` values are left out.
  */
-export function configToKeras(className: string, config: Record<string, unknown>, dialect: KerasDialect = 'tfjs'): JsonObject {
+export function configToKeras(className: string, config: object, dialect: KerasDialect = 'tfjs'): JsonObject {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(config)) {
     if (v === undefined) continue;

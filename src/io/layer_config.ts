@@ -85,6 +85,6 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
 
 /** A layer's Keras entry `{ class_name, config }` (config keys in snake_case). */
 export function layerToKeras(layer: Layer, dialect: KerasDialect = 'tfjs'): { class_name: string; config: JsonObject } {
-  const config = configToKeras(layer.className, layer.getConfig() as Record<string, unknown>, dialect);
+  const config = configToKeras(layer.className, layer.getConfig(), dialect);
   return { class_name: layer.className, config };
 }

@@ -59,9 +59,19 @@ export class SequentialNetwork extends Network {
     if (this.stack.length === 0 && !this.inputBatchShape && item.batchInputShape) {
       this.inputBatchShape = [...item.batchInputShape];
     }
+    const hadName = item.hasName;
     this.adoptName(item);
     this.stack.push(item);
-    if (this.inputBatchShape) this.buildFrom(this.stack.length - 1);
+    if (!this.inputBatchShape) return;
+    try {
+      this.buildFrom(this.stack.length - 1);
+    } catch (e) {
+      // A layer that does not fit leaves the model as it was.
+      this.stack.pop();
+      this.scope.release(item.name);
+      if (!hadName) item.setName(undefined);
+      throw e;
+    }
   }
 
   /** Removes the last layer. */

@@ -16,7 +16,7 @@ const G = st.sequential([
   st.layers.dense({ units: 1, kernelInitializer: init(seed + 1) }),
 ]);
 const D = st.sequential([
-  st.layers.dense({ units, activation: dact, inputShape: [1], kernelInitializer: init(seed + 2) }),
+  st.layers.dense({ units, activation: dact, inputShape: [1], kernelInitializer: args.dk ? st.initializers.randomUniform({ minval: -Number(args.dk), maxval: Number(args.dk), seed: seed + 2 }) : init(seed + 2), ...(args.db ? { biasInitializer: st.initializers.randomUniform({ minval: -Number(args.db), maxval: Number(args.db), seed: seed + 4 }) } : {}) }),
   st.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: init(seed + 3) }),
 ]);
 const real = tf.randomNormal([n, 1], 4, 1.25, 'float32', seed + 10);

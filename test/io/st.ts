@@ -16,3 +16,4 @@ export * as io from '../../src/io/index.js';
 export { saveModel, loadModel, registerLayer, LayerRegistry } from '../../src/io/index.js';
 export * as losses from '../../src/losses/index.js';
 export { SymbolicTensor } from '../../src/engine/symbolic.js';
+export { LayerWeight } from '../../src/engine/weight.js';

@@ -5,7 +5,7 @@
  */
 import { tf } from '../tf.js';
 import { ShapeError } from '../../engine/errors.js';
-import { geometryOf, im2col, type ConvGeometry } from './im2col.js';
+import { geometryOf, padToNHWC, im2col, type ConvGeometry } from './im2col.js';
 import {
   alloc,
   f32,
@@ -91,7 +91,7 @@ function conv2DBackpropFilter(args: KernelArgs): Info {
       return conv2DBackpropFilter({
         inputs: { x: xT, dy: dyT },
         backend,
-        attrs: { ...attrs, dataFormat: 'NHWC' } as unknown as tf.NamedAttrMap,
+        attrs: { ...attrs, pad: padToNHWC(attrs.pad), dataFormat: 'NHWC' } as unknown as tf.NamedAttrMap,
       });
     } finally {
       free(backend, xT, dyT);

@@ -6,7 +6,7 @@
  */
 import { tf } from '../tf.js';
 import { ShapeError } from '../../engine/errors.js';
-import { col2im, geometryOf, type ConvGeometry } from './im2col.js';
+import { col2im, geometryOf, padToNHWC, type ConvGeometry } from './im2col.js';
 import {
   alloc,
   f32,
@@ -110,7 +110,7 @@ function conv2DBackpropInput(args: KernelArgs): Info {
       nhwc = conv2DBackpropInput({
         inputs: { dy: dyT, filter },
         backend,
-        attrs: { ...attrs, dataFormat: 'NHWC', inputShape: [shape[0], shape[2], shape[3], shape[1]] } as unknown as tf.NamedAttrMap,
+        attrs: { ...attrs, pad: padToNHWC(attrs.pad), dataFormat: 'NHWC', inputShape: [shape[0], shape[2], shape[3], shape[1]] } as unknown as tf.NamedAttrMap,
       });
       return transpose(backend, nhwc, [0, 3, 1, 2]);
     } finally {

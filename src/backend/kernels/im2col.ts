@@ -45,6 +45,13 @@ export function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {
   };
 }
 
+/** Explicit NCHW padding `[[0,0],[0,0],[t,b],[l,r]]` in NHWC order; named paddings pass through. */
+export function padToNHWC<P>(pad: P): P {
+  if (!Array.isArray(pad)) return pad;
+  const [n, c, h, w] = pad as unknown[];
+  return [n, h, w, c] as P;
+}
+
 // Below this many floats a plain loop beats TypedArray.set/subarray (measured in Node 20).
 const SET_MIN = 16;
 

@@ -1,0 +1,49 @@
+// A small residual network on the real MNIST digits: a convolutional stem, two residual
+// blocks (the second halves the image with a strided, projected shortcut), global average
+// pooling and a softmax. Each block is conv-BN-ReLU-conv-BN added to its shortcut.
+// `--quick` trains one epoch on 500 images (a smoke run); `--epochs N` sets the epochs
+// of a full run (default 2).
+import * as st from 'strata';
+
+const quick = process.argv.includes('--quick');
+const epochsAt = process.argv.indexOf('--epochs');
+const epochs = quick ? 1 : epochsAt > 0 ? Number(process.argv[epochsAt + 1]) : 2;
+const backend = await st.ready();
+console.log(`backend: ${backend}`);
+
+const { xTrain, yTrain, xTest, yTest } = st.datasets.mnist(quick ? { trainLimit: 500, testLimit: 500 } : {});
+console.log(`MNIST: ${xTrain.shape[0]} training and ${xTest.shape[0]} test images of ${xTrain.shape.slice(1).join('×')}`);
+
+const net = st.sequential([
+  st.layers.input({ shape: [28, 28, 1] }),
+  // The stem: 16 feature maps, pooled to 14×14 so the blocks work on a quarter of the pixels.
+  st.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', useBias: false }),
+  st.layers.batchNormalization(),
+  st.layers.reLU(),
+  st.layers.maxPooling2d({ poolSize: 2 }),
+  // Same width in and out: the shortcut is the input itself.
+  st.layers.residualBlock({ filters: 16 }),
+  // Stride 2 and twice the channels: the shortcut becomes a strided 1×1 projection.
+  st.layers.residualBlock({ filters: 32, strides: 2 }),
+  st.layers.globalAveragePooling2d(),
+  st.layers.dense({ units: 10, activation: 'softmax' }),
+]);
+net.summary();
+net.compile({
+  optimizer: st.optimizers.adam({ learningRate: 2e-3 }),
+  loss: 'sparseCategoricalCrossentropy',
+  metrics: ['accuracy'],
+});
+
+const t0 = performance.now();
+// The test set is passed as validation data so its accuracy is printed after every epoch.
+const history = await net.fit(xTrain, yTrain, { epochs, batchSize: 64, validationData: [xTest, yTest] });
+const seconds = (performance.now() - t0) / 1000;
+history.history.val_accuracy!.forEach((acc, i) => console.log(`test accuracy after epoch ${i + 1}: ${acc.toFixed(4)}`));
+console.log(`training time: ${seconds.toFixed(1)} s (${((xTrain.shape[0]! * epochs) / seconds).toFixed(0)} samples/s)`);
+
+// Evaluation runs batch normalization on its moving statistics, not the batch's.
+const scores = await net.evaluate(xTest, yTest, { batchSize: 512 });
+console.log(`test loss ${scores.loss!.toFixed(4)}, test accuracy ${scores.accuracy!.toFixed(4)}`);
+st.tf.dispose([xTrain, yTrain, xTest, yTest]);
+net.dispose();
