@@ -22,10 +22,23 @@ import { generateWeights, writeWeights } from './weights.js';
 const PYTHON = '/usr/bin/python3';
 const SEEDS: Record<ModelName, number> = { mlp: 1234, cnn: 5678 };
 
-/** The torch version of `/usr/bin/python3`, or undefined when torch is not importable there. */
-function torchVersion(): string | undefined {
-  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
-  return r.status === 0 ? r.stdout.trim() : undefined;
+/** The torch version of `/usr/bin/python3` and whether its BLAS is the slow reference one; undefined without torch. */
+function torchInfo(): { version: string; genericBlas: boolean } | undefined {
+  const code = "import torch; print(torch.__version__, 'BLAS_INFO=generic' in torch.__config__.show())";
+  const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) return undefined;
+  const [version = '?', generic] = r.stdout.trim().split(/\s+/);
+  return { version, genericBlas: generic === 'True' };
+}
+
+function torchNote(torch: { version: string; genericBlas: boolean } | undefined): string {
+  if (!torch) return `not available (\`${PYTHON} -c "import torch"\` fails), so its rows and targets are left out`;
+  const blas = torch.genericBlas
+    ? '. **This torch build uses the generic reference BLAS** (e.g. Debian\'s python3-torch), far slower than the official ' +
+      'wheels with MKL/oneDNN, so its numbers understate PyTorch'
+    : '';
+  return `PyTorch ${torch.version} (${PYTHON}), CPU, 2 threads (\`torch.set_num_threads(2)\`), same weights and data; ` +
+    `logits + CrossEntropyLoss in place of softmax + crossentropy${blas}`;
 }
 
 /** The backend strata picks by itself (`st.ready()`), asked of a fresh process. */
@@ -60,9 +73,9 @@ async function main(): Promise<void> {
   const loadStart = loadavg()[0]!;
   const log = (line: string) => console.log(line);
 
-  const torch = torchVersion();
+  const torch = torchInfo();
   const defaultBackend = strataDefaultBackend();
-  log(`strata default backend: ${defaultBackend}; PyTorch: ${torch ?? 'not available'}`);
+  log(`strata default backend: ${defaultBackend}; PyTorch: ${torch?.version ?? 'not available'}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
   const results: SideResult[] = [];
@@ -93,9 +106,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     machine: `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}`,
     loadStart, loadEnd: loadavg()[0]!, totalSec: (Date.now() - started) / 1000,
-    pytorchNote: torch
-      ? `PyTorch ${torch} (${PYTHON}), CPU, 2 threads (\`torch.set_num_threads(2)\`), same weights and data; logits + CrossEntropyLoss in place of softmax + crossentropy`
-      : `not available (\`${PYTHON} -c "import torch"\` fails), so its rows and targets are left out`,
+    pytorchNote: torchNote(torch),
+    pytorchCaveat: torch?.genericBlas ? 'PyTorch build with reference BLAS: not representative' : undefined,
     dataMismatch: mismatches(results),
   };
   const md = report(info).join('\n');

@@ -36,7 +36,7 @@ function cellText(s: string): string {
 
 function row(job: Job, r: SideResult): string {
   const flopsPerSample = r.job.endsWith('predict') ? predictFlops(MODELS[job.model]) : trainFlops(MODELS[job.model]);
-  const backend = r.ranOn && r.ranOn !== r.backend ? `${r.backend} (${r.ranOn})` : r.backend;
+  const backend = !r.ranOn || r.ranOn === r.backend ? r.backend : r.ranOn.startsWith(r.backend) ? r.ranOn : `${r.backend} (${r.ranOn})`;
   const rss = num(r.maxRssMb);
   if (r.status !== 'ok') {
     const bound = r.upperBound === undefined ? '' : `< ${num(r.upperBound)} `;

@@ -14,6 +14,8 @@ export interface RunFacts {
   defaultBackend: string;
   /** Whether the PyTorch side ran. */
   pytorch: boolean;
+  /** A warning added to the PyTorch targets (e.g. a build with slow BLAS). */
+  pytorchCaveat?: string;
 }
 
 /** strata on its default backend: its own row when it ran separately, else the row of the backend it resolves to. */
@@ -50,6 +52,7 @@ interface Target {
   what: string;
   r: Ratio;
   min: number;
+  caveat?: string;
 }
 
 function verdict(t: Target): string {
@@ -73,7 +76,7 @@ export function targetLines(f: RunFacts): string[] {
     targets.push({ what: `${name} fit: strata default vs tfjs-layers cpu`, r: r.defaultVsCpu, min: vsCpu });
     targets.push({ what: `${name} fit: strata vs tfjs-layers, both cpu`, r: r.cpu, min: 1.2 });
     targets.push({ what: `${name} fit: strata vs tfjs-layers, both wasm`, r: r.wasm, min: 1.2 });
-    targets.push({ what: `${name} fit: strata default vs PyTorch`, r: r.defaultVsTorch, min: 0.5 });
+    targets.push({ what: `${name} fit: strata default vs PyTorch`, r: r.defaultVsTorch, min: 0.5, caveat: f.pytorchCaveat });
   }
-  return targets.map((t) => `- ${verdict(t)}`);
+  return targets.map((t) => `- ${verdict(t)}${t.caveat && conservative(t.r) !== undefined ? ` (${t.caveat})` : ''}`);
 }

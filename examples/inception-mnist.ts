@@ -8,6 +8,7 @@ import * as st from 'strata';
 const quick = process.argv.includes('--quick');
 const epochsAt = process.argv.indexOf('--epochs');
 const epochs = quick ? 1 : epochsAt > 0 ? Number(process.argv[epochsAt + 1]) : 2;
+if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs expects a positive integer; got '${process.argv[epochsAt + 1]}'`);
 const backend = await st.ready();
 console.log(`backend: ${backend}`);
 

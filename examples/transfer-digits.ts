@@ -1,9 +1,9 @@
 // Transfer learning with a small data set, on real MNIST digits. As when an ImageNet
 // network is fine-tuned on a few hundred labelled images, a small CNN is first trained on
-// the digits 0–4; then the digits 5–9 are learned from only 300, 600 and 900 labelled
-// images, three ways:
-//   - base frozen: the pretrained convolutional base as a fixed feature extractor, with a
-//     new 5-way softmax head (the only trained layer);
+// the digits 0–4; its convolutional base (everything below the classifier layers) then
+// learns the digits 5–9 from only 300, 600 and 900 labelled images, three ways:
+//   - base frozen: the pretrained base as a fixed feature extractor under a new softmax
+//     head (flatten + Dense), the only trained part;
 //   - 10 % trainable: the same, with the top 10 % of the base's layers trained as well;
 //   - from scratch: the same architecture, randomly initialised, everything trained.
 // All runs get the same optimizer, batch size and number of epochs. Accuracy is measured
@@ -14,8 +14,8 @@ import * as st from 'strata';
 const { tf } = st;
 const quick = process.argv.includes('--quick');
 const settings = quick
-  ? { pretrainImages: 3000, pretrainEpochs: 1, sizes: [300], epochs: 8, trainLimit: 12000, testLimit: 2000 }
-  : { pretrainImages: 30000, pretrainEpochs: 2, sizes: [300, 600, 900], epochs: 20, trainLimit: 60000, testLimit: 10000 };
+  ? { pretrainImages: 3000, pretrainEpochs: 1, sizes: [300], epochs: 5, trainLimit: 12000, testLimit: 2000 }
+  : { pretrainImages: 15000, pretrainEpochs: 2, sizes: [300, 600, 900], epochs: 20, trainLimit: 60000, testLimit: 10000 };
 const OLD = [0, 1, 2, 3, 4];
 const NEW = [5, 6, 7, 8, 9];
 const batchSize = 32;
@@ -37,18 +37,31 @@ tf.dispose([mnist.xTrain, mnist.yTrain, mnist.xTest, mnist.yTest, oldTrain.x, ol
 console.log(`pretraining on ${oldPretrain.x.shape[0]} images of 0–4; the new task draws from ${newPool.x.shape[0]} images of 5–9 ` +
   `and is validated on ${newTest.x.shape[0]} held-out ones`);
 
-/** The CNN, as a functional model so that it can be cut at any layer. */
-function cnn(name: string): st.Model {
+/**
+ * The CNN, as a functional model so that it can be cut at any layer: a convolutional base
+ * (conv1 … conv3) under the classifier layers (features, digits).
+ */
+function cnn(name: string, classifier = true): st.Model {
   const inp = st.layers.input({ shape: [28, 28, 1], name: 'image' });
   let h = st.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', name: 'conv1' }).apply(inp);
   h = st.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }).apply(h);
   h = st.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', name: 'conv2' }).apply(h);
   h = st.layers.maxPooling2d({ poolSize: 2, name: 'pool2' }).apply(h);
   h = st.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', name: 'conv3' }).apply(h);
+  return st.model({ inputs: inp, outputs: classifier ? classify(h, 64) : head(h), name });
+}
+
+/** The classifier of the pretraining task. */
+function classify(h: st.SymbolicTensor, units: number): st.SymbolicTensor {
   h = st.layers.flatten({ name: 'flatten' }).apply(h);
-  h = st.layers.dense({ units: 64, activation: 'relu', name: 'features' }).apply(h);
-  const out = st.layers.dense({ units: 5, activation: 'softmax', name: 'digits' }).apply(h);
-  return st.model({ inputs: inp, outputs: out, name });
+  h = st.layers.dense({ units, activation: 'relu', name: 'features' }).apply(h);
+  return st.layers.dense({ units: 5, activation: 'softmax', name: 'digits' }).apply(h);
+}
+
+/** The new head for the digits 5–9. */
+function head(h: st.SymbolicTensor): st.SymbolicTensor {
+  h = st.layers.flatten({ name: 'new_flatten' }).apply(h);
+  return st.layers.dense({ units: 5, activation: 'softmax', name: 'new_digits' }).apply(h);
 }
 
 function compile(net: st.Model): void {
@@ -66,14 +79,14 @@ console.log(`pretrained on 0–4 in ${pretrainSeconds.toFixed(1)} s: test accura
 tf.dispose([oldPretrain.x, oldPretrain.y, oldTest.x, oldTest.y]);
 const pretrainedWeights = pretrained.getWeights();
 
-// 2. The new task. The base is the pretrained network cut at its feature layer; the new
-// model shares the base's layers, so the pretrained weights are restored before each run.
-const base = st.model({ inputs: pretrained.inputs, outputs: pretrained.getLayer('features').output });
+// 2. The new task. The base is the pretrained network cut below its classifier (Keras'
+// `include_top=False`); new models share the base's layers, so the pretrained weights
+// are restored before each run.
+const base = st.model({ inputs: pretrained.inputs, outputs: pretrained.getLayer('conv3').output });
 
 function transferModel(mode: 'frozen' | 'top10'): st.Model {
   pretrained.setWeights(pretrainedWeights);
-  const head = st.layers.dense({ units: 5, activation: 'softmax', name: 'new_digits' });
-  const net = st.model({ inputs: base.inputs, outputs: head.apply(base.outputs[0]!), name: `transfer_${mode}` });
+  const net = st.model({ inputs: base.inputs, outputs: head(base.outputs[0]!), name: `transfer_${mode}` });
   base.freeze();
   if (mode === 'top10') base.unfreeze({ fraction: 0.1 });
   return net;
@@ -87,7 +100,7 @@ const models: st.Model[] = [];
 const modes = [
   ['base frozen', () => transferModel('frozen')],
   ['10 % trainable', () => transferModel('top10')],
-  ['from scratch', () => cnn('scratch')],
+  ['from scratch', () => cnn('scratch', false)],
 ] as const;
 
 const probe = transferModel('top10');

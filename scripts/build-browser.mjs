@@ -32,7 +32,7 @@ export function findNodeImports(code) {
     new RegExp(`^\\s*import\\s[^;]*?from\\s*["']${names}["']`, 'gm'),
     new RegExp(`^\\s*import\\s*["']${names}["']`, 'gm'),
     new RegExp(`^\\s*export\\s[^;]*?from\\s*["']${names}["']`, 'gm'),
-    new RegExp(`[=(,]\\s*import\\s*\\(\\s*["']${names}["']\\s*\\)`, 'g'),
+    new RegExp(`\\bimport\\s*\\(\\s*["']${names}["']\\s*\\)`, 'g'),
   ];
   return patterns.flatMap((re) => code.match(re) ?? []);
 }

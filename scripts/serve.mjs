@@ -91,6 +91,18 @@ function inside(dir, prefix, pathname) {
 }
 
 function handler(mounts) {
+  const route = routes(mounts);
+  return (req, res) => {
+    try {
+      route(req, res);
+    } catch (err) {
+      if (!res.headersSent) send(res, err instanceof URIError ? 400 : 500, err instanceof URIError ? 'bad URL' : 'server error');
+      else res.destroy();
+    }
+  };
+}
+
+function routes(mounts) {
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');

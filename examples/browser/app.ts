@@ -85,7 +85,7 @@ async function startTraining(): Promise<void> {
   await ensureData(size);
   net?.dispose();
   net = buildNet();
-  net.compile({ optimizer: st.optimizers.adam({ learningRate: 2e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  net.compile({ optimizer: st.optimizers.adam({ learningRate: 3e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const steps = Math.ceil(size / BATCH_SIZE);
   chart.reset(steps * epochs);
   bars.clear();

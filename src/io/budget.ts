@@ -1,6 +1,7 @@
 import { tf } from '../backend/tf.js';
 import { SerializationError, fmtShape } from '../engine/errors.js';
 import { Initializer, getInitializer, type InitializerIdentifier } from '../engine/initializers.js';
+import { own } from './keras_config.js';
 
 /**
  * How many weight values a model being loaded may still create: the number of values the
@@ -84,9 +85,10 @@ export function guardInitializers(
   className: string, config: Record<string, unknown>, budget: WeightBudget, owner: string,
 ): Record<string, unknown> {
   const out = { ...config };
-  const keys = new Set([...Object.keys(out).filter((k) => k.endsWith('Initializer')), ...Object.keys(DEFAULT_INITIALIZERS[className] ?? {})]);
+  const defaults = own(DEFAULT_INITIALIZERS, className) ?? {};
+  const keys = new Set([...Object.keys(out).filter((k) => k.endsWith('Initializer')), ...Object.keys(defaults)]);
   for (const key of keys) {
-    const given = (out[key] ?? DEFAULT_INITIALIZERS[className]?.[key]) as InitializerIdentifier;
+    const given = (out[key] ?? defaults[key]) as InitializerIdentifier;
     let original: Initializer;
     try {
       original = getInitializer(given, owner, key);

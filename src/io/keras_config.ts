@@ -66,15 +66,20 @@ const LOAD_ALIASES: Record<string, Record<string, string>> = {
   LeakyReLU: { negativeSlope: 'alpha' },
 };
 
+/** `table[key]` when `key` is the table's own (never a prototype member such as `constructor`). */
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
 function keyToKeras(key: string, className: string, dialect: KerasDialect): string {
-  const renamed = KEY_RENAMES[dialect][className]?.find(([s]) => s === key);
+  const renamed = own(KEY_RENAMES[dialect], className)?.find(([s]) => s === key);
   return renamed ? renamed[1] : toSnakeCase(key);
 }
 
 function valueToKeras(key: string, value: unknown): JsonValue {
   if (value === undefined) return null;
   if (typeof value === 'string') {
-    const pair = VALUE_SPELLINGS[key]?.find(([s]) => s === value);
+    const pair = own(VALUE_SPELLINGS, key)?.find(([s]) => s === value);
     return pair ? pair[1] : value;
   }
   if (Array.isArray(value)) return value.map((v) => valueToKeras(key, v));
@@ -123,7 +128,7 @@ export function configToKeras(className: string, config: object, dialect: KerasD
 
 function valueFromKeras(key: string, value: JsonValue): unknown {
   if (typeof value === 'string') {
-    const pair = VALUE_SPELLINGS[key]?.find(([, k]) => k === value);
+    const pair = own(VALUE_SPELLINGS, key)?.find(([, k]) => k === value);
     return pair ? pair[0] : value;
   }
   if (Array.isArray(value)) return value.map((v) => valueFromKeras(key, v));
@@ -132,7 +137,7 @@ function valueFromKeras(key: string, value: JsonValue): unknown {
     if (isKerasObject(value)) return value;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (v === null) continue;
+      if (v === null || k === '__proto__') continue;
       const ck = toCamelCase(k);
       out[ck] = valueFromKeras(ck, v);
     }
@@ -148,12 +153,12 @@ function valueFromKeras(key: string, value: JsonValue): unknown {
  * writes `null` for "not set"). Nested Keras objects (initializers…) are kept as they are.
  */
 export function configFromKeras(className: string, config: JsonObject): Record<string, unknown> {
-  const aliases = LOAD_ALIASES[className] ?? {};
+  const aliases = own(LOAD_ALIASES, className) ?? {};
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
-    if (v === null) continue;
+    if (v === null || k === '__proto__') continue;
     const camel = toCamelCase(k);
-    const key = aliases[camel] ?? camel;
+    const key = own(aliases, camel) ?? camel;
     out[key] = valueFromKeras(key, v);
   }
   return out;

@@ -1,7 +1,7 @@
 import { SerializationError } from '../engine/errors.js';
 import type { Layer } from '../engine/layer.js';
 import { WeightBudget, guardInitializers } from './budget.js';
-import { configFromKeras, configToKeras, isJsonObject, type JsonObject, type KerasDialect } from './keras_config.js';
+import { configFromKeras, configToKeras, isJsonObject, own, type JsonObject, type KerasDialect } from './keras_config.js';
 import { BUILTIN_LAYERS, type LayerRegistry } from './registry.js';
 
 /** What building layers from a saved config needs. */
@@ -56,7 +56,7 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
   const cls = ctx.registry.require(className, `${ctx.owner}: layer '${name}'`);
   let opts = configFromKeras(className, config);
   if ('dtype' in opts) opts.dtype = readDtype(opts.dtype);
-  const ignorable = { ...IGNORABLE, ...(CLASS_IGNORABLE[className] ?? {}) };
+  const ignorable = { ...IGNORABLE, ...(own(CLASS_IGNORABLE, className) ?? {}) };
   for (const [k, accepts] of Object.entries(ignorable)) {
     if (!(k in opts)) continue;
     if (!accepts(opts[k])) {

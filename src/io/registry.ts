@@ -1,5 +1,6 @@
 import { SerializationError, ValueError } from '../engine/errors.js';
 import type { Layer } from '../engine/layer.js';
+import { own } from './keras_config.js';
 import { Activation } from '../layers/activation/activation.js';
 import { PReLU } from '../layers/activation/prelu.js';
 import { ELU, LeakyReLU, ReLU, Softmax } from '../layers/activation/relu.js';
@@ -94,7 +95,8 @@ export class LayerRegistry {
 
   /** The class saved under `name` (Keras aliases such as `MaxPool2D` included), if any. */
   get(name: string): LayerClass | undefined {
-    return this.classes.get(name) ?? (ALIASES[name] ? this.classes.get(ALIASES[name]!) : undefined);
+    const alias = own(ALIASES, name);
+    return this.classes.get(name) ?? (alias ? this.classes.get(alias) : undefined);
   }
 
   /** True when `name` is known. */

@@ -48,9 +48,9 @@ export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
  */
 export function announceSkip(file: string): void {
   if (hasChromium) return;
-  const why = `${file}: skipped, no Chromium at ${CHROMIUM} (install Debian's 'chromium' package or set STRATA_CHROMIUM)`;
-  if (requireChromium) throw new Error(`${why}; CI=true requires the browser tests to run`);
-  console.warn(`strata browser tests ${why}`);
+  const why = `no Chromium at ${CHROMIUM} (install Debian's 'chromium' package or set STRATA_CHROMIUM)`;
+  if (requireChromium) throw new Error(`${file}: ${why}; CI=true requires the browser tests to run`);
+  console.warn(`strata browser tests: ${file} skipped, ${why}`);
 }
 
 /** A running server and browser; `close` stops both and removes the temporary files. */

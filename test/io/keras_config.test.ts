@@ -55,7 +55,7 @@ describe('layer configs', () => {
   ];
   for (const layer of layers) {
     it(`${layer.className}: snake_case keys out, the same options back`, () => {
-      const cfg = layer.getConfig() as Record<string, unknown>;
+      const cfg = layer.getConfig();
       const keras = configToKeras(layer.className, cfg);
       for (const k of Object.keys(keras)) expect(k).toMatch(/^[a-z0-9_]+$/);
       expect(configFromKeras(layer.className, keras)).toEqual(JSON.parse(JSON.stringify(cfg)));
@@ -63,7 +63,7 @@ describe('layer configs', () => {
   }
 
   it('spells data formats the Keras way', () => {
-    const keras = configToKeras('Conv2D', L.conv2d({ filters: 1, kernelSize: 1 }).getConfig() as Record<string, unknown>);
+    const keras = configToKeras('Conv2D', L.conv2d({ filters: 1, kernelSize: 1 }).getConfig());
     expect(keras.data_format).toBe('channels_last');
     expect(configFromKeras('Conv2D', { data_format: 'channels_first' })).toEqual({ dataFormat: 'channelsFirst' });
   });
