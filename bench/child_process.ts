@@ -81,6 +81,18 @@ export class BenchChild {
     }
   }
 
+  /** CPU seconds (user + system) the child has used so far, from /proc (Linux; 100 ticks a second). */
+  cpuSecondsFromProc(): number | undefined {
+    try {
+      const stat = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Stops the child (this process started it, so it is ours to end). */
   kill(): void {
     if (this.exitCode === undefined) this.proc.kill('SIGKILL');

@@ -33,8 +33,10 @@ export interface SideResult extends Entrant {
   wallSamplesPerSec?: number;
   /** Median samples per CPU second (user + system, all threads of the child). */
   cpuSamplesPerSec?: number;
-  /** For a timeout: throughput is below this many samples per second. */
+  /** For a timeout: throughput is below this many samples per wall-clock second. */
   upperBound?: number;
+  /** For a timeout: throughput is below this many samples per CPU second. */
+  upperBoundCpu?: number;
   /** Peak resident set size of the child, MiB. */
   maxRssMb?: number;
   /** Checksum of the data the side loaded. */

@@ -61,12 +61,16 @@ async function start(job: Job, e: Entrant, ctx: JobContext, results: SideResult[
   let end = await child.next(budget.setupTimeoutSec);
   if (end.type === 'calibrating') {
     const t0 = Date.now();
+    const cpu0 = child.cpuSecondsFromProc();
     end = await child.next(budget.stepTimeoutSec);
     if (end.type === 'timeout') {
       const sec = (Date.now() - t0) / 1000;
+      const cpu1 = child.cpuSecondsFromProc();
       result.status = 'timeout';
       result.upperBound = job.batchSize / sec;
-      result.message = `one step of ${job.batchSize} samples did not finish in ${sec.toFixed(0)} s`;
+      if (cpu0 !== undefined && cpu1 !== undefined && cpu1 > cpu0) result.upperBoundCpu = job.batchSize / (cpu1 - cpu0);
+      const cpuNote = result.upperBoundCpu ? ` (${(cpu1! - cpu0!).toFixed(0)} CPU s)` : '';
+      result.message = `one step of ${job.batchSize} samples did not finish in ${sec.toFixed(0)} s${cpuNote}`;
     }
   } else if (end.type === 'timeout') {
     result.status = 'timeout';

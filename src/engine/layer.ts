@@ -103,6 +103,7 @@ export abstract class Layer {
   get trainable(): boolean {
     return this._trainable;
   }
+  /** Freezes (false) or unfreezes (true) this layer and all its sublayers. */
   set trainable(v: boolean) {
     this._trainable = v;
     for (const l of this.sublayers()) l.trainable = v;

@@ -3,7 +3,9 @@ import { ValueError } from './errors.js';
 
 /** A serialized regularizer, in the Keras form. */
 export interface RegularizerSpec {
+  /** Keras class name (`L1L2`, `L1` or `L2`). */
   class_name: string;
+  /** Its factors, `{ l1, l2 }`. */
   config: Record<string, unknown>;
 }
 

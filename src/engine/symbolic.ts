@@ -2,7 +2,9 @@ import type { Shape } from './shape.js';
 
 /** The part of a layer the graph records need; avoids a cycle with `layer.ts`. */
 export interface GraphLayer {
+  /** The layer's name within its model. */
   readonly name: string;
+  /** Keras class name. */
   readonly className: string;
 }
 
@@ -35,6 +37,7 @@ export class SymbolicTensor {
     readonly node: GraphNode,
     /** Which of the node's outputs it is. */
     readonly outputIndex: number,
+    /** Data type of the values it stands for. */
     readonly dtype: 'float32' | 'int32' = 'float32',
   ) {}
   /** The layer that produced it. */

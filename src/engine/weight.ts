@@ -3,7 +3,9 @@ import type { L1L2 } from './regularizers.js';
 
 /** The part of a layer a weight needs to know: its name and whether it is trainable. */
 export interface WeightOwner {
+  /** The owning layer's name, the first part of the weight's full name. */
   readonly name: string;
+  /** Whether the owning layer is trainable. */
   readonly trainable: boolean;
 }
 

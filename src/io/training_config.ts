@@ -7,7 +7,7 @@ import type { Metric } from '../metrics/metric.js';
 import { optimizerFromConfig } from '../optimizers/registry.js';
 import type { Optimizer, OptimizerStateEntry } from '../optimizers/optimizer.js';
 import type { CompileOptions } from '../training/options.js';
-import { configToKeras, isJsonObject, short, toCamelCase, toSnakeCase, type JsonObject, type JsonValue } from './keras_config.js';
+import { configToKeras, isJsonObject, own, short, toCamelCase, toSnakeCase, type JsonObject, type JsonValue } from './keras_config.js';
 import { decodeWeight, type CheckedWeights } from './weights.js';
 
 /** What saving reads from a compiled model: its resolved compile settings. */
@@ -161,7 +161,7 @@ export function restoreOptimizerState(opt: Optimizer, weights: LayerWeight[], ch
       const cut = name.lastIndexOf('/');
       const variable = cut > 0 ? byName.get(name.slice(0, cut)) : undefined;
       const raw = toCamelCase(name.slice(cut + 1));
-      const slot = opt.slotNames.includes(raw) ? raw : SLOT_ALIASES[raw] ?? raw;
+      const slot = opt.slotNames.includes(raw) ? raw : own(SLOT_ALIASES, raw) ?? raw;
       if (!variable || !opt.slotNames.includes(slot)) {
         throw new SerializationError(
           `${owner}: optimizer state entry '${name}' names no weight and ${opt.className} slot (${opt.slotNames.join(', ') || 'none'}) of this model`,

@@ -1,7 +1,7 @@
 import { tf } from '../backend/tf.js';
 import { SerializationError, fmtShape } from '../engine/errors.js';
 import type { LayerWeight } from '../engine/weight.js';
-import { isJsonObject, short } from './keras_config.js';
+import { isJsonObject, own, short } from './keras_config.js';
 
 /** One entry of a weights manifest, checked: its byte range in the weight data is known. */
 export interface CheckedSpec {
@@ -44,12 +44,13 @@ function checkSpec(raw: unknown, i: number, owner: string): { spec: tf.io.Weight
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || (d as number) < 0)) {
     throw new SerializationError(`${owner}: weight '${name}': 'shape' must be a list of integers >= 0; got ${short(shape)}`);
   }
-  if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) {
+  let bytesPerValue = typeof dtype === 'string' ? own(DTYPE_BYTES, dtype) : undefined;
+  if (bytesPerValue === undefined) {
     throw new SerializationError(`${owner}: weight '${name}': unsupported dtype ${short(dtype)}; expected float32, int32 or bool`);
   }
-  let bytesPerValue = DTYPE_BYTES[dtype]!;
   if (quantization !== undefined && quantization !== null) {
-    if (!isJsonObject(quantization) || typeof quantization.dtype !== 'string' || !(quantization.dtype in QUANT_BYTES)) {
+    const qBytes = isJsonObject(quantization) && typeof quantization.dtype === 'string' ? own(QUANT_BYTES, quantization.dtype) : undefined;
+    if (!isJsonObject(quantization) || qBytes === undefined) {
       throw new SerializationError(`${owner}: weight '${name}': unsupported quantization ${short(quantization)}; expected dtype uint8, uint16 or float16`);
     }
     if (quantization.dtype !== 'float16') {
@@ -59,7 +60,7 @@ function checkSpec(raw: unknown, i: number, owner: string): { spec: tf.io.Weight
         }
       }
     }
-    bytesPerValue = QUANT_BYTES[quantization.dtype]!;
+    bytesPerValue = qBytes;
   }
   return { spec: raw as unknown as tf.io.WeightsManifestEntry, bytesPerValue };
 }

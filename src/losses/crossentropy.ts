@@ -47,7 +47,9 @@ export class BinaryCrossentropy extends BaseLoss {
   readonly name = 'binaryCrossentropy';
   readonly className = 'BinaryCrossentropy';
   readonly kind: TargetKind = 'binary';
+  /** Whether predictions are logits rather than probabilities. */
   readonly fromLogits: boolean;
+  /** Label smoothing s: targets become `y (1 - s) + 0.5 s`. */
   readonly labelSmoothing: number;
 
   constructor(opts: BinaryCrossentropyOptions = {}) {
@@ -87,7 +89,9 @@ export class CategoricalCrossentropy extends BaseLoss {
   readonly name = 'categoricalCrossentropy';
   readonly className = 'CategoricalCrossentropy';
   readonly kind: TargetKind = 'categorical';
+  /** Whether predictions are logits rather than probabilities. */
   readonly fromLogits: boolean;
+  /** Label smoothing s: one-hot targets become `y (1 - s) + s / numClasses`. */
   readonly labelSmoothing: number;
 
   constructor(opts: CategoricalCrossentropyOptions = {}) {
@@ -124,6 +128,7 @@ export class SparseCategoricalCrossentropy extends BaseLoss {
   readonly name = 'sparseCategoricalCrossentropy';
   readonly className = 'SparseCategoricalCrossentropy';
   readonly kind: TargetKind = 'sparse';
+  /** Whether predictions are logits rather than probabilities. */
   readonly fromLogits: boolean;
 
   constructor(opts: SparseCategoricalCrossentropyOptions = {}) {

@@ -58,6 +58,7 @@ export class Huber extends BaseLoss {
   readonly name = 'huber';
   readonly className = 'Huber';
   readonly kind: TargetKind = 'regression';
+  /** Where the loss turns from quadratic to linear. */
   readonly delta: number;
 
   constructor(opts: HuberOptions = {}) {

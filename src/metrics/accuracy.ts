@@ -22,7 +22,9 @@ function binaryHits(yTrue: tf.Tensor, yPred: tf.Tensor, threshold: number): tf.T
 
 /** Fraction of entries where `(yPred > threshold)` equals the 0/1 target. */
 export class BinaryAccuracy extends PerSampleMean {
+  /** A prediction above it counts as 1. */
   readonly threshold: number;
+  /** Whether predictions are logits (the sigmoid is applied before the threshold). */
   readonly fromLogits: boolean;
 
   constructor(opts: BinaryAccuracyOptions = {}) {

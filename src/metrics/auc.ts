@@ -24,7 +24,9 @@ export interface AUCOptions extends MetricOptions {
  * binary decision.
  */
 export class AUC extends StreamingMetric {
+  /** Number of thresholds the ROC curve is sampled at. */
   readonly numThresholds: number;
+  /** Whether predictions are logits (the sigmoid is applied first). */
   readonly fromLogits: boolean;
   private readonly positives: tf.Variable;
   private readonly negatives: tf.Variable;

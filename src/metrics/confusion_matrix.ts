@@ -16,6 +16,7 @@ export interface ConfusionMatrixOptions {
 export class ConfusionMatrix {
   /** Counts, rows = true class, columns = predicted class. */
   readonly matrix: number[][];
+  /** Number of classes (rows and columns). */
   readonly numClasses: number;
   /** Header of each class. */
   readonly labels: string[];

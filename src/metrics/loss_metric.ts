@@ -5,6 +5,7 @@ import { metricName, type MetricOptions } from './streaming.js';
 
 /** A loss used as a metric: the weighted mean of its per-sample values over all batches. */
 export class LossMetric extends PerSampleMean {
+  /** The loss whose running mean this metric reports. */
   readonly loss: Loss;
 
   constructor(loss: Loss, opts: MetricOptions = {}) {

@@ -23,6 +23,7 @@ export function metricName(opts: MetricOptions | undefined, fallback: string): s
  * `tf.Variable`s, reset to zero and freed together.
  */
 export abstract class MetricState {
+  /** Key in logs and History (`accuracy`, `mse`, `auc`…). */
   readonly name: string;
   private readonly state: tf.Variable[] = [];
   private disposed = false;
@@ -46,16 +47,19 @@ export abstract class MetricState {
   /** The value from the current state; runs inside a tidy. */
   protected abstract compute(): tf.Scalar;
 
+  /** The value over everything seen since `reset`, as a scalar the caller owns; 0 before any update. */
   result(): tf.Scalar {
     this.assertLive('result');
     return tf.tidy(() => this.compute());
   }
 
+  /** Forgets everything seen (sets the state to zero). */
   reset(): void {
     this.assertLive('reset');
     tf.tidy(() => this.state.forEach((v) => v.assign(tf.zerosLike(v))));
   }
 
+  /** Frees the state; the metric cannot be used afterwards. Safe to call twice. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -79,6 +83,7 @@ export abstract class StreamingMetric extends MetricState implements Metric {
   /** Adds one batch to the state; runs inside a tidy, inputs already checked. */
   protected abstract accumulateBatch(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight: tf.Tensor | undefined): void;
 
+  /** Adds a batch; `sampleWeight` (`[batch]` or `[batch, 1]`) weighs each sample. No host sync. */
   update(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight?: tf.Tensor): void {
     this.assertLive('update');
     this.checkShapes(yTrue, yPred);

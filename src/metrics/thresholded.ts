@@ -25,11 +25,17 @@ export interface ThresholdMetricOptions extends MetricOptions {
  * target counts as positive when it is above 0.5 (so 0/1 and -1/+1 targets both work).
  */
 export abstract class ConfusionCounts extends StreamingMetric {
+  /** A prediction above it counts as positive. */
   readonly threshold: number;
+  /** Whether predictions are logits (the sigmoid is applied before the threshold). */
   readonly fromLogits: boolean;
+  /** The one class counted (an index into the last axis); undefined when every entry counts. */
   readonly classId: number | undefined;
+  /** Weighted count of true positives. */
   protected readonly tp: tf.Variable;
+  /** Weighted count of false positives. */
   protected readonly fp: tf.Variable;
+  /** Weighted count of false negatives. */
   protected readonly fn: tf.Variable;
 
   constructor(canonical: string, opts: ThresholdMetricOptions) {

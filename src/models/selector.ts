@@ -11,8 +11,16 @@ import type { Layer } from '../engine/layer.js';
 export type LayerSelector =
   | string
   | string[]
-  | { from?: string | number; to?: string | number }
-  | { fraction: number }
+  | {
+      /** First layer chosen (name or index, negative from the end). Default the first. */
+      from?: string | number;
+      /** Last layer chosen, inclusive (name or index). Default the last. */
+      to?: string | number;
+    }
+  | {
+      /** Share of the layers chosen, from the top (input layers not counted), in [0, 1]. */
+      fraction: number;
+    }
   | ((layer: Layer, index: number) => boolean);
 
 /** Resolves a selector against a model's layer list; throws naming unknown layers. */

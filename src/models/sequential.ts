@@ -151,7 +151,18 @@ export class SequentialNetwork extends Network {
     return this.stack.map((layer, i) => ({ layer, outputShape: this.outShapes[i] }));
   }
 
+  /** The model's name and each layer's class name and options, in order. */
   override getConfig() {
-    return { name: this.name, layers: this.stack.map((l) => ({ className: l.className, config: l.getConfig() })) };
+    return {
+      /** The model's name. */
+      name: this.name,
+      /** The layers, in order. */
+      layers: this.stack.map((l) => ({
+        /** The layer's Keras class name. */
+        className: l.className,
+        /** The options that rebuild the layer. */
+        config: l.getConfig(),
+      })),
+    };
   }
 }

@@ -3,7 +3,9 @@ import type { Shape } from '../engine/shape.js';
 
 /** One row of a model summary. */
 export interface SummaryRow {
+  /** The layer of this row. */
   layer: Layer;
+  /** Its output shape(s), batch dimension included; undefined when not known yet. */
   outputShape: Shape | Shape[] | undefined;
   /** Names of the layers feeding it (functional models only). */
   connectedTo?: string[];

@@ -12,13 +12,19 @@ export interface CsvLoggerOptions {
 
 /** Writes epoch logs to a CSV file (Node only). See {@link csvLogger}. */
 export class CsvLogger extends Callback {
+  /** Column separator. */
   readonly separator: string;
+  /** Whether rows are added to an existing file. */
   readonly append: boolean;
   /** The columns after `epoch`, fixed at the first epoch. */
   private keys?: string[];
   private writeHeader = true;
 
-  constructor(readonly path: string, opts: CsvLoggerOptions = {}) {
+  constructor(
+    /** The CSV file written, one row per epoch. */
+    readonly path: string,
+    opts: CsvLoggerOptions = {},
+  ) {
     super();
     if (typeof path !== 'string' || path.length === 0) {
       throw new ValueError(`csvLogger: 'path' must be a non-empty file path; got ${String(path)}`);

@@ -20,7 +20,9 @@ export interface AdagradOptions extends OptimizerOptions {
 export class Adagrad extends Optimizer {
   readonly className = 'Adagrad';
   readonly slotNames: readonly string[] = ['accumulator'];
+  /** Starting value of each accumulator. */
   readonly initialAccumulatorValue: number;
+  /** Added under the square root for numerical stability. */
   readonly epsilon: number;
 
   constructor(opts?: AdagradOptions) {

@@ -28,9 +28,13 @@ export const ADAM_KEYS = ['beta1', 'beta2', 'epsilon', 'amsgrad'] as const;
 export class Adam extends Optimizer {
   readonly className: string = 'Adam';
   readonly slotNames: readonly string[];
+  /** Decay rate of the first-moment estimate. */
   readonly beta1: number;
+  /** Decay rate of the second-moment estimate. */
   readonly beta2: number;
+  /** Added to the denominator for numerical stability. */
   readonly epsilon: number;
+  /** Whether the AMSGrad variant is used. */
   readonly amsgrad: boolean;
 
   /**

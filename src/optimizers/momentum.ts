@@ -21,7 +21,9 @@ export interface MomentumOptions extends OptimizerOptions {
 export class Momentum extends Optimizer {
   readonly className = 'SGD';
   readonly slotNames: readonly string[] = ['momentum'];
+  /** Share of the previous velocity kept each step. */
   readonly momentum: number;
+  /** Whether Nesterov momentum is used. */
   readonly nesterov: boolean;
 
   constructor(opts?: MomentumOptions) {

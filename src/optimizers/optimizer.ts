@@ -36,7 +36,9 @@ export interface OptimizerOptions {
 
 /** One gradient to apply: the variable it belongs to and its value. */
 export interface GradientPair {
+  /** The variable to update. */
   variable: tf.Variable;
+  /** Its gradient, same shape; owned by the caller. */
   gradient: tf.Tensor;
 }
 
@@ -45,9 +47,11 @@ export interface GradientPair {
  * (null for the iteration counter); saving maps it to the weight's name.
  */
 export interface OptimizerStateEntry {
+  /** The variable the slot belongs to; null for the iteration counter. */
   variable: tf.Variable | null;
   /** Slot name: `iterations`, or one of the optimizer's `slotNames` (`momentum`, `velocity`…). */
   slot: string;
+  /** The slot's value. */
   value: tf.Tensor;
 }
 
@@ -80,8 +84,11 @@ export abstract class Optimizer {
   abstract readonly slotNames: readonly string[];
   /** Number of `applyGradients` calls that updated something so far. */
   iterations = 0;
+  /** Largest L2 norm of each gradient; undefined when unset. */
   readonly clipNorm?: number;
+  /** Bound of each gradient element (clipped to ±clipValue); undefined when unset. */
   readonly clipValue?: number;
+  /** Largest L2 norm of all gradients of a step together; undefined when unset. */
   readonly globalClipNorm?: number;
   /** Decoupled weight decay per unit of learning rate (0: none). */
   readonly weightDecay: number;
@@ -124,6 +131,7 @@ export abstract class Optimizer {
     return this.lr;
   }
 
+  /** Sets the step size (a finite number >= 0) or a schedule; takes effect at the next step. */
   set learningRate(value: number | LearningRateSchedule) {
     this.lr = this.checkLearningRate(value);
   }

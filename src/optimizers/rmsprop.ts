@@ -26,9 +26,13 @@ export interface RMSpropOptions extends OptimizerOptions {
 export class RMSprop extends Optimizer {
   readonly className = 'RMSprop';
   readonly slotNames: readonly string[];
+  /** Decay rate of the running mean of squared gradients. */
   readonly rho: number;
+  /** Momentum on the increments (0: none). */
   readonly momentum: number;
+  /** Added under the square root for numerical stability. */
   readonly epsilon: number;
+  /** Whether it divides by the estimated variance instead of the mean square. */
   readonly centered: boolean;
 
   constructor(opts?: RMSpropOptions) {

@@ -17,9 +17,13 @@ export interface ExponentialDecayOptions {
 /** `initialLearningRate · decayRate^(step / decaySteps)`, the exponent floored when `staircase`. */
 export class ExponentialDecay implements LearningRateSchedule {
   readonly className = 'ExponentialDecay';
+  /** Learning rate at step 0. */
   readonly initialLearningRate: number;
+  /** Steps per decay period. */
   readonly decaySteps: number;
+  /** Factor applied per period. */
   readonly decayRate: number;
+  /** Whether the rate decays in whole periods. */
   readonly staircase: boolean;
 
   constructor(opts: ExponentialDecayOptions) {
@@ -55,7 +59,9 @@ export interface PiecewiseConstantDecayOptions {
  */
 export class PiecewiseConstantDecay implements LearningRateSchedule {
   readonly className = 'PiecewiseConstantDecay';
+  /** Strictly increasing step boundaries. */
   readonly boundaries: readonly number[];
+  /** Learning rate of each interval, one more than `boundaries`. */
   readonly values: readonly number[];
 
   constructor(opts: PiecewiseConstantDecayOptions) {
@@ -110,10 +116,15 @@ export interface CosineDecayOptions {
  */
 export class CosineDecay implements LearningRateSchedule {
   readonly className = 'CosineDecay';
+  /** Learning rate at step 0 (the start of the warmup, if any). */
   readonly initialLearningRate: number;
+  /** Steps of the cosine decay, after the warmup. */
   readonly decaySteps: number;
+  /** Final learning rate as a fraction of the decay's starting rate. */
   readonly alpha: number;
+  /** Learning rate reached by the linear warmup; null for no warmup. */
   readonly warmupTarget: number | null;
+  /** Length of the linear warmup in steps. */
   readonly warmupSteps: number;
 
   constructor(opts: CosineDecayOptions) {

@@ -54,7 +54,9 @@ export interface FitOptions extends LoopOptions {
 
 /** One batch of a dataset given to `fitDataset`. */
 export interface DatasetBatch {
+  /** The batch's inputs: one tensor, a list, or a name-keyed object. */
   xs: TensorData;
+  /** The batch's targets, in the same forms. */
   ys: TensorData;
   /** Optional per-sample weights. */
   sampleWeight?: tf.Tensor;

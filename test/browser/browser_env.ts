@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildBrowser } from '../../scripts/build-browser.mjs';
 import { startServer } from '../../scripts/serve.mjs';
@@ -136,3 +137,21 @@ export const TOLERANCE: Record<BrowserBackend, { rtol: number; atol: number }> =
   webgl: { rtol: 1e-3, atol: 1e-4 },
   webgpu: { rtol: 1e-3, atol: 1e-4 },
 };
+
+/**
+ * Starts one browser environment for the enclosing `describe` (in its `beforeAll`) and
+ * closes it after; returns a getter for the suites that share it.
+ */
+export function useBrowserEnv(): () => BrowserEnv {
+  let env: BrowserEnv | undefined;
+  beforeAll(async () => {
+    env = await startBrowserEnv();
+  }, 180_000);
+  afterAll(async () => {
+    await env?.close();
+  });
+  return () => {
+    if (!env) throw new Error('the browser environment did not start');
+    return env;
+  };
+}

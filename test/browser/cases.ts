@@ -184,3 +184,64 @@ export async function runShortFit(st: St, seed: number): Promise<number[]> {
   net.dispose();
   return history.history.loss!;
 }
+
+/** The save/load functions of strata's io module, as the public API exports them. */
+export interface SaveLoad {
+  saveModel(model: ReturnType<St['sequential']>, url: string): Promise<unknown>;
+  loadModel(url: string): Promise<{ predict(x: TF.Tensor): TF.Tensor | TF.Tensor[]; getWeights(): TF.Tensor[]; dispose(): void }>;
+}
+
+/** What a model predicted and held when it was saved, or after it was loaded. */
+export interface SavedState {
+  predictions: number[];
+  weights: number[][];
+  /** Keys of the models tfjs lists in IndexedDB at that moment. */
+  stored: string[];
+}
+
+function saveLoad(st: St): SaveLoad {
+  const io = st as unknown as Partial<SaveLoad>;
+  if (typeof io.saveModel !== 'function' || typeof io.loadModel !== 'function') {
+    throw new Error('strata does not export saveModel/loadModel (src/io is not in the public API yet)');
+  }
+  return io as SaveLoad;
+}
+
+async function snapshot(st: St, net: { predict(x: TF.Tensor): TF.Tensor | TF.Tensor[]; getWeights(): TF.Tensor[] }, seed: number): Promise<SavedState> {
+  const { tf } = st;
+  const next = seeded(seed + 1);
+  const x = tf.tensor(uniform(next, 5 * 6 * 6 * 2, -1, 1), [5, 6, 6, 2]);
+  const pred = net.predict(x) as TF.Tensor;
+  const weights = net.getWeights();
+  const out: SavedState = { predictions: await values(pred), weights: [], stored: Object.keys(await tf.io.listModels()) };
+  for (const w of weights) out.weights.push(await values(w));
+  tf.dispose([x, pred, ...weights]);
+  return out;
+}
+
+/** Trains the small CNN for one step from seeded weights and saves it to `url` (`indexeddb://…`). */
+export async function saveSmallCnn(st: St, url: string, seed: number): Promise<SavedState> {
+  const { tf } = st;
+  const io = saveLoad(st);
+  const next = seeded(seed);
+  const net = smallCnn(st);
+  net.compile({ optimizer: st.optimizers.sgd({ learningRate: 0.05 }), loss: 'sparseCategoricalCrossentropy' });
+  const x = tf.tensor(uniform(next, 8 * 6 * 6 * 2, -1, 1), [8, 6, 6, 2]);
+  const y = tf.tensor1d(Array.from({ length: 8 }, () => Math.floor(next() * 4)), 'float32');
+  // One step moves the weights and BatchNorm's moving statistics away from their initial values.
+  await net.trainOnBatch(x, y);
+  tf.dispose([x, y]);
+  await io.saveModel(net, url);
+  const state = await snapshot(st, net, seed);
+  net.dispose();
+  return state;
+}
+
+/** Loads the model saved at `url`, reports what it predicts and holds, and deletes it there. */
+export async function loadSmallCnn(st: St, url: string, seed: number): Promise<SavedState> {
+  const net = await saveLoad(st).loadModel(url);
+  const state = await snapshot(st, net, seed);
+  net.dispose();
+  await st.tf.io.removeModel(url);
+  return state;
+}

@@ -214,3 +214,30 @@ describe('a whole CNN step', () => {
     await expectWasmMatchesCpu(grads);
   });
 });
+
+describe('conv3d gradients on wasm equal cpu', () => {
+  it('with respect to input and filter, random shapes, strides and paddings', async () => {
+    const cases = fc.record({
+      batch: fc.integer({ min: 1, max: 2 }),
+      d: fc.integer({ min: 2, max: 5 }),
+      h: fc.integer({ min: 2, max: 5 }),
+      w: fc.integer({ min: 2, max: 5 }),
+      inC: fc.integer({ min: 1, max: 3 }),
+      outC: fc.integer({ min: 1, max: 3 }),
+      k: fc.integer({ min: 1, max: 2 }),
+      stride: fc.integer({ min: 1, max: 2 }),
+      pad: fc.constantFrom<'same' | 'valid'>('same', 'valid'),
+      seed: fc.integer({ min: 1, max: 1e9 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(cases, async (c) => {
+        await expectWasmMatchesCpu(() => {
+          const x = seeded([c.batch, c.d, c.h, c.w, c.inC], c.seed) as tf.Tensor5D;
+          const f = seeded([c.k, c.k, c.k, c.inC, c.outC], c.seed + 1) as tf.Tensor5D;
+          return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv3d(a as tf.Tensor5D, b as tf.Tensor5D, c.stride, c.pad))))([x, f]);
+        });
+      }),
+      { numRuns: 20 },
+    );
+  });
+});

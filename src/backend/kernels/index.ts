@@ -7,12 +7,14 @@ import { tf } from '../tf.js';
 import { withFastMatMul } from './batch_mat_mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
+import { conv3DBackpropFilterConfig, conv3DBackpropInputConfig } from './conv3d_backprop.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise_backprop.js';
 import { registerDilatedConvGradients } from './dilated_conv_gradients.js';
 import { withSharedData } from './identity.js';
 import { maxPoolGradConfig } from './max_pool_grad.js';
 import { MERGED_REDUCTIONS, withMergedAxes } from './reduce.js';
 import { resizeBilinearGradConfig, resizeNearestNeighborGradConfig } from './resize_grad.js';
+import { EXPLICIT_PADDING_KERNELS, withExplicitPadding } from './same_padding.js';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum.js';
 import { isMarked, marked } from './wasm_util.js';
 
@@ -29,13 +31,21 @@ export const ADDED_WASM_KERNELS: readonly string[] = [
 /** Wasm kernels strata replaces because the backend's are slow or wrong. */
 export const REPLACED_WASM_KERNELS: readonly string[] = [
   'Conv2DBackpropInput',
+  'Conv3DBackpropInputV2',
+  'Conv3DBackpropFilterV2',
   'MaxPoolGrad',
   'ResizeNearestNeighborGrad',
   'ResizeBilinearGrad',
 ];
 
 /** Wasm kernels strata wraps: the backend's kernel still computes, on reshaped operands. */
-export const WRAPPED_WASM_KERNELS: readonly string[] = ['BatchMatMul', '_FusedMatMul', 'Identity', ...MERGED_REDUCTIONS];
+export const WRAPPED_WASM_KERNELS: readonly string[] = [
+  'BatchMatMul',
+  '_FusedMatMul',
+  'Identity',
+  ...MERGED_REDUCTIONS,
+  ...Object.keys(EXPLICIT_PADDING_KERNELS),
+];
 
 const ORIGINALS_KEY = Symbol.for('strata.wasmKernelOriginals');
 
@@ -77,10 +87,12 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   `DepthwiseConv2dNativeBackpropInput` and `UnsortedSegmentSum`, which the backend lacks;
  * - replaces `Conv2DBackpropInput` (the backend's runs at about 1.5 GFLOP/s) and
  *   `MaxPoolGrad` (the backend's drops the gradient of windows whose maximum is negative),
- *   and the resize gradients (the backend's ignore `halfPixelCenters`);
+ *   the resize gradients (the backend's ignore `halfPixelCenters`) and
+ *   the 3-D convolution backprops (the backend's return wrong values);
  * - wraps `BatchMatMul` and `_FusedMatMul` so transposed operands run on the fast path,
- *   the reductions so rank-4 reductions avoid the backend's slow N-d transpose, and
- *   `Identity` so that it shares data instead of copying;
+ *   the reductions so rank-4 reductions avoid the backend's slow N-d transpose,
+ *   `Identity` so that it shares data instead of copying, and the forward convolutions
+ *   so that `'same'` padding reaches XNNPACK explicitly (it returned zeros for some strides);
  * - registers gradients for dilated `Conv2D` and `DepthwiseConv2dNative` (all backends).
  */
 export function registerWasmKernels(): void {
@@ -89,6 +101,8 @@ export function registerWasmKernels(): void {
   install(depthwiseBackpropFilterConfig);
   install(depthwiseBackpropInputConfig);
   install(unsortedSegmentSumConfig);
+  install(conv3DBackpropInputConfig);
+  install(conv3DBackpropFilterConfig);
   install(maxPoolGradConfig);
   install(resizeNearestNeighborGradConfig);
   install(resizeBilinearGradConfig);
@@ -96,6 +110,9 @@ export function registerWasmKernels(): void {
   wrap('_FusedMatMul', (f) => withFastMatMul(f, true));
   wrap('Identity', withSharedData);
   for (const name of MERGED_REDUCTIONS) wrap(name, (f) => withMergedAxes(name, f));
+  for (const [name, depthwise] of Object.entries(EXPLICIT_PADDING_KERNELS)) {
+    wrap(name, (f) => withExplicitPadding(f, depthwise));
+  }
   registerDilatedConvGradients();
 }
 

@@ -19,6 +19,7 @@ export interface PReLUOptions extends LayerOptions {
 /** Parametric ReLU: `x` for x > 0, `alpha · x` otherwise, with `alpha` learned. */
 export class PReLU extends Layer {
   readonly className = 'PReLU';
+  /** Axes (counted from 1, after the batch) along which one alpha is shared; empty when none. */
   readonly sharedAxes: number[];
   private readonly opts: PReLUOptions;
   private alpha?: LayerWeight;

@@ -22,6 +22,7 @@ export interface ReLUOptions extends LayerOptions {
 /** Rectified linear unit `max(x, 0)`, optionally capped at `maxValue`. */
 export class ReLU extends Layer {
   readonly className = 'ReLU';
+  /** Upper bound of the output; undefined when unbounded. */
   readonly maxValue?: number;
   constructor(opts: ReLUOptions = {}) {
     super(opts);
@@ -48,6 +49,7 @@ export interface LeakyReLUOptions extends LayerOptions {
 /** Leaky ReLU: `x` for x > 0, `alpha · x` otherwise. */
 export class LeakyReLU extends Layer {
   readonly className = 'LeakyReLU';
+  /** Slope for negative inputs. */
   readonly alpha: number;
   constructor(opts: LeakyReLUOptions = {}) {
     super(opts);
@@ -71,6 +73,7 @@ export interface ELUOptions extends LayerOptions {
 /** Exponential linear unit: `x` for x > 0, `alpha · (exp(x) − 1)` otherwise. */
 export class ELU extends Layer {
   readonly className = 'ELU';
+  /** Scale of the negative part, `alpha · (exp(x) − 1)`. */
   readonly alpha: number;
   constructor(opts: ELUOptions = {}) {
     super(opts);
@@ -98,6 +101,7 @@ export interface SoftmaxOptions extends LayerOptions {
 /** Softmax over one axis: `exp(x) / Σ exp(x)`. */
 export class Softmax extends Layer {
   readonly className = 'Softmax';
+  /** Axis the probabilities sum to 1 over. */
   readonly axis: number;
   constructor(opts: SoftmaxOptions = {}) {
     super(opts);

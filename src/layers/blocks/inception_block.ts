@@ -33,11 +33,17 @@ const FILTER_KEYS = ['filters1x1', 'filters3x3Reduce', 'filters3x3', 'filters5x5
  */
 export class InceptionBlock extends CompositeLayer {
   readonly className = 'InceptionBlock';
+  /** Channels of the 1×1 branch. */
   readonly filters1x1: number;
+  /** Channels of the 1×1 reduction before the 3×3 convolution. */
   readonly filters3x3Reduce: number;
+  /** Channels of the 3×3 branch. */
   readonly filters3x3: number;
+  /** Channels of the 1×1 reduction before the 5×5 convolution. */
   readonly filters5x5Reduce: number;
+  /** Channels of the 5×5 branch. */
   readonly filters5x5: number;
+  /** Channels of the 1×1 projection after the 3×3 max-pool. */
   readonly filtersPoolProj: number;
   private readonly branches: (Conv2D | MaxPooling2D)[][];
 

@@ -34,11 +34,17 @@ type Stage = { conv: Conv2D; bn?: BatchNormalization };
  */
 export class ResidualBlock extends CompositeLayer {
   readonly className = 'ResidualBlock';
+  /** Channels of the inner convolutions (the output has `4 · filters` with `bottleneck`). */
   readonly filters: number;
+  /** Window `[height, width]` of the main convolutions. */
   readonly kernelSize: [number, number];
+  /** Stride `[height, width]` of the first convolution and of the shortcut projection. */
   readonly strides: [number, number];
+  /** Whether the block is the 1×1 → k×k → 1×1 bottleneck form. */
   readonly bottleneck: boolean;
+  /** Canonical name of the activation after each normalization and after the addition. */
   readonly activation: string;
+  /** Whether each convolution is followed by batch normalization. */
   readonly useBatchNorm: boolean;
   private readonly stages: Stage[] = [];
   private shortcut?: Stage;

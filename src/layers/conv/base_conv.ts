@@ -54,6 +54,7 @@ export abstract class BaseConv extends Layer {
   readonly activation: string;
   /** Whether a bias is added. */
   readonly useBias: boolean;
+  /** The bias, one per output channel; undefined without `useBias` or before `build`. */
   protected bias?: LayerWeight;
   private readonly baseOpts: BaseConvOptions;
 

@@ -33,8 +33,11 @@ const FUSABLE = new Set(['linear', 'relu', 'relu6', 'elu', 'sigmoid']);
 /** A fully connected layer: `activation(x · kernel + bias)` on the last axis. */
 export class Dense extends Layer {
   readonly className = 'Dense';
+  /** Number of output units. */
   readonly units: number;
+  /** Canonical name of the activation applied to the output. */
   readonly activation: string;
+  /** Whether a bias is added. */
   readonly useBias: boolean;
   private readonly opts: DenseOptions;
   private kernel?: LayerWeight;

@@ -25,8 +25,11 @@ export interface DropoutOptions extends LayerOptions {
  */
 export class Dropout extends Layer {
   readonly className = 'Dropout';
+  /** Fraction of the inputs zeroed while training. */
   readonly rate: number;
+  /** Shape of the mask (batch included, `null` = the input's size); undefined for the input's shape. */
   readonly noiseShape?: (number | null)[];
+  /** Seed of the first mask; undefined when unseeded. */
   readonly seed?: number;
   private calls = 0;
 

@@ -13,6 +13,7 @@ export interface ConcatenateOptions extends LayerOptions {
 /** Joins a list of tensors along one axis; all other axes must have equal sizes. */
 export class Concatenate extends Merge {
   readonly className = 'Concatenate';
+  /** The axis joined along, batch dimension included (negative counts from the end). */
   readonly axis: number;
 
   constructor(opts: ConcatenateOptions = {}) {

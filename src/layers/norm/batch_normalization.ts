@@ -48,10 +48,15 @@ const DEFAULT_INIT = {
  */
 export class BatchNormalization extends Layer {
   readonly className = 'BatchNormalization';
+  /** The feature axis, batch dimension included (negative counts from the end). */
   readonly axis: number;
+  /** Decay of the moving statistics. */
   readonly momentum: number;
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
+  /** Whether the learned offset `beta` is added. */
   readonly center: boolean;
+  /** Whether the learned scale `gamma` multiplies. */
   readonly scale: boolean;
   private readonly opts: BatchNormalizationOptions;
   private gamma?: LayerWeight;

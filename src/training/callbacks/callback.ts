@@ -19,13 +19,17 @@ export interface BatchLogs {
 
 /** Run parameters, set before `onTrainBegin`. */
 export interface TrainingParams {
+  /** The epoch to stop at (exclusive), counted from 0. */
   epochs: number;
+  /** The epoch training starts at. */
   initialEpoch: number;
   /** Batches per epoch, when known. */
   steps?: number;
   /** Training samples per epoch, when known. */
   samples?: number;
+  /** Samples per batch, when known. */
   batchSize?: number;
+  /** 0 silent, 1 progress bar, 2 one line per epoch. */
   verbose: 0 | 1 | 2;
   /** Names of what the logs will hold (`loss`, `accuracy`, `val_loss`…). */
   metrics: string[];
@@ -42,7 +46,12 @@ export interface CallbackModel {
   /** Sets all weights from values in `getWeights` order; the caller keeps ownership of `values`. */
   setWeights(values: tf.Tensor[]): void;
   /** The compiled optimizer (its `learningRate` may be set between steps). */
-  readonly optimizer?: { learningRate: unknown; currentLearningRate(): number };
+  readonly optimizer?: {
+    /** Step size (a number) or a schedule; callbacks set a number here. */
+    learningRate: unknown;
+    /** The learning rate the next step uses. */
+    currentLearningRate(): number;
+  };
 }
 
 /**

@@ -32,13 +32,21 @@ export interface EarlyStoppingOptions {
 
 /** Stops training when a monitored quantity has stopped improving. See {@link earlyStopping}. */
 export class EarlyStopping extends Callback {
+  /** The log watched. */
   readonly monitor: string;
+  /** Smallest change that counts as an improvement (absolute value). */
   readonly minDelta: number;
+  /** Epochs without improvement after which training stops. */
   readonly patience: number;
+  /** Whether lower (`min`) or higher (`max`) is better, resolved from `auto`. */
   readonly mode: 'min' | 'max';
+  /** The value the monitored quantity must beat; undefined when none. */
   readonly baseline?: number;
+  /** Whether the best epoch's weights are put back at the end. */
   readonly restoreBestWeights: boolean;
+  /** Epochs waited before watching at all. */
   readonly startFromEpoch: number;
+  /** 1 prints a line when it stops training or restores weights. */
   readonly verbose: 0 | 1;
   /** Epochs since the last improvement (over the best and the baseline). */
   wait = 0;

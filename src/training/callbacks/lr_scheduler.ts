@@ -14,9 +14,14 @@ export interface LearningRateSchedulerOptions {
 
 /** Sets the learning rate from a function of the epoch. See {@link learningRateScheduler}. */
 export class LearningRateScheduler extends Callback {
+  /** 1 prints the new rate at the start of each epoch. */
   readonly verbose: 0 | 1;
 
-  constructor(readonly schedule: LearningRateScheduleFn, opts: LearningRateSchedulerOptions = {}) {
+  constructor(
+    /** Gives each epoch's learning rate from the epoch index and the current rate. */
+    readonly schedule: LearningRateScheduleFn,
+    opts: LearningRateSchedulerOptions = {},
+  ) {
     super();
     if (typeof schedule !== 'function') {
       throw new ValueError(`learningRateScheduler: 'schedule' must be a function (epoch, lr) => number; got ${typeof schedule}`);

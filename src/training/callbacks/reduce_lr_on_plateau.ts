@@ -26,13 +26,21 @@ export interface ReduceLROnPlateauOptions {
 
 /** Reduces the learning rate when a quantity stops improving. See {@link reduceLROnPlateau}. */
 export class ReduceLROnPlateau extends Callback {
+  /** The log watched. */
   readonly monitor: string;
+  /** The rate is multiplied by this on a plateau. */
   readonly factor: number;
+  /** Epochs without improvement after which the rate is reduced. */
   readonly patience: number;
+  /** Whether lower (`min`) or higher (`max`) is better, resolved from `auto`. */
   readonly mode: 'min' | 'max';
+  /** Smallest change that counts as an improvement (absolute value). */
   readonly minDelta: number;
+  /** Epochs waited after a reduction before counting again. */
   readonly cooldown: number;
+  /** The rate is never reduced below this. */
   readonly minLr: number;
+  /** 1 prints a line at each reduction. */
   readonly verbose: 0 | 1;
   /** Epochs since the last improvement, outside cooldown. */
   wait = 0;

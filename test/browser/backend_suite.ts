@@ -1,17 +1,12 @@
 // strata in headless Chromium on each backend (webgl, webgpu, wasm, cpu): layer forward
 // and backward passes and one SGD step against the same computation in Node on cpu, a
-// short fit, and a model saved to IndexedDB and loaded back.
+// short fit, and a model saved to IndexedDB and loaded back. Run by chromium.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import * as st from '../../src/index.js';
-import {
-  announceSkip, BROWSER_BACKENDS, closeness, hasChromium, startBrowserEnv, TOLERANCE,
-  type BrowserBackend, type BrowserEnv,
-} from './browser_env.js';
+import { BROWSER_BACKENDS, closeness, TOLERANCE, type BrowserBackend, type BrowserEnv } from './browser_env.js';
 import { LAYER_CASES, runLayerCase, runSgdStep, runShortFit, type LayerCase, type LayerResult, type StepResult } from './cases.js';
 import type * as Cases from './cases.js';
-
-announceSkip('backends.test.ts');
 
 /** What the test page holds: the bundle as `st`, the shared cases as `cases`. */
 interface PageGlobals {
@@ -26,20 +21,15 @@ function expectClose(what: string, backend: BrowserBackend, got: number[], want:
   expect(worst, `${what} on ${backend}: worst error / tolerance (rtol ${rtol}, atol ${atol} x max|ref|)`).toBeLessThanOrEqual(1);
 }
 
-describe.skipIf(!hasChromium)('strata in headless Chromium', () => {
-  let env: BrowserEnv;
+/** The backend tests; `env` gives the shared browser environment once it runs. */
+export function backendSuite(env: () => BrowserEnv): void {
   const layerRefs = new Map<string, LayerResult>();
   let stepRef: StepResult;
 
   beforeAll(async () => {
     await st.setBackend('cpu');
-    env = await startBrowserEnv();
     stepRef = await runSgdStep(st, 41);
-  }, 120_000);
-
-  afterAll(async () => {
-    await env?.close();
-  });
+  }, 60_000);
 
   async function reference(c: LayerCase): Promise<LayerResult> {
     let r = layerRefs.get(c.title);
@@ -54,8 +44,8 @@ describe.skipIf(!hasChromium)('strata in headless Chromium', () => {
     let page: Page;
 
     beforeAll(async () => {
-      page = await env.openBackend(backend);
-    }, 60_000);
+      page = await env().openBackend(backend);
+    }, 120_000);
 
     afterAll(async () => {
       await page?.close();
@@ -83,7 +73,7 @@ describe.skipIf(!hasChromium)('strata in headless Chromium', () => {
         expect(Object.keys(got.grads).sort()).toEqual(Object.keys(want.grads).sort());
         for (const k of Object.keys(want.grads)) expectClose(`${c.title} d/d${k}`, backend, got.grads[k]!, want.grads[k]!);
         for (const k of Object.keys(want.after)) expectClose(`${c.title} ${k} after the call`, backend, got.after[k]!, want.after[k]!);
-      });
+      }, 120_000);
     }
 
     it('one SGD step of a small CNN (conv, batch norm, pooling, dense) matches Node cpu', async () => {
@@ -95,7 +85,7 @@ describe.skipIf(!hasChromium)('strata in headless Chromium', () => {
       expectClose('predictions after the step', backend, got.predictions, stepRef.predictions);
       expect(got.weights.length).toBe(stepRef.weights.length);
       got.weights.forEach((w, i) => expectClose(`weight ${i} after the step`, backend, w, stepRef.weights[i]!));
-    });
+    }, 180_000);
 
     it('a short fit lowers the loss', async () => {
       const losses = await page.evaluate(() => {
@@ -105,11 +95,34 @@ describe.skipIf(!hasChromium)('strata in headless Chromium', () => {
       expect(losses.length).toBe(4);
       expect(losses.every(Number.isFinite)).toBe(true);
       expect(losses[losses.length - 1]!).toBeLessThan(0.7 * losses[0]!);
-    });
+    }, 180_000);
+
+    it('a model saved to IndexedDB loads back in a fresh page with equal predictions', async () => {
+      const url = `indexeddb://strata-test-${backend}`;
+      const saved = await page.evaluate((u) => {
+        const g = window as unknown as PageGlobals;
+        return g.cases.saveSmallCnn(g.st, u, 51);
+      }, url);
+      expect(saved.stored).toContain(url);
+      const fresh = await env().openBackend(backend);
+      try {
+        const loaded = await fresh.evaluate((u) => {
+          const g = window as unknown as PageGlobals;
+          return g.cases.loadSmallCnn(g.st, u, 51);
+        }, url);
+        expect(loaded.stored).toContain(url);
+        expect(loaded.weights).toEqual(saved.weights);
+        expect(loaded.predictions).toEqual(saved.predictions);
+      } finally {
+        await fresh.close();
+      }
+      const left = await page.evaluate(async () => Object.keys(await (window as unknown as PageGlobals).st.tf.io.listModels()));
+      expect(left).not.toContain(url);
+    }, 180_000);
   });
 
   it('the Node reference fit lowers the loss too (the task is learnable)', async () => {
     const losses = await runShortFit(st, 7);
     expect(losses[losses.length - 1]!).toBeLessThan(0.7 * losses[0]!);
-  });
-});
+  }, 120_000);
+}

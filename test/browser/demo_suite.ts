@@ -1,14 +1,12 @@
 // Drives the browser demo (examples/browser/) in headless Chromium: pick a backend,
 // train, stop, train again, draw a digit, and check that the chart and the prediction
-// are on screen. Leaves a screenshot in out/browser-demo.png.
+// are on screen. Leaves a screenshot in out/browser-demo.png. Run by chromium.test.ts.
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { announceSkip, hasChromium, startBrowserEnv, type BrowserEnv } from './browser_env.js';
-
-announceSkip('demo.test.ts');
+import type { BrowserEnv } from './browser_env.js';
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../../out');
 
@@ -29,51 +27,50 @@ async function chartPoints(page: Page): Promise<number> {
   return Number((await page.getAttribute('#chart', 'data-points')) ?? '0');
 }
 
-describe.skipIf(!hasChromium)('browser demo', () => {
-  let env: BrowserEnv;
+/** The demo tests, in order on one page; `env` gives the shared browser environment. */
+export function demoSuite(env: () => BrowserEnv): void {
   let page: Page;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    env = await startBrowserEnv();
-    page = await env.context.newPage();
+    page = await env().context.newPage();
     await page.setViewportSize({ width: 1280, height: 560 });
     page.on('pageerror', (e) => errors.push(e.message));
-  }, 120_000);
-
-  afterAll(async () => {
-    await env?.close();
   });
 
   it('starts on webgl, switches backend with the picker, and loads the MNIST subset', async () => {
-    await page.goto(`${env.url}/examples/browser/`);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    await page.goto(`${env().url}/examples/browser/`);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
     expect(await page.textContent('#status')).toContain('Backend webgl');
     // wasm trains this small CNN fastest on a machine without a GPU.
     await page.selectOption('#backend', 'wasm');
-    await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.getElementById('status')!.textContent!.includes('Backend wasm'));
+    await page.waitForFunction(
+      () => document.body.dataset.state === 'ready' && document.getElementById('status')!.textContent!.includes('Backend wasm'),
+      undefined,
+      { timeout: 120_000 },
+    );
     expect(await page.textContent('#status')).toContain('threads on');
     expect(errors).toEqual([]);
-  });
+  }, 150_000);
 
   it('Stop ends training after a few batches', async () => {
     await page.selectOption('#train-size', '1000');
     await page.selectOption('#epochs', '2');
     await page.click('#train');
-    await page.waitForFunction(() => Number(document.getElementById('chart')!.dataset.points ?? 0) >= 3, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => Number(document.getElementById('chart')!.dataset.points ?? 0) >= 3, undefined, { timeout: 120_000 });
     await page.click('#stop');
-    await page.waitForSelector('body[data-state="trained"]', { timeout: 60_000 });
+    await page.waitForSelector('body[data-state="trained"]', { timeout: 120_000 });
     // 1,000 images in batches of 32 for 2 epochs is 64 batches; the chart stopped well short.
     const points = await chartPoints(page);
     expect(points).toBeGreaterThanOrEqual(3);
     expect(points).toBeLessThan(20);
     expect(await page.textContent('#status')).toMatch(/test accuracy \d+\.\d%/);
-  });
+  }, 250_000);
 
   it('trains an epoch with a live chart, then reads a drawn digit', async () => {
     await page.selectOption('#epochs', '1');
     await page.click('#train');
-    await page.waitForSelector('body[data-state="trained"]', { timeout: 120_000 });
+    await page.waitForSelector('body[data-state="trained"]', { timeout: 150_000 });
     expect(await chartPoints(page)).toBeGreaterThanOrEqual(3);
     expect(await pixelsOfColour(page, [224, 113, 43])).toBeGreaterThan(100);
     expect(await pixelsOfColour(page, [47, 111, 222])).toBeGreaterThan(100);
@@ -102,5 +99,5 @@ describe.skipIf(!hasChromium)('browser demo', () => {
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'browser-demo.png') });
     expect(errors).toEqual([]);
-  });
-});
+  }, 250_000);
+}
