@@ -107,7 +107,8 @@ class Workload:
         # Images arrive channels last; torch convolutions want channels first.
         self.x = x.permute(0, 3, 1, 2).contiguous() if len(shape) == 3 else x
         self.y = y
-        flat = torch.frombuffer(bytearray(open(c['weightsPath'], 'rb').read()), dtype=torch.float32)
+        with open(c['weightsPath'], 'rb') as f:
+            flat = torch.frombuffer(bytearray(f.read()), dtype=torch.float32)
         weights, at = [], 0
         for s in c['weightShapes']:
             n = math.prod(s)

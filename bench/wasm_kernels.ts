@@ -8,8 +8,8 @@
  * tfjs-core's gradient registrations only load when bundled (see tsup.config.ts), so
  * bundle first, then run:
  *
- *   npx tsup bench/wasm_kernels.ts --format esm --no-dts --out-dir bench/.out
- *   node bench/.out/wasm_kernels.js [--cpu] [--steps N]
+ *   npx tsup bench/wasm_kernels.ts --format esm --no-dts --out-dir bench/out
+ *   node bench/out/wasm_kernels.js [--cpu] [--steps N]
  */
 import { tf } from '../src/backend/tf.js';
 import { ready, setBackend } from '../src/backend/backends.js';

@@ -14,7 +14,7 @@ const { tf } = st;
 const quick = process.argv.includes('--quick');
 const settings = quick
   ? { train: 200, test: 200, size: 96, headEpochs: 4, fineTuneEpochs: 2, batchSize: 16 }
-  : { train: 1000, test: 1000, size: 96, headEpochs: 6, fineTuneEpochs: 3, batchSize: 32 };
+  : { train: 600, test: 500, size: 96, headEpochs: 5, fineTuneEpochs: 3, batchSize: 32 };
 const learningRate = 3e-3;
 const backend = await st.ready();
 console.log(`backend: ${backend}${quick ? ' (quick run)' : ''}`);

@@ -18,7 +18,10 @@ import { Flatten, Reshape, UpSampling2D, ZeroPadding2D } from '../layers/reshape
  * options `getConfig()` returned. A static `className` names it in saved files; without one
  * the JavaScript class name is used.
  */
-export type LayerClass = (new (config: never) => Layer) & { readonly className?: string };
+export type LayerClass = (new (config: never) => Layer) & {
+  /** The name saved files use for the class; default the JavaScript class name. */
+  readonly className?: string;
+};
 
 /**
  * The built-in layers, by the Keras class name they are saved under (model containers and

@@ -18,7 +18,10 @@ export interface SaveOptions {
 }
 
 /** What `saveModel` accepts: any Sequential or functional model (compiled or not). */
-export type SavableModel = Network & { readonly optimizer?: Optimizer | undefined };
+export type SavableModel = Network & {
+  /** The compiled optimizer, saved with `includeOptimizer`; undefined before `compile`. */
+  readonly optimizer?: Optimizer | undefined;
+};
 
 /** The `generatedBy` field strata writes. */
 export const GENERATED_BY = 'strata 0.1.0';

@@ -16,7 +16,7 @@ export function realData(n: number, seed = 11): st.tf.Tensor2D {
 /** G: latent → dense 16 relu → 1 (linear), seeded. */
 export function generator(latentDim: number, seed = 1): st.Sequential {
   return st.sequential([
-    st.layers.dense({ units: 16, activation: 'relu', inputShape: [latentDim], kernelInitializer: st.initializers.glorotUniform({ seed }) }),
+    st.layers.dense({ units: 16, activation: (process.env.GACT ?? 'relu') as st.ActivationName, inputShape: [latentDim], kernelInitializer: st.initializers.glorotUniform({ seed }) }),
     st.layers.dense({ units: 1, kernelInitializer: st.initializers.glorotUniform({ seed: seed + 1 }) }),
   ]);
 }
@@ -29,7 +29,7 @@ export function generator(latentDim: number, seed = 1): st.Sequential {
 export function discriminator(seed = 3): st.Sequential {
   return st.sequential([
     st.layers.dense({
-      units: 16, activation: 'relu', inputShape: [1],
+      units: 16, activation: (process.env.DACT ?? 'relu') as st.ActivationName, inputShape: [1],
       kernelInitializer: st.initializers.randomUniform({ minval: -1, maxval: 1, seed }),
       biasInitializer: st.initializers.randomUniform({ minval: -4, maxval: 4, seed: seed + 1 }),
     }),
@@ -38,7 +38,7 @@ export function discriminator(seed = 3): st.Sequential {
 }
 
 /** A compiled 1-D GAN with Adam (β1 = 0.5) at the given learning rates. */
-export function makeGan(opts: { latentDim?: number; seed?: number; lrG?: number; lrD?: number; loss?: 'minimax' | 'nonSaturating' } = {}): GAN {
+export function makeGan(opts: { latentDim?: number; seed?: number; lrG?: number | st.optimizers.LearningRateSchedule; lrD?: number | st.optimizers.LearningRateSchedule; loss?: 'minimax' | 'nonSaturating' } = {}): GAN {
   const latentDim = opts.latentDim ?? 2;
   const seed = opts.seed ?? 1;
   const g = gan({ generator: generator(latentDim, seed), discriminator: discriminator(seed + 10), latentDim });

@@ -3,22 +3,13 @@ import * as st from '../../src/index.js';
 import { addHead, featureExtractor, fineTune } from '../../src/apps/transfer/index.js';
 import { modelFromArtifacts } from '../../src/io/index.js';
 import { mobileNetV2Artifacts } from '../../examples/_shared/mobilenet_v2.js';
+import { changed, snapshot } from './transfer_fixtures.js';
 
 const { tf } = st;
 
 beforeAll(async () => {
   await st.setBackend('cpu');
 });
-
-/** Raw bytes of every weight, by full name. */
-function snapshot(net: st.Network): Map<string, Uint8Array> {
-  return new Map(net.weights.map((w) => [w.name, new Uint8Array(w.read().dataSync().slice().buffer)]));
-}
-
-/** Names of the weights whose bytes differ between two snapshots. */
-function changed(a: Map<string, Uint8Array>, b: Map<string, Uint8Array>): string[] {
-  return [...a.keys()].filter((k) => !Buffer.from(a.get(k)!).equals(Buffer.from(b.get(k)!)));
-}
 
 /** The real pretrained MobileNetV2 base (to `out_relu`) on small 32×32 inputs, so each step is cheap. */
 async function backbone(): Promise<st.Model> {

@@ -137,16 +137,20 @@ function smallCnn(st: St): ReturnType<St['sequential']> {
   ]);
 }
 
+function seedWeights(st: St, net: ReturnType<St['sequential']>, next: () => number): void {
+  for (const w of net.weights) {
+    const t = st.tf.tensor(uniform(next, w.size, ...weightRange(w.shortName)), w.shape);
+    w.write(t);
+    t.dispose();
+  }
+}
+
 /** One `trainOnBatch` with SGD from seeded weights, data and labels. */
 export async function runSgdStep(st: St, seed: number): Promise<StepResult> {
   const { tf } = st;
   const next = seeded(seed);
   const net = smallCnn(st);
-  for (const w of net.weights) {
-    const t = tf.tensor(uniform(next, w.size, ...weightRange(w.shortName)), w.shape);
-    w.write(t);
-    t.dispose();
-  }
+  seedWeights(st, net, next);
   const x = tf.tensor(uniform(next, 8 * 6 * 6 * 2, -1, 1), [8, 6, 6, 2]);
   const labels = Array.from({ length: 8 }, () => Math.floor(next() * 4));
   const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 4);
@@ -225,6 +229,7 @@ export async function saveSmallCnn(st: St, url: string, seed: number): Promise<S
   const io = saveLoad(st);
   const next = seeded(seed);
   const net = smallCnn(st);
+  seedWeights(st, net, next);
   net.compile({ optimizer: st.optimizers.sgd({ learningRate: 0.05 }), loss: 'sparseCategoricalCrossentropy' });
   const x = tf.tensor(uniform(next, 8 * 6 * 6 * 2, -1, 1), [8, 6, 6, 2]);
   const y = tf.tensor1d(Array.from({ length: 8 }, () => Math.floor(next() * 4)), 'float32');

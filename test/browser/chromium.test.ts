@@ -2,7 +2,7 @@
 // run one after another rather than as two browsers fighting for the cores.
 // Without Chromium they are skipped with a message, unless CI=true (then they fail).
 import { describe } from 'vitest';
-import { backendSuite } from './backend_suite.js';
+import { backendSuite, entrySuite } from './backend_suite.js';
 import { announceSkip, hasChromium, useBrowserEnv } from './browser_env.js';
 import { demoSuite } from './demo_suite.js';
 
@@ -10,6 +10,7 @@ announceSkip('chromium.test.ts');
 
 describe.skipIf(!hasChromium)('strata in headless Chromium', () => {
   const env = useBrowserEnv();
+  describe('browser entry', () => entrySuite(env));
   describe('backends', () => backendSuite(env));
   describe('demo page', () => demoSuite(env));
 });

@@ -47,7 +47,15 @@ export interface GanCompileOptions {
  * `[batch, ...sampleShape]` (or `{ xs: tensor }`). The trainer owns each batch once it
  * is yielded and disposes it after its step, as `fitDataset` does.
  */
-export type GanDataset = Iterable<tf.Tensor | { xs: tf.Tensor }> | AsyncIterable<tf.Tensor | { xs: tf.Tensor }>;
+export type GanDataset =
+  | Iterable<tf.Tensor | {
+      /** One batch of real samples, `[batch, ...sampleShape]`. */
+      xs: tf.Tensor;
+    }>
+  | AsyncIterable<tf.Tensor | {
+      /** One batch of real samples, `[batch, ...sampleShape]`. */
+      xs: tf.Tensor;
+    }>;
 
 /** Options of `GAN.fit`. */
 export interface GanFitOptions {

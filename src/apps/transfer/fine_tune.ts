@@ -53,6 +53,7 @@ export interface FineTuneOptions {
 
 /** The histories of the two phases; the second continues the epoch count of the first. */
 export interface FineTuneResult {
+  /** Phase 1 (head only), epochs from 0. */
   head: History;
   /** Undefined when `fineTuneEpochs` is 0. */
   fineTune: History | undefined;

@@ -5,9 +5,9 @@
  * transpose operands explicitly with the wasm `Transpose` kernel, fold the batch of `a`
  * into its rows when `b` has none, and then call the original kernel.
  *
- * XNNPACK packs `b` (the "weights", `k×n`) on every call with a new `b`, at roughly five
- * times the cost of a transpose per element. When `a` is the smaller of the two (a
- * filter gradient with few taps and a long batch), the wrapper computes `(bᵀ·aᵀ)ᵀ`
+ * XNNPACK packs `b` (the "weights", `k×n`) on every call with a new `b`; beyond a few
+ * MB that costs about four times a transpose per element. When `a` is much the smaller
+ * (a filter gradient with few taps and a long batch), the wrapper computes `(bᵀ·aᵀ)ᵀ`
  * instead, so that the small operand is the one packed.
  *
  * They also guard a cache of the backend: XNNPACK operators are cached by the data id
@@ -19,10 +19,16 @@
 import { tf } from '../tf.js';
 import { copy, free, sizeOf, transpose, viewAs, wasmBackend, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
 
-// Relative cost per element of packing XNNPACK weights and of a wasm 2-D transpose
-// (measured in Node 20: about 8–20 ns and 1.6–3.4 ns).
-const PACK_COST = 10;
+// Relative costs per element, measured in Node 20: a wasm 2-D transpose about 2 ns;
+// packing XNNPACK weights about 1 ns while they fit in cache and 8–20 ns beyond 2 MB.
 const TRANSPOSE_COST = 2;
+const PACK_IN_CACHE = 1;
+const PACK_OUT_OF_CACHE = 8;
+const CACHE_ELEMENTS = 1 << 19;
+
+function packCost(elements: number): number {
+  return elements * (elements > CACHE_ELEMENTS ? PACK_OUT_OF_CACHE : PACK_IN_CACHE);
+}
 
 // For each data id used as `b` on the XNNPACK path: the `k,n` its cached operator was built for.
 const packedShapes = new WeakMap<object, string>();
@@ -58,10 +64,9 @@ type Original = (a: Info, b: Info) => Info;
 function product2d(backend: WasmBackend, run: Original, a: Info, b: Info, tA: boolean, tB: boolean, canSwap: boolean): Info {
   const [m, k] = tA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const n = tB ? b.shape[0]! : b.shape[1]!;
-  const direct =
-    (tA ? m * k * TRANSPOSE_COST : 0) + (tB ? k * n * TRANSPOSE_COST : 0) + (!tB && isPacked(b, k, n) ? 0 : k * n * PACK_COST);
+  const direct = (tA ? m * k * TRANSPOSE_COST : 0) + (tB ? k * n * TRANSPOSE_COST : 0) + (!tB && isPacked(b, k, n) ? 0 : packCost(k * n));
   const swapped =
-    (tB ? 0 : k * n * TRANSPOSE_COST) + (tA ? 0 : m * k * TRANSPOSE_COST) + (tA && isPacked(a, k, m) ? 0 : k * m * PACK_COST) + m * n * TRANSPOSE_COST;
+    (tB ? 0 : k * n * TRANSPOSE_COST) + (tA ? 0 : m * k * TRANSPOSE_COST) + (tA && isPacked(a, k, m) ? 0 : packCost(k * m)) + m * n * TRANSPOSE_COST;
   const temps: Info[] = [];
   try {
     if (!canSwap || direct <= swapped) {

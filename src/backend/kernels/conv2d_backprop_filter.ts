@@ -1,11 +1,13 @@
 /**
- * `Conv2DBackpropFilter` for wasm (the backend ships none): the filter gradient of a
- * 2-D convolution as one matrix product, patches (im2col) times the output gradient.
+ * `Conv2DBackpropFilter` for wasm (the backend ships none). Any stride, named or
+ * explicit padding, NHWC or NCHW. With many taps per output channel it runs as one
+ * forward XNNPACK convolution (batch and channels swapped); with few, as one matrix
+ * product of im2col patches and the output gradient.
  * @module
  */
 import { tf } from '../tf.js';
 import { ShapeError } from '../../engine/errors.js';
-import { geometryOf, padToNHWC, im2col, type ConvGeometry } from './im2col.js';
+import { geometryOf, im2col, padToNHWC, type ConvGeometry } from './im2col.js';
 import {
   alloc,
   f32,

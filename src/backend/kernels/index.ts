@@ -12,6 +12,7 @@ import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './d
 import { registerDilatedConvGradients } from './dilated_conv_gradients.js';
 import { withSharedData } from './identity.js';
 import { maxPoolGradConfig } from './max_pool_grad.js';
+import { oneHotConfig } from './one_hot.js';
 import { MERGED_REDUCTIONS, withMergedAxes } from './reduce.js';
 import { resizeBilinearGradConfig, resizeNearestNeighborGradConfig } from './resize_grad.js';
 import { EXPLICIT_PADDING_KERNELS, withExplicitPadding } from './same_padding.js';
@@ -88,7 +89,8 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  * - replaces `Conv2DBackpropInput` (the backend's runs at about 1.5 GFLOP/s) and
  *   `MaxPoolGrad` (the backend's drops the gradient of windows whose maximum is negative),
  *   the resize gradients (the backend's ignore `halfPixelCenters`) and
- *   the 3-D convolution backprops (the backend's return wrong values);
+ *   the 3-D convolution backprops (the backend's return wrong values) and `OneHot`
+ *   (the backend's writes int32 bits into float32 outputs);
  * - wraps `BatchMatMul` and `_FusedMatMul` so transposed operands run on the fast path,
  *   the reductions so rank-4 reductions avoid the backend's slow N-d transpose,
  *   `Identity` so that it shares data instead of copying, and the forward convolutions
@@ -101,6 +103,7 @@ export function registerWasmKernels(): void {
   install(depthwiseBackpropFilterConfig);
   install(depthwiseBackpropInputConfig);
   install(unsortedSegmentSumConfig);
+  install(oneHotConfig);
   install(conv3DBackpropInputConfig);
   install(conv3DBackpropFilterConfig);
   install(maxPoolGradConfig);

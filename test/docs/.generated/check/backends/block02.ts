@@ -1,4 +1,4 @@
-// docs/backends.md:49 (block 2)
+// docs/backends.md:50 (block 2)
 import * as st from '../../../../../src/browser.js';
 
 st.setWasmPaths('/wasm/');             // where the tfjs-backend-wasm .wasm files are served

@@ -1,4 +1,4 @@
-// docs/backends.md:104 (block 3)
+// docs/backends.md:105 (block 3)
 import * as st from 'strata';
 
 const { tf } = st;

@@ -1,4 +1,7 @@
-// docs/saving.md:23 (block 1)
+// docs/saving.md:26 (block 1)
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import * as st from 'strata';
 
 const net = st.sequential([
@@ -7,7 +10,12 @@ const net = st.sequential([
   st.layers.dense({ units: 3, activation: 'softmax' }),
 ]);
 
-await st.saveModel(net, 'file://./out/my-model');            // writes out/my-model/model.json and weights.bin
-const again = await st.loadModel('file://./out/my-model/model.json');
+const dir = join(mkdtempSync(join(tmpdir(), 'strata-')), 'my-model');
+await st.saveModel(net, `file://${dir}`);
+console.log(readdirSync(dir));                  // ['model.json', 'model.weights.<hash>.bin']
+const again = await st.loadModel(`file://${dir}/model.json`);
 again.summary();
+net.dispose();
+again.dispose();
+rmSync(dirname(dir), { recursive: true });
 export {};

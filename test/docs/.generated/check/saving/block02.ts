@@ -1,4 +1,4 @@
-// docs/saving.md:49 (block 2)
+// docs/saving.md:60 (block 2)
 import * as st from 'strata';
 
 const { tf } = st;

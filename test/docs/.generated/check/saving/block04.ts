@@ -1,4 +1,4 @@
-// docs/saving.md:114 (block 4)
+// docs/saving.md:125 (block 4)
 import * as st from 'strata';
 
 const { tf } = st;

@@ -1,4 +1,4 @@
-// docs/training.md:152 (block 5)
+// docs/training.md:153 (block 5)
 import * as st from 'strata';
 
 const { tf } = st;

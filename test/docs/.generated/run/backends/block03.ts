@@ -1,4 +1,4 @@
-// docs/backends.md:104 (block 3)
+// docs/backends.md:105 (block 3)
 import * as st from '../../../../../src/index.js';
 
 const { tf } = st;

@@ -1,4 +1,4 @@
-// docs/gans.md:31 (block 1)
+// docs/gans.md:35 (block 1)
 import * as st from '../../../../../src/index.js';
 
 const { tf } = st;
@@ -27,7 +27,7 @@ gan.compile({
 });
 
 const real = tf.randomNormal([256, 1], 4, 1.25, 'float32', 11);
-const history = await gan.fit(real, { epochs: 3, batchSize: 32, discriminatorSteps: 2, seed: 1, verbose: 0 });
+const history = await gan.fit(real, { epochs: 2, batchSize: 64, seed: 1, verbose: 0 });
 console.log(Object.keys(history.history));    // d_loss, g_loss, d_real, d_fake
 
 const samples = gan.sample(1000, { seed: 42 });   // [1000, 1]; the same seed gives the same noise

@@ -1,4 +1,4 @@
-// docs/saving.md:83 (block 3)
+// docs/saving.md:94 (block 3)
 import * as st from '../../../../../src/index.js';
 
 const { tf } = st;

@@ -1,4 +1,4 @@
-// docs/saving.md:114 (block 4)
+// docs/saving.md:125 (block 4)
 import * as st from '../../../../../src/index.js';
 
 const { tf } = st;

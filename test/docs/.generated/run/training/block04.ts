@@ -1,4 +1,4 @@
-// docs/training.md:128 (block 4)
+// docs/training.md:129 (block 4)
 import * as st from '../../../../../src/index.js';
 
 const schedule = st.optimizers.cosineDecay({ initialLearningRate: 0, warmupTarget: 1e-3, warmupSteps: 100, decaySteps: 1000 });

@@ -1,4 +1,4 @@
-// docs/training.md:210 (block 7)
+// docs/training.md:211 (block 7)
 import * as st from '../../../../../src/index.js';
 
 const { tf } = st;

@@ -1,0 +1,162 @@
+/**
+ * HDF5 through h5wasm, loaded on first use: reading the groups, attributes and float
+ * datasets Keras files hold (refusing datasets larger than the file's own bytes), and
+ * writing such files.
+ * @module
+ */
+import { SerializationError } from '../../engine/errors.js';
+
+type H5 = typeof import('h5wasm');
+type H5File = InstanceType<H5['File']>;
+
+let loading: Promise<{ h5: H5; fs: { writeFile(p: string, d: Uint8Array): void; readFile(p: string): Uint8Array; unlink(p: string): void } }> | undefined;
+let counter = 0;
+
+async function lib() {
+  loading ??= (async () => {
+    const h5 = (await import('h5wasm')).default as unknown as H5;
+    const module = (await h5.ready) as unknown as { FS: { writeFile(p: string, d: Uint8Array): void; readFile(p: string): Uint8Array; unlink(p: string): void } };
+    return { h5, fs: module.FS };
+  })();
+  return loading;
+}
+
+function tempName(): string {
+  counter += 1;
+  return `/strata-${counter}-${Math.random().toString(36).slice(2)}.h5`;
+}
+
+/** A float dataset as read: its shape and values. */
+export interface H5Array {
+  shape: number[];
+  values: Float32Array;
+}
+
+/** An HDF5 file opened read-only from bytes. Call `close()` when done. */
+export class H5Reader {
+  private constructor(private readonly file: H5File, private readonly h5: H5, private readonly path: string,
+    private readonly unlink: (p: string) => void, readonly byteLength: number, private readonly owner: string) {}
+
+  /**
+   * Opens HDF5 bytes.
+   * @throws SerializationError when they are not an HDF5 file.
+   */
+  static async open(bytes: Uint8Array, owner: string): Promise<H5Reader> {
+    const { h5, fs } = await lib();
+    const path = tempName();
+    fs.writeFile(path, bytes);
+    try {
+      const file = new h5.File(path, 'r');
+      if (!file.file_id) throw new Error('h5wasm could not open the file');
+      return new H5Reader(file, h5, path, (p) => fs.unlink(p), bytes.byteLength, owner);
+    } catch (e) {
+      fs.unlink(path);
+      throw new SerializationError(`${owner}: not a readable HDF5 file: ${(e as Error).message}`);
+    }
+  }
+
+  /** True when `path` is a group. */
+  isGroup(path: string): boolean {
+    return this.file.get(path) instanceof this.h5.Group;
+  }
+
+  /** The names inside the group at `path` (empty when there is no such group). */
+  keys(path: string): string[] {
+    const g = this.file.get(path);
+    return g instanceof this.h5.Group ? g.keys() : [];
+  }
+
+  /** An attribute as JSON-compatible data (strings decoded), or undefined. */
+  attr(path: string, name: string): unknown {
+    const o = path === '/' ? this.file : this.file.get(path);
+    if (!o || !('attrs' in o) || !(name in (o as { attrs: object }).attrs)) return undefined;
+    return (o as InstanceType<H5['Group']>).get_attribute(name, true);
+  }
+
+  /**
+   * Shape and size of a float dataset, without reading it.
+   * @throws SerializationError when `path` is not a float dataset.
+   */
+  info(path: string): { shape: number[]; size: number; bytes: number } {
+    const d = this.file.get(path);
+    if (!(d instanceof this.h5.Dataset)) throw new SerializationError(`${this.owner}: '${path}' is not a dataset`);
+    const m = d.metadata;
+    if (m.type !== 1 || (m.size !== 4 && m.size !== 8)) {
+      throw new SerializationError(`${this.owner}: dataset '${path}' holds ${m.size}-byte values of HDF5 type ${m.type}; expected float32 or float64`);
+    }
+    const shape = (d.shape ?? []).map(Number);
+    const size = shape.reduce((a, b) => a * b, 1);
+    return { shape, size, bytes: size * m.size };
+  }
+
+  /**
+   * Reads a float dataset as float32. Datasets claiming more bytes than the whole file holds
+   * (possible with HDF5's unwritten chunks) are refused before reading.
+   * @throws SerializationError for a non-float dataset or an implausible size.
+   */
+  read(path: string): H5Array {
+    const { shape, bytes } = this.info(path);
+    if (bytes > this.byteLength) {
+      throw new SerializationError(`${this.owner}: dataset '${path}' of shape [${shape}] claims ${bytes} bytes, more than the ${this.byteLength}-byte file`);
+    }
+    const v = (this.file.get(path) as InstanceType<H5['Dataset']>).value;
+    const values = v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
+    return { shape, values };
+  }
+
+  /** Closes the file and frees its in-memory copy. */
+  close(): void {
+    try {
+      this.file.close();
+    } finally {
+      this.unlink(this.path);
+    }
+  }
+}
+
+/** Builds an HDF5 file in memory: groups, float32 datasets and string attributes. */
+export class H5Writer {
+  private readonly groups = new Set<string>(['']);
+  private constructor(private readonly file: H5File, private readonly path: string,
+    private readonly fs: { readFile(p: string): Uint8Array; unlink(p: string): void }) {}
+
+  /** A new, empty file. */
+  static async create(): Promise<H5Writer> {
+    const { h5, fs } = await lib();
+    const path = tempName();
+    return new H5Writer(new h5.File(path, 'w'), path, fs);
+  }
+
+  /** Creates the group at `path` and its parents. */
+  group(path: string): void {
+    const parts = path.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) {
+      const p = parts.slice(0, i).join('/');
+      if (this.groups.has(p)) continue;
+      this.file.create_group(p);
+      this.groups.add(p);
+    }
+  }
+
+  /** Writes a float32 dataset at `path` (its group is created as needed). */
+  dataset(path: string, values: Float32Array, shape: number[]): void {
+    const cut = path.lastIndexOf('/');
+    this.group(path.slice(0, Math.max(0, cut)));
+    this.file.create_dataset({ name: path, data: values, shape, dtype: '<f' });
+  }
+
+  /** Sets a string attribute on the root. */
+  attr(name: string, value: string): void {
+    this.file.create_attribute(name, value);
+  }
+
+  /** Closes the file and returns its bytes. */
+  bytes(): Uint8Array {
+    this.file.close();
+    try {
+      return this.fs.readFile(this.path).slice();
+    } finally {
+      this.fs.unlink(this.path);
+    }
+  }
+}
