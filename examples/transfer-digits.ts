@@ -137,9 +137,11 @@ for (const r of rows) {
 }
 const smallest = settings.sizes[0]!;
 const at = (model: string) => rows.find((r) => r.size === smallest && r.model === model)!.val;
-const gain = (at('base frozen') - at('from scratch')) * 100;
-console.log(`\nWith ${smallest} images the frozen base is ${gain.toFixed(1)} points of validation accuracy ` +
-  `${gain >= 0 ? 'above' : 'below'} training from scratch.`);
+for (const model of ['base frozen', '10 % trainable']) {
+  const gain = (at(model) - at('from scratch')) * 100;
+  console.log(`With ${smallest} images, "${model}" is ${Math.abs(gain).toFixed(1)} points of validation accuracy ` +
+    `${gain >= 0 ? 'above' : 'below'} training from scratch.`);
+}
 console.log(`pretraining ${pretrainSeconds.toFixed(1)} s; total ${seconds(tStart).toFixed(1)} s`);
 
 tf.dispose([...pretrainedWeights, newPool.x, newPool.y, newTest.x, newTest.y]);

@@ -27,3 +27,4 @@ export type { TrainOnBatchOptions } from './training/trainer.js';
 export type {
   CompileOptions, FitOptions, FitDatasetOptions, EvaluateOptions, TensorData, Dataset, DatasetBatch, LoopOptions,
 } from './training/options.js';
+export * as transfer from './apps/transfer/index.js';

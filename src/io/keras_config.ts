@@ -71,6 +71,14 @@ export function own<T>(table: Readonly<Record<string, T>>, key: string): T | und
   return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 }
 
+// Values Keras writes in another form than strata reads: tf.keras' built BatchNormalization
+// saves its axis as a one-element list.
+const VALUE_FIXES: Record<string, (o: Record<string, unknown>) => void> = {
+  BatchNormalization: (o) => {
+    if (Array.isArray(o.axis) && o.axis.length === 1) o.axis = o.axis[0];
+  },
+};
+
 function keyToKeras(key: string, className: string, dialect: KerasDialect): string {
   const renamed = own(KEY_RENAMES[dialect], className)?.find(([s]) => s === key);
   return renamed ? renamed[1] : toSnakeCase(key);
@@ -161,5 +169,6 @@ export function configFromKeras(className: string, config: JsonObject): Record<s
     const key = own(aliases, camel) ?? camel;
     out[key] = valueFromKeras(key, v);
   }
+  own(VALUE_FIXES, className)?.(out);
   return out;
 }

@@ -14,6 +14,8 @@ export interface BuildContext {
   created: Layer[];
   /** Names the caller in errors, e.g. `loadModel`. */
   owner: string;
+  /** When set, each model built records its layers here in the order of its saved config. */
+  order?: Map<Layer, Layer[]>;
 }
 
 // Keras bookkeeping keys that change nothing when they hold these values.

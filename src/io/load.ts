@@ -37,6 +37,36 @@ function cleanUp(created: Layer[]): void {
   }
 }
 
+/**
+ * Runs a load step that builds layers through `ctx`: on any failure every layer made so
+ * far is freed and the error becomes a SerializationError naming the caller.
+ */
+export async function buildGuarded<T>(ctx: BuildContext, f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    cleanUp(ctx.created);
+    if (e instanceof SerializationError || !(e instanceof Error)) throw e;
+    const kind = e instanceof StrataError ? '' : `${e.name}: `;
+    throw new SerializationError(`${ctx.owner}: ${kind}${e.message}`);
+  } finally {
+    ctx.budget.closed = true;
+  }
+}
+
+/**
+ * Compiles a freshly loaded model with a Keras / tfjs-layers training config.
+ * @throws SerializationError when the config cannot be read or compiled.
+ */
+export function compileFromConfig(model: LoadedModel, training: unknown, owner: string): void {
+  try {
+    model.compile(compileOptionsFrom(training, ioNames(model).outputs, owner));
+  } catch (e) {
+    if (e instanceof SerializationError) throw e;
+    throw new SerializationError(`${owner}: cannot compile with the saved training config (${(e as Error).message}); load with { compile: false } to skip it`);
+  }
+}
+
 /** The model entry and training config of a `modelTopology` (tfjs-layers or Keras-converter form). */
 function readTopology(artifacts: tf.io.ModelArtifacts, owner: string): { entry: JsonObject; training: unknown } {
   const topo = artifacts.modelTopology;
@@ -62,28 +92,16 @@ export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, opts: 
   const registry = (opts.registry ?? defaultLayerRegistry).with(opts.customLayers ?? []);
   const budget = new WeightBudget(checked.model.reduce((a, c) => a + c.size, 0), owner);
   const ctx: BuildContext = { registry, budget, created: [], owner };
-  try {
+  return buildGuarded(ctx, () => {
     const model = buildNetwork(entry, ctx);
     budget.closed = true;
     assignWeights(model.weights, checked, owner);
     if (training !== null && opts.compile !== false) {
-      try {
-        model.compile(compileOptionsFrom(training, ioNames(model).outputs, owner));
-      } catch (e) {
-        if (e instanceof SerializationError) throw e;
-        throw new SerializationError(`${owner}: cannot compile with the saved training config (${(e as Error).message}); load with { compile: false } to skip it`);
-      }
+      compileFromConfig(model, training, owner);
       if (checked.optimizer.length > 0) restoreOptimizerState(model.optimizer!, model.weights, checked, owner);
     }
     return model;
-  } catch (e) {
-    cleanUp(ctx.created);
-    if (e instanceof SerializationError || !(e instanceof Error)) throw e;
-    const kind = e instanceof StrataError ? '' : `${e.name}: `;
-    throw new SerializationError(`${owner}: ${kind}${e.message}`);
-  } finally {
-    budget.closed = true;
-  }
+  });
 }
 
 /**

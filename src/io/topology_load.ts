@@ -1,7 +1,7 @@
 import { SerializationError, StrataError } from '../engine/errors.js';
 import type { Layer } from '../engine/layer.js';
 import type { Shape } from '../engine/shape.js';
-import type { SymbolicTensor } from '../engine/symbolic.js';
+import { SymbolicTensor as SymbolicTensorClass, type SymbolicTensor } from '../engine/symbolic.js';
 import { input } from '../layers/core/input.js';
 import { Model, Sequential } from '../training/models.js';
 import { isJsonObject, short, type JsonObject, type JsonValue } from './keras_config.js';
@@ -81,6 +81,7 @@ function buildSequential(config: JsonValue, ctx: BuildContext, depth: number): S
   const name = typeof cfg.name === 'string' ? cfg.name : 'sequential';
   const model = wrap(ctx, `Sequential '${name}'`, () => new Sequential(items, { name }));
   ctx.created.push(model);
+  ctx.order?.set(model, items.filter((x): x is Layer => !(x instanceof SymbolicTensorClass)));
   if (!model.built) fail(ctx, `Sequential '${name}' gives no input shape (no InputLayer and no 'batch_input_shape' on its first layer)`);
   return model;
 }
@@ -167,6 +168,7 @@ function buildFunctional(config: JsonValue, ctx: BuildContext, depth: number): M
   const outs = tensors(cfg.output_layers, `model '${name}' 'output_layers'`);
   const model = wrap(ctx, `model '${name}'`, () => new Model({ inputs, outputs: outs, name }));
   ctx.created.push(model);
+  ctx.order?.set(model, pending.map((p) => p.layer));
   return model;
 }
 

@@ -21,7 +21,10 @@ function kerasModule(layer: Layer, dialect: KerasDialect): JsonObject {
 /** A layer's entry in a model config; nested models become nested model configs. */
 function layerEntry(layer: Layer, dialect: KerasDialect): JsonObject {
   if (layer instanceof Network) return { class_name: layer.className, config: networkConfig(layer, dialect), ...kerasModule(layer, dialect) };
-  return { ...layerToKeras(layer, dialect), ...kerasModule(layer, dialect) };
+  const entry = layerToKeras(layer, dialect);
+  // Keras 3 takes input shapes from InputLayer entries only.
+  if (dialect === 'keras3') delete entry.config.batch_input_shape;
+  return { ...entry, ...kerasModule(layer, dialect) };
 }
 
 function inputLayerEntry(name: string, batchShape: Shape, dialect: KerasDialect): JsonObject {

@@ -2,6 +2,7 @@ import { tf } from '../backend/tf.js';
 import { SerializationError, StateError } from '../engine/errors.js';
 import type { LayerWeight } from '../engine/weight.js';
 import { getLoss, lossFromConfig } from '../losses/registry.js';
+import { getMetric } from '../metrics/registry.js';
 import type { Loss } from '../losses/loss.js';
 import type { Metric } from '../metrics/metric.js';
 import { optimizerFromConfig } from '../optimizers/registry.js';
@@ -109,7 +110,8 @@ function readPerOutput<T>(v: JsonValue | undefined, names: string[], read: (x: J
  */
 export function compileOptionsFrom(tc: unknown, outputNames: string[], owner: string): CompileOptions {
   if (!isJsonObject(tc)) throw new SerializationError(`${owner}: the training config must be an object; got ${short(tc)}`);
-  const oc = tc.optimizer_config ?? tc.optimizerConfig;
+  // Keras 3's compile_config calls it `optimizer`.
+  const oc = tc.optimizer_config ?? tc.optimizerConfig ?? tc.optimizer;
   if (!isJsonObject(oc) || typeof (oc.class_name ?? oc.className) !== 'string') {
     throw new SerializationError(`${owner}: training config 'optimizer_config' must be { class_name, config }; got ${short(oc)}`);
   }
@@ -118,16 +120,25 @@ export function compileOptionsFrom(tc: unknown, outputNames: string[], owner: st
     oconf.learning_rate = oconf.lr!;
     delete oconf.lr;
   }
-  const optimizer = optimizerFromConfig((oc.class_name ?? oc.className) as string, oconf);
+  // Keras 2.11+ writes its new optimizers as `Custom>Adam`.
+  const optimizer = optimizerFromConfig(((oc.class_name ?? oc.className) as string).replace(/^Custom>/, ''), oconf);
   const isLossSpec = (x: JsonValue) => typeof x === 'string' || (isJsonObject(x) && typeof x.class_name === 'string');
   const loss = readPerOutput(tc.loss, outputNames, (x) => readLoss(x, owner), isLossSpec, owner, 'loss');
+  // Metrics strata cannot rebuild are left out: they only change what is logged.
   const metricList = (x: JsonValue): string[] => {
     if (x === null) return [];
-    const list = Array.isArray(x) ? x : [x];
-    return list.map((m) => {
-      if (typeof m === 'string') return toCamelCase(m);
-      if (isJsonObject(m) && typeof m.class_name === 'string') return m.class_name;
-      throw new SerializationError(`${owner}: cannot read metric ${short(m)}`);
+    const list = Array.isArray(x) ? x.flat() : [x];
+    return list.flatMap((m) => {
+      const cfg = isJsonObject(m) && isJsonObject(m.config) ? m.config : undefined;
+      const name = typeof m === 'string' ? m : typeof cfg?.name === 'string' ? cfg.name : isJsonObject(m) ? m.class_name : undefined;
+      if (typeof name !== 'string') return [];
+      const camel = toCamelCase(name);
+      try {
+        getMetric(camel).dispose();
+        return [camel];
+      } catch {
+        return [];
+      }
     });
   };
   const isMetricList = (x: JsonValue) => typeof x === 'string' || (Array.isArray(x) && x.every((m) => !Array.isArray(m)));

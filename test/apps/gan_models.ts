@@ -13,23 +13,23 @@ export function realData(n: number, seed = 11): st.tf.Tensor2D {
   return tf.randomNormal([n, 1], MEAN, STD, 'float32', seed);
 }
 
-/** G: latent → dense 16 relu → 1 (linear), seeded. */
+/** G: latent → dense 16 tanh → 1 (linear), seeded. */
 export function generator(latentDim: number, seed = 1): st.Sequential {
   return st.sequential([
-    st.layers.dense({ units: 16, activation: (process.env.GACT ?? 'relu') as st.ActivationName, inputShape: [latentDim], kernelInitializer: st.initializers.glorotUniform({ seed }) }),
+    st.layers.dense({ units: 16, activation: 'tanh', inputShape: [latentDim], kernelInitializer: st.initializers.glorotUniform({ seed }) }),
     st.layers.dense({ units: 1, kernelInitializer: st.initializers.glorotUniform({ seed: seed + 1 }) }),
   ]);
 }
 
 /**
- * D: 1 → dense 16 relu → 1 sigmoid, seeded. The hidden biases start spread out rather
- * than at 0: with zero biases every ReLU kink sits at x = 0, below nearly all of the
- * data, so D would start as a linear function of x, blind to the spread of the samples.
+ * D: 1 → dense 16 elu → 1 sigmoid, seeded. The hidden biases start spread out rather
+ * than at 0: with zero biases every unit bends at x = 0, below nearly all of the data,
+ * so D would start as a linear function of x there, blind to the spread of the samples.
  */
 export function discriminator(seed = 3): st.Sequential {
   return st.sequential([
     st.layers.dense({
-      units: 16, activation: (process.env.DACT ?? 'relu') as st.ActivationName, inputShape: [1],
+      units: 16, activation: 'elu', inputShape: [1],
       kernelInitializer: st.initializers.randomUniform({ minval: -1, maxval: 1, seed }),
       biasInitializer: st.initializers.randomUniform({ minval: -4, maxval: 4, seed: seed + 1 }),
     }),

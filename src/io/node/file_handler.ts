@@ -74,6 +74,23 @@ async function oldShards(jsonPath: string): Promise<string[]> {
   }
 }
 
+/**
+ * Writes `data` to `file` atomically: a temporary sibling is written and flushed, then
+ * renamed over `file`, so readers see the old content or the new, never a part.
+ */
+export async function writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
+  const dir = nodePath.dirname(file);
+  await fsp.mkdir(dir, { recursive: true });
+  const tmp = nodePath.join(dir, `.${nodePath.basename(file)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    await writeSynced(tmp, data);
+    await fsp.rename(tmp, file);
+    await syncDir(dir);
+  } finally {
+    await fsp.rm(tmp, { force: true });
+  }
+}
+
 async function save(path: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
   const owner = `save to '${path}'`;
   if (artifacts.modelTopology instanceof ArrayBuffer) {

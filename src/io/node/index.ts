@@ -6,12 +6,22 @@
  */
 import type { tf } from '../../backend/tf.js';
 import type { HandlerRouter, ModelLocation } from '../handlers.js';
-import { loadModelVia, type LoadModelOptions } from '../load.js';
+import { loadModelVia } from '../load.js';
 import { saveModelVia, type SavableModel, type SaveOptions } from '../save.js';
 import type { LoadedModel } from '../topology_load.js';
-import { FILE_SCHEME, fileSystem } from './file_handler.js';
+import { promises as fsp } from 'node:fs';
+import { SerializationError, ValueError } from '../../engine/errors.js';
+import { loadKerasModel, saveKerasModel, type LoadKerasOptions } from '../keras/index.js';
+import { FILE_SCHEME, fileSystem, writeFileAtomic } from './file_handler.js';
 
-export { fileSystem, FILE_SCHEME } from './file_handler.js';
+export { fileSystem, FILE_SCHEME, writeFileAtomic } from './file_handler.js';
+
+/** The path of a `file://` URL naming a Keras file (`.keras` or `.h5`), else undefined. */
+function kerasPath(location: ModelLocation): string | undefined {
+  if (typeof location !== 'string' || !location.startsWith(FILE_SCHEME)) return undefined;
+  const p = location.slice(FILE_SCHEME.length);
+  return /\.(keras|h5|hdf5)$/i.test(p) ? p : undefined;
+}
 
 /** Serves `file://` URLs with {@link fileSystem}. */
 export const fileRouter: HandlerRouter = (url) => (url.startsWith(FILE_SCHEME) ? fileSystem(url) : undefined);
@@ -20,24 +30,42 @@ const NODE_ROUTERS: readonly HandlerRouter[] = [fileRouter];
 
 /**
  * Saves a model in the tfjs-layers format; in Node, `file://dir` URLs write `dir/model.json`
- * and a weight shard atomically. Other targets as in the common `saveModel`.
+ * and a weight shard atomically, and `file://path.keras` writes a Keras 3 archive
+ * atomically (weights and config; `includeOptimizer` does not apply). Other targets as in
+ * the common `saveModel`.
  * @example
  * ```ts
  * await st.saveModel(net, 'file://./out/mnist', { includeOptimizer: true });
  * ```
  */
 export async function saveModel(model: SavableModel, target: ModelLocation, opts: SaveOptions = {}): Promise<tf.io.SaveResult> {
-  return saveModelVia(model, target, opts, NODE_ROUTERS);
+  const keras = kerasPath(target);
+  if (keras === undefined) return saveModelVia(model, target, opts, NODE_ROUTERS);
+  if (!keras.toLowerCase().endsWith('.keras')) {
+    throw new ValueError(`${model.label}.save: only the Keras 3 '.keras' format can be written; got '${String(target)}'`);
+  }
+  const bytes = await saveKerasModel(model);
+  await writeFileAtomic(keras, bytes);
+  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.byteLength } };
 }
 
 /**
  * Loads a model in the tfjs-layers format; in Node also from `file://dir` or
- * `file://dir/model.json`. Other sources as in the common `loadModel`.
+ * `file://dir/model.json`, and Keras files from `file://path.keras` or `file://path.h5`.
+ * Other sources as in the common `loadModel`.
  * @example
  * ```ts
  * const net = await st.loadModel('file://./out/mnist/model.json');
  * ```
  */
-export async function loadModel(source: ModelLocation, opts: LoadModelOptions = {}): Promise<LoadedModel> {
-  return loadModelVia(source, opts, NODE_ROUTERS);
+export async function loadModel(source: ModelLocation, opts: LoadKerasOptions = {}): Promise<LoadedModel> {
+  const keras = kerasPath(source);
+  if (keras === undefined) return loadModelVia(source, opts, NODE_ROUTERS);
+  let bytes: Uint8Array;
+  try {
+    bytes = await fsp.readFile(keras);
+  } catch (e) {
+    throw new SerializationError(`loadModel: cannot read '${keras}': ${(e as Error).message}`);
+  }
+  return loadKerasModel(bytes, opts);
 }

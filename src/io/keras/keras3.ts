@@ -1,0 +1,178 @@
+/**
+ * Keras 3 `.keras` archives: a zip of `config.json` (the model's serialized config),
+ * `metadata.json` and `model.weights.h5`, whose variables sit at
+ * `layers/<snake_case class name>[_k]/vars/<i>` (the k-th layer of that class in the
+ * model's layer list; nested models add their own `layers/…` below).
+ * @module
+ */
+import { tf } from '../../backend/tf.js';
+import type { Layer } from '../../engine/layer.js';
+import { SerializationError, StateError } from '../../engine/errors.js';
+import type { LayerWeight } from '../../engine/weight.js';
+import { Network } from '../../models/network.js';
+import { SequentialNetwork } from '../../models/sequential.js';
+import { WeightBudget } from '../budget.js';
+import { isJsonObject, short, type JsonObject, type JsonValue } from '../keras_config.js';
+import type { BuildContext } from '../layer_config.js';
+import { buildGuarded, compileFromConfig, type LoadModelOptions } from '../load.js';
+import { defaultLayerRegistry } from '../registry.js';
+import type { SavableModel } from '../save.js';
+import { buildNetwork, type LoadedModel } from '../topology_load.js';
+import { networkConfig } from '../topology_save.js';
+import { H5Reader, H5Writer } from './h5.js';
+import { readZip, writeZip, type ZipLimits } from './zip.js';
+
+/** The Keras version whose archive layout strata writes. */
+export const KERAS_FORMAT_VERSION = '3.0.0';
+
+/** Keras' `to_snake_case`, which names the weight groups of `.keras` files. */
+export function kerasSnakeCase(name: string): string {
+  return name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** A layer's weights in Keras' variable order: trainable ones first, each group in creation order. */
+export function kerasWeightOrder(layer: Layer): LayerWeight[] {
+  const ws = layer.weights;
+  return [...ws.filter((w) => w.trainableByKind), ...ws.filter((w) => !w.trainableByKind)];
+}
+
+/** The weight group paths of a model's layers, in Keras' naming. */
+function layerPaths(layers: Layer[], prefix: string): [Layer, string][] {
+  const used = new Map<string, number>();
+  return layers.map((layer) => {
+    const base = kerasSnakeCase(layer.className);
+    const n = used.get(base);
+    used.set(base, (n ?? -1) + 1);
+    return [layer, `${prefix}layers/${n === undefined ? base : `${base}_${n + 1}`}`];
+  });
+}
+
+function datasets(h5: H5Reader, path: string, out: string[]): void {
+  for (const k of h5.keys(path)) {
+    const p = `${path}/${k}`;
+    if (h5.isGroup(p)) datasets(h5, p, out);
+    else out.push(p);
+  }
+}
+
+/** Matches every weight of the model to its dataset, checking counts and shapes first. */
+function plan(h5: H5Reader, model: Network, order: Map<Layer, Layer[]>, prefix: string, owner: string, out: [LayerWeight, string][]): void {
+  for (const [layer, path] of layerPaths(order.get(model) ?? model.layers, prefix)) {
+    if (layer instanceof Network) {
+      plan(h5, layer, order, `${path}/`, owner, out);
+      continue;
+    }
+    const ws = kerasWeightOrder(layer);
+    const keys = h5.keys(`${path}/vars`);
+    if (keys.length !== ws.length) {
+      throw new SerializationError(`${owner}: ${layer.label} has ${ws.length} weights but '${path}/vars' holds ${keys.length}`);
+    }
+    ws.forEach((w, i) => {
+      const p = `${path}/vars/${i}`;
+      const { shape } = h5.info(p);
+      if (shape.length !== w.shape.length || shape.some((d, j) => d !== w.shape[j])) {
+        throw new SerializationError(`${owner}: weight '${w.name}' has shape [${w.shape}] in the model but '${p}' has [${shape}]`);
+      }
+      out.push([w, p]);
+    });
+  }
+}
+
+/**
+ * Builds a model from the bytes of a Keras 3 `.keras` archive; compiled with its
+ * `compile_config` unless `compile: false` (the optimizer state is not restored).
+ * @throws SerializationError for anything wrong in the archive, including zip bombs.
+ */
+export async function modelFromKerasArchive(bytes: Uint8Array, opts: LoadModelOptions & ZipLimits = {}, owner = 'loadKerasModel'): Promise<LoadedModel> {
+  const files = readZip(bytes, ['config.json', 'model.weights.h5'], owner, opts);
+  let config: unknown;
+  try {
+    config = JSON.parse(new TextDecoder().decode(files.get('config.json')!));
+  } catch (e) {
+    throw new SerializationError(`${owner}: config.json is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!isJsonObject(config)) throw new SerializationError(`${owner}: config.json must hold an object; got ${short(config)}`);
+  const h5 = await H5Reader.open(files.get('model.weights.h5')!, owner);
+  try {
+    const all: string[] = [];
+    datasets(h5, 'layers', all);
+    let total = 0;
+    for (const p of all) {
+      const { size, bytes: n } = h5.info(p);
+      if (n > h5.byteLength) throw new SerializationError(`${owner}: dataset '${p}' claims ${n} bytes, more than the ${h5.byteLength}-byte weights file`);
+      total += size;
+    }
+    const registry = (opts.registry ?? defaultLayerRegistry).with(opts.customLayers ?? []);
+    const ctx: BuildContext = { registry, budget: new WeightBudget(total, owner), created: [], owner, order: new Map() };
+    return await buildGuarded(ctx, () => {
+      const model = buildNetwork(config as JsonObject, ctx);
+      ctx.budget.closed = true;
+      const pairs: [LayerWeight, string][] = [];
+      plan(h5, model, ctx.order!, '', owner, pairs);
+      const used = new Set(pairs.map(([, p]) => p));
+      const extra = all.filter((p) => !used.has(p));
+      if (extra.length > 0) throw new SerializationError(`${owner}: the weights file has variables no layer takes: ${extra.slice(0, 5).join(', ')}`);
+      for (const [w, p] of pairs) {
+        const { shape, values } = h5.read(p);
+        const t = tf.tensor(values, shape, 'float32');
+        w.write(t);
+        t.dispose();
+      }
+      const cc = (config as JsonObject).compile_config;
+      if (isJsonObject(cc) && opts.compile !== false) compileFromConfig(model, cc, owner);
+      return model;
+    });
+  } finally {
+    h5.close();
+  }
+}
+
+/** Adds Keras 3's `module` to nested initializer and regularizer specs. */
+function withModules(v: JsonValue, key = ''): JsonValue {
+  if (Array.isArray(v)) return v.map((x) => withModules(x, key));
+  if (!isJsonObject(v)) return v;
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) out[k] = withModules(x, k);
+  if (typeof out.class_name === 'string' && isJsonObject(out.config) && !('module' in out)) {
+    if (key.endsWith('_initializer')) Object.assign(out, { module: 'keras.initializers', registered_name: null });
+    if (key.endsWith('_regularizer')) Object.assign(out, { module: 'keras.regularizers', registered_name: null });
+  }
+  return out;
+}
+
+function writeWeights(h5: H5Writer, model: Network, prefix: string): void {
+  h5.group(`${prefix}vars`);
+  for (const [layer, path] of layerPaths(model.layers, prefix)) {
+    if (layer instanceof Network) {
+      writeWeights(h5, layer, `${path}/`);
+      continue;
+    }
+    h5.group(`${path}/vars`);
+    kerasWeightOrder(layer).forEach((w, i) => h5.dataset(`${path}/vars/${i}`, w.read().dataSync() as Float32Array, w.shape));
+  }
+}
+
+/**
+ * The bytes of a Keras 3 `.keras` archive of a model: its config in Keras 3 form and its
+ * weights (no optimizer state).
+ * @throws StateError when the model is not built.
+ */
+export async function kerasArchiveBytes(model: SavableModel): Promise<Uint8Array> {
+  if (!model.built) throw new StateError(`${model.label}: cannot save a model that is not built; give its first layer an inputShape or call it on data first`);
+  const inputs = model.inputShapes;
+  const config = {
+    module: 'keras',
+    class_name: model.className,
+    config: withModules(networkConfig(model, 'keras3')),
+    registered_name: null,
+    build_config: { input_shape: model instanceof SequentialNetwork || inputs.length === 1 ? inputs[0]! : inputs },
+  };
+  const h5 = await H5Writer.create();
+  writeWeights(h5, model, '');
+  const enc = new TextEncoder();
+  return writeZip({
+    'metadata.json': enc.encode(JSON.stringify({ keras_version: KERAS_FORMAT_VERSION, date_saved: new Date().toISOString(), saved_by: 'strata 0.1.0' })),
+    'config.json': enc.encode(JSON.stringify(config)),
+    'model.weights.h5': h5.bytes(),
+  });
+}
