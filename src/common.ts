@@ -16,7 +16,7 @@ export { SequentialNetwork, type SequentialOptions, type SequentialItem } from '
 export { FunctionalNetwork, type FunctionalOptions } from './models/functional.js';
 export type { LayerSelector } from './models/selector.js';
 export type { SummaryRow } from './models/summary.js';
-export { sequential, model, Sequential, Model } from './training/models.js';
+export { sequential, model, Sequential, Model } from './io/models.js';
 export * as optimizers from './optimizers/index.js';
 export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';
@@ -28,3 +28,10 @@ export type {
   CompileOptions, FitOptions, FitDatasetOptions, EvaluateOptions, TensorData, Dataset, DatasetBatch, LoopOptions,
 } from './training/options.js';
 export * as transfer from './apps/transfer/index.js';
+export {
+  saveModel, loadModel, modelArtifacts, modelFromArtifacts, registerLayer, LayerRegistry, defaultLayerRegistry,
+  loadKerasModel, saveKerasModel,
+  type SaveOptions, type SavableModel, type LoadModelOptions, type LoadedModel, type ModelLocation, type LayerClass,
+  type LoadKerasOptions, type ZipLimits,
+} from './io/index.js';
+export { gan, GAN } from './apps/gan/index.js';

@@ -1,8 +1,15 @@
 /**
  * strata for Node: the common API plus Node-only pieces (the IDX/MNIST readers, the
- * CSV logger callback). Names exported here take precedence over the common ones.
+ * CSV logger callback, `file://` saving and loading). Names exported here take precedence
+ * over the common ones.
  * @module
  */
+import { registerFileRouters } from './io/node/routers.js';
+
 export * from './common.js';
 export * as datasets from './data/node.js';
 export * as callbacks from './node/callbacks.js';
+export { saveModel, loadModel, fileSystem } from './io/node/index.js';
+
+// Node-only: make `file://` URLs resolvable through tfjs-core's io routers.
+registerFileRouters();

@@ -14,3 +14,4 @@ export {
 export {
   configToKeras, configFromKeras, toSnakeCase, toCamelCase, type JsonValue, type JsonObject, type KerasDialect,
 } from './keras_config.js';
+export { loadKerasModel, saveKerasModel, type LoadKerasOptions, type ZipLimits } from './keras/index.js';

@@ -3,7 +3,7 @@ import type { Layer } from '../engine/layer.js';
 import type { Shape } from '../engine/shape.js';
 import { SymbolicTensor as SymbolicTensorClass, type SymbolicTensor } from '../engine/symbolic.js';
 import { input } from '../layers/core/input.js';
-import { Model, Sequential } from '../training/models.js';
+import { Model, Sequential } from './models.js';
 import { isJsonObject, short, type JsonObject, type JsonValue } from './keras_config.js';
 import { layerFromKeras, type BuildContext } from './layer_config.js';
 

@@ -62,26 +62,24 @@ export function trainingConfig(model: CompiledModel): JsonObject {
 
 /**
  * The optimizer's state as named tensors: `iterations`, and `<weight name>/<slot>` for each
- * slot (e.g. `dense/kernel/momentum`). The caller owns and disposes the tensors.
+ * slot (e.g. `dense/kernel/momentum`). Entries are slot-major (every weight's first slot,
+ * then every weight's second…), the order tfjs-core's optimizers read positionally. The
+ * caller owns and disposes the tensors.
  */
 export function optimizerState(model: CompiledModel): { name: string; tensor: tf.Tensor }[] {
   const opt = model.optimizer!;
-  const names = new Map<tf.Variable, string>(model.weights.map((w) => [w.variable, w.name]));
-  const entries = opt.getWeights();
-  const out: { name: string; tensor: tf.Tensor }[] = [];
-  for (const e of entries) {
-    if (e.variable === null) {
-      out.push({ name: e.slot, tensor: e.value });
-      continue;
-    }
-    const wname = names.get(e.variable);
-    if (wname === undefined) {
-      e.value.dispose();
-      continue;
-    }
-    out.push({ name: `${wname}/${toSnakeCase(e.slot)}`, tensor: e.value });
+  const index = new Map<tf.Variable, number>(model.weights.map((w, i) => [w.variable, i]));
+  const names = model.weights.map((w) => w.name);
+  const iterations: { name: string; tensor: tf.Tensor }[] = [];
+  const slots: { name: string; tensor: tf.Tensor; slot: number; weight: number }[] = [];
+  for (const e of opt.getWeights()) {
+    const i = e.variable === null ? undefined : index.get(e.variable);
+    if (e.variable === null) iterations.push({ name: e.slot, tensor: e.value });
+    else if (i === undefined) e.value.dispose();
+    else slots.push({ name: `${names[i]}/${toSnakeCase(e.slot)}`, tensor: e.value, slot: opt.slotNames.indexOf(e.slot), weight: i });
   }
-  return out;
+  slots.sort((a, b) => a.slot - b.slot || a.weight - b.weight);
+  return [...iterations, ...slots.map(({ name, tensor }) => ({ name, tensor }))];
 }
 
 function readLoss(v: JsonValue, owner: string): Loss {

@@ -118,10 +118,14 @@ describe('GAN.compile and GAN.fit: bad options', () => {
     made.push(g);
     const x = tf.zeros([10, 2]);
     await expectRejects(g.fit(x, { verbose: 0 }), st.ShapeError, "'realData'", '[null,1]', '[10,2]');
+    const warm = realData(8);
+    await g.fit(warm, { batchSize: 8, discriminatorSteps: 1, verbose: 0 }); // creates the optimizers' state
+    warm.dispose();
     const before = tf.memory().numTensors;
     const bad = [realData(4), tf.zeros([4, 3])];
     await expectRejects(g.fit(bad, { verbose: 0 }), st.ShapeError, "'realData element 1'", '[4,3]');
-    expect(tf.memory().numTensors).toBe(before - 2); // the loop owned and freed both
+    expect(bad.every((t) => t.isDisposed)).toBe(true); // the loop owned and freed both
+    expect(tf.memory().numTensors).toBe(before);
     await expectRejects(g.fit([42] as unknown as st.tf.Tensor[], { verbose: 0 }), st.ValueError, "'realData'", 'tensor');
     await expectRejects(g.fit('x' as unknown as st.tf.Tensor, { verbose: 0 }), st.ValueError, "'realData'");
     await expectRejects(g.fit([], { verbose: 0 }), st.ValueError, 'no batches');

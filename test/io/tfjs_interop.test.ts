@@ -177,4 +177,28 @@ describe('strata → tfjs-layers', () => {
     const out = L.dense({ units: 3 }).apply(L.concatenate().apply(merges) as st.SymbolicTensor);
     await toTfjs(st.model({ inputs: img, outputs: out }), x4());
   });
+
+  it("a compiled model's training config and Adam state load into tfjs-layers' optimizer", async () => {
+    const m = st.sequential([L.input({ shape: [4] }), L.dense({ units: 3, activation: 'relu' }), L.dense({ units: 2 })]);
+    m.compile({ optimizer: st.optimizers.adam({ learningRate: 0.01 }), loss: 'meanSquaredError' });
+    const x = tf.randomUniform([8, 4], -1, 1, 'float32', 5);
+    const y = tf.randomUniform([8, 2], -1, 1, 'float32', 6);
+    await m.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+    const mem = memory();
+    await st.saveModel(m, mem.save, { includeOptimizer: true });
+    const theirs = await tfl.loadLayersModel(tf.io.fromMemory(mem.artifacts()) as never);
+    const state = await theirs.optimizer.getWeights();
+    // tfjs-core's Adam: the step count, then every first moment, then every second moment.
+    expect(state.map((s) => s.tensor.shape)).toEqual([[], [4, 3], [3], [3, 2], [2], [4, 3], [3], [3, 2], [2]]);
+    expect(state[0]!.tensor.dataSync()[0]).toBe(4);
+    const ours = m.optimizer!.getWeights();
+    const value = (v: st.tf.Variable, slot: string) => ours.find((e) => e.variable === v && e.slot === slot)!.value;
+    m.weights.forEach((w, i) => {
+      expect(Array.from(state[1 + i]!.tensor.dataSync())).toEqual(Array.from(value(w.variable, 'momentum').dataSync()));
+      expect(Array.from(state[5 + i]!.tensor.dataSync())).toEqual(Array.from(value(w.variable, 'velocity').dataSync()));
+    });
+    tf.dispose([x, y, ...ours.map((e) => e.value)]);
+    theirs.dispose();
+    m.dispose();
+  });
 });

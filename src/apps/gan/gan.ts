@@ -46,6 +46,10 @@ interface Compiled {
  * step), `d_real` (mean D(x)) and `d_fake` (mean D(G(z)) at the discriminator steps).
  * Both losses include the models' regularization penalties, if any.
  *
+ * Callbacks see this trainer as their model (`stopTraining`, `getWeights` over both
+ * networks). It has two optimizers and so no single `optimizer`: to change learning
+ * rates over time, give each optimizer a schedule rather than using an LR callback.
+ *
  * @example
  * ```ts
  * const gan = st.gan({ generator, discriminator, latentDim: 64 });

@@ -11,8 +11,9 @@ export const GAN_LOG_NAMES = ['d_loss', 'g_loss', 'd_real', 'd_fake'] as const;
  * counts are known on the host.
  */
 export class GanStats {
-  private readonly dSums = tf.variable(tf.zeros([3]), false);
-  private readonly gSum = tf.variable(tf.zeros([1]), false);
+  // Made inside tidy: tf.variable copies its initial value, which must not outlive it.
+  private readonly dSums = tf.tidy(() => tf.variable(tf.zeros([3]), false));
+  private readonly gSum = tf.tidy(() => tf.variable(tf.zeros([1]), false));
   private dCount = 0;
   private gCount = 0;
 

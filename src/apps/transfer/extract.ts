@@ -5,7 +5,7 @@ import { input } from '../../layers/core/input.js';
 import { FunctionalNetwork } from '../../models/functional.js';
 import type { Network } from '../../models/network.js';
 import { SequentialNetwork } from '../../models/sequential.js';
-import { Model } from '../../training/models.js';
+import { Model } from '../../io/models.js';
 
 /** Options of {@link featureExtractor}. */
 export interface FeatureExtractorOptions {

@@ -7,7 +7,7 @@ import { dropout } from '../../layers/core/dropout.js';
 import { globalAveragePooling2d, globalMaxPooling2d } from '../../layers/pooling/index.js';
 import { flatten } from '../../layers/reshape/index.js';
 import type { Network } from '../../models/network.js';
-import { Model } from '../../training/models.js';
+import { Model } from '../../io/models.js';
 import { modelGraph } from './extract.js';
 
 /** How the head turns a feature map into a vector. */

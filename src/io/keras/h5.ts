@@ -55,22 +55,36 @@ export class H5Reader {
     }
   }
 
+  /** Runs an h5wasm call, reporting its failures (a corrupt file) as SerializationErrors. */
+  private guard<T>(what: string, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof SerializationError) throw e;
+      throw new SerializationError(`${this.owner}: corrupt HDF5 file (reading ${what}): ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+
   /** True when `path` is a group. */
   isGroup(path: string): boolean {
-    return this.file.get(path) instanceof this.h5.Group;
+    return this.guard(`'${path}'`, () => this.file.get(path) instanceof this.h5.Group);
   }
 
   /** The names inside the group at `path` (empty when there is no such group). */
   keys(path: string): string[] {
-    const g = this.file.get(path);
-    return g instanceof this.h5.Group ? g.keys() : [];
+    return this.guard(`'${path}'`, () => {
+      const g = this.file.get(path);
+      return g instanceof this.h5.Group ? g.keys() : [];
+    });
   }
 
   /** An attribute as JSON-compatible data (strings decoded), or undefined. */
   attr(path: string, name: string): unknown {
-    const o = path === '/' ? this.file : this.file.get(path);
-    if (!o || !('attrs' in o) || !(name in (o as { attrs: object }).attrs)) return undefined;
-    return (o as InstanceType<H5['Group']>).get_attribute(name, true);
+    return this.guard(`attribute '${name}' of '${path}'`, () => {
+      const o = path === '/' ? this.file : this.file.get(path);
+      if (!o || !('attrs' in o) || !(name in (o as { attrs: object }).attrs)) return undefined;
+      return (o as InstanceType<H5['Group']>).get_attribute(name, true);
+    });
   }
 
   /**
@@ -78,6 +92,10 @@ export class H5Reader {
    * @throws SerializationError when `path` is not a float dataset.
    */
   info(path: string): { shape: number[]; size: number; bytes: number } {
+    return this.guard(`'${path}'`, () => this.infoOf(path));
+  }
+
+  private infoOf(path: string): { shape: number[]; size: number; bytes: number } {
     const d = this.file.get(path);
     if (!(d instanceof this.h5.Dataset)) throw new SerializationError(`${this.owner}: '${path}' is not a dataset`);
     const m = d.metadata;
@@ -99,7 +117,7 @@ export class H5Reader {
     if (bytes > this.byteLength) {
       throw new SerializationError(`${this.owner}: dataset '${path}' of shape [${shape}] claims ${bytes} bytes, more than the ${this.byteLength}-byte file`);
     }
-    const v = (this.file.get(path) as InstanceType<H5['Dataset']>).value;
+    const v = this.guard(`'${path}'`, () => (this.file.get(path) as InstanceType<H5['Dataset']>).value);
     const values = v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
     return { shape, values };
   }

@@ -10,7 +10,11 @@ import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
 import { tf } from '../../backend/tf.js';
 import { SerializationError, ValueError } from '../../engine/errors.js';
+import { loadKerasModel } from '../keras/index.js';
+import { kerasArchiveBytes } from '../keras/keras3.js';
 import { isJsonObject, short } from '../keras_config.js';
+import { modelFromArtifacts } from '../load.js';
+import { modelArtifacts } from '../save.js';
 
 /** The URL prefix this handler serves. */
 export const FILE_SCHEME = 'file://';
@@ -188,12 +192,48 @@ async function load(path: string): Promise<tf.io.ModelArtifacts> {
   };
 }
 
+/** True for a path naming a Keras file (`.keras`, `.h5`, `.hdf5`). */
+export function isKerasPath(path: string): boolean {
+  return /\.(keras|h5|hdf5)$/i.test(path);
+}
+
+/** Saves artifacts as a `.keras` archive, through a temporary model built from them. */
+async function saveKeras(path: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+  const file = path.startsWith(FILE_SCHEME) ? path.slice(FILE_SCHEME.length) : path;
+  if (!file.toLowerCase().endsWith('.keras')) throw new ValueError(`save to '${path}': only the Keras 3 '.keras' format can be written`);
+  const model = await modelFromArtifacts(artifacts, { compile: false }, `save to '${path}'`);
+  try {
+    await writeFileAtomic(file, await kerasArchiveBytes(model));
+  } finally {
+    model.dispose();
+  }
+  return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+}
+
+/** Loads a Keras file as tfjs artifacts, through a temporary model. */
+async function loadKeras(path: string): Promise<tf.io.ModelArtifacts> {
+  const file = path.startsWith(FILE_SCHEME) ? path.slice(FILE_SCHEME.length) : path;
+  let bytes: Uint8Array;
+  try {
+    bytes = await fsp.readFile(file);
+  } catch (e) {
+    throw new SerializationError(`loadModel('${path}'): cannot read '${file}': ${(e as Error).message}`);
+  }
+  const model = await loadKerasModel(bytes);
+  try {
+    return await modelArtifacts(model, { includeOptimizer: model.optimizer !== undefined });
+  } finally {
+    model.dispose();
+  }
+}
+
 /**
  * A tfjs `IOHandler` for a model on the local file system (Node only). Saving writes
  * `model.json` and a content-named weight shard into the directory `path` (created if
  * needed; a path ending in `.json` names the JSON file itself), atomically. Loading reads
  * `model.json` (or the named JSON file) and the shards its manifest lists, which must lie
- * inside its directory.
+ * inside its directory. A path ending in `.keras` (or, for loading, `.h5`) is a Keras file
+ * instead, converted through a temporary model.
  * @param path - a directory or JSON file path, with or without the `file://` prefix.
  * @example
  * ```ts
@@ -201,5 +241,6 @@ async function load(path: string): Promise<tf.io.ModelArtifacts> {
  * ```
  */
 export function fileSystem(path: string): tf.io.IOHandler {
+  if (isKerasPath(path)) return { save: (artifacts) => saveKeras(path, artifacts), load: () => loadKeras(path) };
   return { save: (artifacts) => save(path, artifacts), load: () => load(path) };
 }

@@ -1,26 +1,29 @@
 /**
- * Saving and loading for Node: the common `saveModel` / `loadModel` plus `file://` URLs,
- * and the `fileSystem` handler. Imported only by the Node entry, so browser bundles never
- * pull in `fs`.
+ * Saving and loading for Node: everything of the common `io` module, with `saveModel` /
+ * `loadModel` that also take `file://` URLs (tfjs-layers directories and Keras files), and
+ * the `fileSystem` handler. Imported only by the Node entry, so browser bundles never pull
+ * in `fs`.
  * @module
  */
+import { promises as fsp } from 'node:fs';
 import type { tf } from '../../backend/tf.js';
+import { SerializationError, ValueError } from '../../engine/errors.js';
 import type { HandlerRouter, ModelLocation } from '../handlers.js';
+import { loadKerasModel, saveKerasModel, type LoadKerasOptions } from '../keras/index.js';
 import { loadModelVia } from '../load.js';
 import { saveModelVia, type SavableModel, type SaveOptions } from '../save.js';
 import type { LoadedModel } from '../topology_load.js';
-import { promises as fsp } from 'node:fs';
-import { SerializationError, ValueError } from '../../engine/errors.js';
-import { loadKerasModel, saveKerasModel, type LoadKerasOptions } from '../keras/index.js';
-import { FILE_SCHEME, fileSystem, writeFileAtomic } from './file_handler.js';
+import { FILE_SCHEME, fileSystem, isKerasPath, writeFileAtomic } from './file_handler.js';
 
+// The common io module; saveModel and loadModel below take precedence over its own.
+export * from '../index.js';
 export { fileSystem, FILE_SCHEME, writeFileAtomic } from './file_handler.js';
 
 /** The path of a `file://` URL naming a Keras file (`.keras` or `.h5`), else undefined. */
 function kerasPath(location: ModelLocation): string | undefined {
   if (typeof location !== 'string' || !location.startsWith(FILE_SCHEME)) return undefined;
   const p = location.slice(FILE_SCHEME.length);
-  return /\.(keras|h5|hdf5)$/i.test(p) ? p : undefined;
+  return isKerasPath(p) ? p : undefined;
 }
 
 /** Serves `file://` URLs with {@link fileSystem}. */
