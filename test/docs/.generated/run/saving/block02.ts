@@ -1,4 +1,4 @@
-// docs/saving.md:60 (block 2)
+// docs/saving.md:73 (block 2)
 import * as st from '../../../../../src/index.js';
 
 const { tf } = st;
@@ -9,7 +9,7 @@ const net = st.sequential([
 ]);
 
 let artifacts: st.tf.io.ModelArtifacts | undefined;
-await st.saveModel(net, tf.io.withSaveHandler(async (a) => {
+await net.save(tf.io.withSaveHandler(async (a) => {
   artifacts = a;
   return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
 }));
@@ -18,8 +18,8 @@ const again = await st.loadModel(tf.io.fromMemory(artifacts!));
 const x = tf.randomNormal([2, 4]);
 const a = net.predict(x) as st.tf.Tensor;
 const b = again.predict(x) as st.tf.Tensor;
-console.log(again.layers.map((l) => l.name));          // ['hidden', 'probs']
-console.log(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);   // 0: the same weights
+console.log(again.layers.map((l) => l.name));              // ['hidden', 'probs']
+console.log(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);  // 0: the same weights
 tf.dispose([x, a, b]);
 net.dispose();
 again.dispose();

@@ -1,4 +1,4 @@
-// docs/saving.md:94 (block 3)
+// docs/saving.md:108 (block 3)
 import * as st from '../../../../../src/index.js';
 
 const { tf } = st;
@@ -9,7 +9,7 @@ net.compile({ optimizer: st.optimizers.adam({ learningRate: 0.01 }), loss: 'mse'
 await net.fit(x, y, { epochs: 2, verbose: 0 });
 
 let saved: st.tf.io.ModelArtifacts | undefined;
-await st.saveModel(net, tf.io.withSaveHandler(async (a) => {
+await net.save(tf.io.withSaveHandler(async (a) => {
   saved = a;
   return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
 }), { includeOptimizer: true });
