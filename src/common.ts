@@ -35,3 +35,4 @@ export {
   type LoadKerasOptions, type ZipLimits,
 } from './io/index.js';
 export { gan, GAN } from './apps/gan/index.js';
+export * as io from './io/index.js';

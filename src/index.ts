@@ -10,6 +10,7 @@ export * from './common.js';
 export * as datasets from './data/node.js';
 export * as callbacks from './node/callbacks.js';
 export { saveModel, loadModel, fileSystem } from './io/node/index.js';
+export * as io from './io/node/index.js';
 
 // Node-only: make `file://` URLs resolvable through tfjs-core's io routers.
 registerFileRouters();

@@ -1,7 +1,8 @@
 /**
  * Saving and loading models: the tfjs-layers format (`model.json` + weight shards) through
- * tfjs' URL handlers or any `IOHandler`, the layer registry for custom layers, and the
- * Keras config translation. The Node-only `file://` handler is in `io/node`.
+ * tfjs' URL handlers or any `IOHandler`; Keras 3 `.keras` and legacy `.h5` files from and
+ * to bytes; the layer registry for custom layers; the Keras config translation. The
+ * Node-only `file://` handler is in `io/node`.
  * @module
  */
 export { saveModel, modelArtifacts, type SaveOptions, type SavableModel } from './save.js';

@@ -35,6 +35,21 @@ const CLASS_IGNORABLE: Readonly<Record<string, Readonly<Record<string, (v: unkno
   ReLU: { negativeSlope: (v) => v === 0, threshold: (v) => v === 0 },
 };
 
+// Options that count output features: a layer with n of them has at least n weight values.
+const SIZE_OPTION = /^(units|filters\w*|depthMultiplier)$/;
+
+/**
+ * Refuses feature counts larger than the whole weight file, before anything is made: it
+ * also covers composite blocks, whose inner layers create weights with their defaults.
+ */
+function checkSizes(opts: Record<string, unknown>, budget: WeightBudget, where: string): void {
+  for (const [k, v] of Object.entries(opts)) {
+    if (SIZE_OPTION.test(k) && typeof v === 'number' && v > budget.total) {
+      throw new SerializationError(`${where}: '${k}' = ${v} needs more weight values than the ${budget.total} the weight file holds`);
+    }
+  }
+}
+
 /** Reads Keras' `dtype` (a string, or a Keras 3 `DTypePolicy` object) as a dtype name. */
 function readDtype(v: unknown): unknown {
   if (isJsonObject(v)) {
@@ -67,7 +82,10 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
     delete opts[k];
   }
   // Only the built-in layers' option contract is known well enough to swap their initializers.
-  if (Object.values(BUILTIN_LAYERS).includes(cls)) opts = guardInitializers(className, opts, ctx.budget, where);
+  if (Object.values(BUILTIN_LAYERS).includes(cls)) {
+    checkSizes(opts, ctx.budget, where);
+    opts = guardInitializers(className, opts, ctx.budget, where);
+  }
   let layer: Layer;
   try {
     layer = new cls(opts as never);

@@ -99,6 +99,24 @@ describe('GAN on 1-D data', () => {
     }
   });
 
+  it('trains D towards 1 − labelSmoothing on real samples', async () => {
+    // One real batch and k = 2: a single discriminator step, whose loss is logged.
+    const x = data(16, 21);
+    const firstLoss = async (labelSmoothing: number, probe: boolean) => {
+      const g = track(makeGan({ seed: 6 }));
+      const p = probe ? (g.discriminator.predict(x) as st.tf.Tensor) : undefined;
+      const pReal = p ? Array.from(p.dataSync()) : [];
+      p?.dispose();
+      const h = await g.fit([tf.clone(x)], { discriminatorSteps: 2, labelSmoothing, seed: 2, verbose: 0 });
+      return { dLoss: h.history.d_loss![0]!, dReal: h.history.d_real![0]!, pReal };
+    };
+    const plain = await firstLoss(0, false);
+    const smooth = await firstLoss(0.5, true);
+    expect(smooth.dReal).toBeCloseTo(plain.dReal, 6);
+    const logit = smooth.pReal.reduce((a, p) => a + Math.log(p) - Math.log(1 - p), 0) / smooth.pReal.length;
+    expect(smooth.dLoss - plain.dLoss).toBeCloseTo(0.5 * logit, 4);
+  });
+
   it('repeats a seeded run exactly', async () => {
     const run = async () => {
       const g = track(makeGan({ seed: 4 }));

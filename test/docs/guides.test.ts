@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setBackend } from '../../src/backend/backends.js';
-import { readGuides, type GuideBlock } from './extract.js';
+import { extractBlocks, readGuides, type GuideBlock } from './extract.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const generated = join(root, 'test/docs/.generated');
@@ -48,6 +48,19 @@ for (const b of blocks) {
 
 const runFiles = new Map<GuideBlock, string>();
 for (const b of blocks.filter((x) => x.runnable)) runFiles.set(b, writeBlock(runDir, b, fromSource(b, runDir, 'src/index.js')));
+
+describe('extractBlocks', () => {
+  it('finds ts blocks with their lines and flags, and ignores other languages', () => {
+    const md = ['# t', '```ts', 'a();', '```', '```sh', 'ls', '```', '```ts no-run', 'b();', '```', '```ts browser', 'c();', '```'].join('\n');
+    const found = extractBlocks('t', md).map((b) => [b.index, b.line, b.code, b.runnable, b.browser]);
+    expect(found).toEqual([[1, 3, 'a();', true, false], [2, 9, 'b();', false, false], [3, 12, 'c();', false, true]]);
+  });
+
+  it('rejects unknown flags and unclosed blocks, naming the line', () => {
+    expect(() => extractBlocks('t', '```ts norun\nx\n```')).toThrow(/docs\/t\.md:1: unknown block flag\(s\) norun/);
+    expect(() => extractBlocks('t', 'text\n```ts\nx')).toThrow(/docs\/t\.md:2: code block is not closed/);
+  });
+});
 
 describe('guides', () => {
   it('every guide has at least one checked ts block', () => {

@@ -85,7 +85,21 @@ describe('hostile input', () => {
   });
 
   it('a config claiming a huge layer is refused before its weight is allocated', async () => {
-    await rejects((a) => { a.modelTopology.config.layers[0].config.units = 1e12; }, /asks for a weight of shape \[4,1000000000000\], more values than the 23 the weight file holds/);
+    await rejects((a) => { a.modelTopology.config.layers[0].config.batch_input_shape = [null, 1e12]; },
+      /asks for a weight of shape \[1000000000000,3\], more values than the 23 the weight file holds/);
+    await rejects((a) => { a.modelTopology.config.layers[0].config.units = 1e12; }, /'units' = 1000000000000 needs more weight values than the 23/);
+  });
+
+  it('a composite block claiming huge inner layers is refused before building', async () => {
+    const m = st.sequential([L.input({ shape: [4, 4, 2] }), L.residualBlock({ filters: 2 })]);
+    const mem = memory();
+    await st.saveModel(m, mem.save);
+    m.dispose();
+    const a = mem.artifacts() as Artifacts;
+    a.modelTopology.config.layers[0].config.filters = 1e9;
+    const before = tf.memory().numTensors;
+    await expect(st.loadModel(tf.io.fromMemory(a))).rejects.toThrow(/'filters' = 1000000000 needs more weight values than the \d+ the weight file holds/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('malformed JSON in model.json', async () => {

@@ -9,7 +9,7 @@ import type { BatchLogs, Callback, CallbackHooks, CallbackModel } from '../../tr
 import { CallbackList, History, ProgressBar } from '../../training/callbacks/index.js';
 import { loopSettings } from '../../training/loop.js';
 import { nextTurn } from '../../training/yield.js';
-import { checkParts, fitSettings, sampleCount } from './checks.js';
+import { checkParts, fitSettings, sampleCount, type GanFitSettings } from './checks.js';
 import { RandomStream } from './noise.js';
 import type { GanCompileOptions, GanDataset, GanFitOptions, GanLossName, GanOptions, GanSampleOptions } from './options.js';
 import { DatasetBatches, TensorBatches, checkRealShape, isGanDataset, type RealBatches } from './real_data.js';
@@ -157,7 +157,7 @@ export class GAN implements CallbackModel {
     }
   }
 
-  private async loop(source: RealBatches, compiled: Compiled, settings: ReturnType<typeof fitSettings>, epochs: number,
+  private async loop(source: RealBatches, compiled: Compiled, settings: GanFitSettings, epochs: number,
     verbose: 0 | 1 | 2, random: RandomStream, user: (Callback | CallbackHooks)[]): Promise<History> {
     const owner = 'GAN.fit';
     const history = new History();
@@ -202,7 +202,10 @@ export class GAN implements CallbackModel {
         } finally {
           source.end();
         }
-        if (b === 0) throw new ValueError(`${owner}: 'realData' yielded no batches in epoch ${epoch}`);
+        if (b === 0) {
+          throw new ValueError(`${owner}: 'realData' yielded no batches in epoch ${epoch}` +
+            (settings.stepsPerEpoch !== undefined ? '; it ran out before stepsPerEpoch × epochs batches' : ''));
+        }
         await callbacks.onEpochEnd(epoch, await stats.read());
         if (source instanceof DatasetBatches && source.exhausted) {
           console.warn(`${owner}: the dataset ran out after ${b} of ${source.steps} steps in epoch ${epoch}; stopping training`);

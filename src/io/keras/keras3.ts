@@ -47,10 +47,12 @@ function layerPaths(layers: Layer[], prefix: string): [Layer, string][] {
   });
 }
 
-function datasets(h5: H5Reader, path: string, out: string[]): void {
+/** Every dataset below `path`; groups nested implausibly deep are refused. */
+function datasets(h5: H5Reader, path: string, out: string[], owner: string, depth = 0): void {
+  if (depth > 64) throw new SerializationError(`${owner}: the weights file nests groups more than 64 deep at '${path}'`);
   for (const k of h5.keys(path)) {
     const p = `${path}/${k}`;
-    if (h5.isGroup(p)) datasets(h5, p, out);
+    if (h5.isGroup(p)) datasets(h5, p, out, owner, depth + 1);
     else out.push(p);
   }
 }
@@ -95,7 +97,7 @@ export async function modelFromKerasArchive(bytes: Uint8Array, opts: LoadModelOp
   const h5 = await H5Reader.open(files.get('model.weights.h5')!, owner);
   try {
     const all: string[] = [];
-    datasets(h5, 'layers', all);
+    datasets(h5, 'layers', all, owner);
     let total = 0;
     for (const p of all) {
       const { size, bytes: n } = h5.info(p);

@@ -28,7 +28,7 @@ gan.compile({
 
 const real = tf.randomNormal([256, 1], 4, 1.25, 'float32', 11);
 const history = await gan.fit(real, { epochs: 2, batchSize: 64, seed: 1, verbose: 0 });
-console.log(Object.keys(history.history));    // d_loss, g_loss, d_real, d_fake
+console.log(Object.keys(history.history));    // d_loss, d_real, d_fake, and g_loss once G has taken a step
 
 const samples = gan.sample(1000, { seed: 42 });   // [1000, 1]; the same seed gives the same noise
 const { mean, variance } = tf.moments(samples);
