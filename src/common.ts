@@ -34,5 +34,7 @@ export {
   type SaveOptions, type SavableModel, type LoadModelOptions, type LoadedModel, type ModelLocation, type LayerClass,
   type LoadKerasOptions, type ZipLimits,
 } from './io/index.js';
-export { gan, GAN } from './apps/gan/index.js';
+export {
+  gan, GAN, type GanOptions, type GanCompileOptions, type GanFitOptions, type GanSampleOptions, type GanLossName, type GanDataset,
+} from './apps/gan/index.js';
 export * as io from './io/index.js';

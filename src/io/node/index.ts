@@ -18,6 +18,7 @@ import { FILE_SCHEME, fileSystem, isKerasPath, writeFileAtomic } from './file_ha
 // The common io module; saveModel and loadModel below take precedence over its own.
 export * from '../index.js';
 export { fileSystem, FILE_SCHEME, writeFileAtomic } from './file_handler.js';
+export type { HandlerRouter } from '../handlers.js';
 
 /** The path of a `file://` URL naming a Keras file (`.keras` or `.h5`), else undefined. */
 function kerasPath(location: ModelLocation): string | undefined {
