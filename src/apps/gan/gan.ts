@@ -161,7 +161,8 @@ export class GAN implements CallbackModel {
     verbose: 0 | 1 | 2, random: RandomStream, user: (Callback | CallbackHooks)[]): Promise<History> {
     const owner = 'GAN.fit';
     const history = new History();
-    const list: (Callback | CallbackHooks)[] = [history, ...user];
+    // As in fit: History after the user's callbacks, so entries they add reach it.
+    const list: (Callback | CallbackHooks)[] = [...user, history];
     if (verbose > 0) list.push(new ProgressBar({ verbose }));
     const callbacks = new CallbackList(list);
     callbacks.setModel(this);
