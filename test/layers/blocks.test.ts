@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend/backends.js';
 import { tf } from '../../src/backend/tf.js';
 import { ValueError } from '../../src/engine/errors.js';
+import { GlorotUniform } from '../../src/engine/initializers.js';
 import { input } from '../../src/layers/core/input.js';
 import { InceptionBlock, ResidualBlock, inceptionBlock, residualBlock } from '../../src/layers/blocks/index.js';
 import type { SymbolicTensor } from '../../src/engine/symbolic.js';
@@ -12,11 +13,46 @@ beforeAll(async () => {
 });
 
 const INCEPTION = { filters1x1: 2, filters3x3Reduce: 2, filters3x3: 3, filters5x5Reduce: 1, filters5x5: 2, filtersPoolProj: 2 };
+// Seeded kernels: with two ReLU filters per branch an unlucky unseeded draw can leave a
+// whole branch dead on the harness input, and its gradient zero.
+const seeded = (seed: number) => ({ kernelInitializer: new GlorotUniform({ seed }) });
 
-layerHarness({ title: 'residualBlock identity shortcut', make: () => residualBlock({ filters: 3 }), inputShape: [2, 5, 5, 3], trainable: true });
-layerHarness({ title: 'residualBlock strides 2 (projection)', make: () => residualBlock({ filters: 4, strides: 2 }), inputShape: [2, 5, 5, 3], trainable: true });
-layerHarness({ title: 'residualBlock bottleneck, no BN, elu', make: () => residualBlock({ filters: 2, bottleneck: true, useBatchNorm: false, activation: 'elu' }), inputShape: [2, 4, 4, 3], trainable: true });
-layerHarness({ title: 'inceptionBlock', make: () => inceptionBlock(INCEPTION), inputShape: [2, 5, 5, 3], trainable: true });
+layerHarness({ title: 'residualBlock identity shortcut', make: () => residualBlock({ filters: 3, ...seeded(1) }), inputShape: [2, 5, 5, 3], trainable: true });
+layerHarness({ title: 'residualBlock strides 2 (projection)', make: () => residualBlock({ filters: 4, strides: 2, ...seeded(2) }), inputShape: [2, 5, 5, 3], trainable: true });
+layerHarness({ title: 'residualBlock bottleneck, no BN, elu', make: () => residualBlock({ filters: 2, bottleneck: true, useBatchNorm: false, activation: 'elu', ...seeded(3) }), inputShape: [2, 4, 4, 3], trainable: true });
+layerHarness({ title: 'inceptionBlock', make: () => inceptionBlock({ ...INCEPTION, ...seeded(4) }), inputShape: [2, 5, 5, 3], trainable: true });
+
+describe('block kernelInitializer', () => {
+  const weightsOf = (make: () => ResidualBlock | InceptionBlock) => {
+    const { layer } = built(make(), [1, 6, 6, 3]);
+    const values = layer.weights.map((w) => Array.from(w.read().dataSync()));
+    layer.dispose();
+    return values;
+  };
+
+  for (const [title, make, fromConfig] of [
+    ['residualBlock', () => residualBlock({ filters: 4, strides: 2, ...seeded(9) }), (c: object) => new ResidualBlock(c as never)],
+    ['inceptionBlock', () => inceptionBlock({ ...INCEPTION, ...seeded(9) }), (c: object) => new InceptionBlock(c as never)],
+  ] as const) {
+    it(`${title}: a seeded initializer gives the same kernels every time, and the config keeps it`, () => {
+      const a = weightsOf(make);
+      expect(weightsOf(make)).toEqual(a);
+      const layer = make();
+      const cfg = layer.getConfig();
+      expect(cfg.kernelInitializer).toEqual({ class_name: 'GlorotUniform', config: { seed: 9 } });
+      layer.dispose();
+      expect(weightsOf(() => fromConfig(cfg))).toEqual(a);
+      // Each convolution draws its own kernel from the shared seeded instance.
+      const kernels = a.filter((w, i) => i > 0 && w.length === a[0]!.length);
+      for (const k of kernels) expect(k).not.toEqual(a[0]);
+    });
+  }
+
+  it('rejects an unknown initializer naming the block and the argument', () => {
+    expect(() => residualBlock({ filters: 2, kernelInitializer: 'nope' as never })).toThrow(/kernelInitializer/);
+    expect(() => inceptionBlock({ ...INCEPTION, kernelInitializer: 'nope' as never })).toThrow(/kernelInitializer/);
+  });
+});
 
 /** Parameters of a k×k conv from `inC` to `outC` channels. */
 const conv = (k: number, inC: number, outC: number, bias: boolean) => k * k * inC * outC + (bias ? outC : 0);
@@ -81,7 +117,7 @@ describe('ResidualBlock', () => {
   it('round-trips its config as plain options', () => {
     const block = residualBlock({ filters: 3, kernelSize: 5, strides: 2, bottleneck: true, activation: 'swish', useBatchNorm: false, name: 'r' });
     const cfg = JSON.parse(JSON.stringify(block.getConfig()));
-    expect(cfg).toEqual({ name: 'r', trainable: true, filters: 3, kernelSize: [5, 5], strides: [2, 2], bottleneck: true, activation: 'swish', useBatchNorm: false });
+    expect(cfg).toEqual({ name: 'r', trainable: true, filters: 3, kernelSize: [5, 5], strides: [2, 2], bottleneck: true, activation: 'swish', useBatchNorm: false, kernelInitializer: { class_name: 'GlorotUniform', config: { seed: null } } });
     expect(new ResidualBlock(cfg).getConfig()).toEqual(block.getConfig());
   });
 
@@ -172,7 +208,7 @@ describe('InceptionBlock', () => {
   it('round-trips its config and rejects bad filter counts', () => {
     const block = inceptionBlock({ ...INCEPTION, name: 'i' });
     const cfg = JSON.parse(JSON.stringify(block.getConfig()));
-    expect(cfg).toEqual({ name: 'i', trainable: true, ...INCEPTION });
+    expect(cfg).toEqual({ name: 'i', trainable: true, ...INCEPTION, kernelInitializer: { class_name: 'GlorotUniform', config: { seed: null } } });
     expect(new InceptionBlock(cfg).getConfig()).toEqual(block.getConfig());
     expect(() => inceptionBlock({ ...INCEPTION, filters5x5: -1, name: 'i' })).toThrow(/InceptionBlock 'i'.*'filters5x5'/);
     expect(() => inceptionBlock({ ...INCEPTION, filtersPoolProj: undefined as unknown as number })).toThrow(ValueError);

@@ -1,5 +1,6 @@
 import { tf } from '../../backend/tf.js';
 import { ShapeError, fmtShape } from '../../engine/errors.js';
+import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../../engine/initializers.js';
 import type { CallContext, LayerOptions } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import { Conv2D } from '../conv/conv2d.js';
@@ -21,6 +22,12 @@ export interface InceptionBlockOptions extends LayerOptions {
   filters5x5: number;
   /** Channels of the 1×1 projection after the 3×3 max-pool. */
   filtersPoolProj: number;
+  /**
+   * Initializer of every convolution kernel in the block. One instance serves all six, so a
+   * seeded one (`st.initializers.heNormal({ seed: 1 })`) makes the whole block reproducible.
+   * Default `'glorotUniform'`.
+   */
+  kernelInitializer?: InitializerIdentifier;
 }
 
 const FILTER_KEYS = ['filters1x1', 'filters3x3Reduce', 'filters3x3', 'filters5x5Reduce', 'filters5x5', 'filtersPoolProj'] as const;
@@ -45,6 +52,8 @@ export class InceptionBlock extends CompositeLayer {
   readonly filters5x5: number;
   /** Channels of the 1×1 projection after the 3×3 max-pool. */
   readonly filtersPoolProj: number;
+  /** Initializer shared by every convolution kernel of the block. */
+  readonly kernelInitializer: Initializer;
   private readonly branches: (Conv2D | MaxPooling2D)[][];
 
   constructor(opts: InceptionBlockOptions) {
@@ -57,10 +66,12 @@ export class InceptionBlock extends CompositeLayer {
     this.filters5x5Reduce = f.filters5x5Reduce;
     this.filters5x5 = f.filters5x5;
     this.filtersPoolProj = f.filtersPoolProj;
+    this.kernelInitializer = getInitializer(opts.kernelInitializer ?? 'glorotUniform', this.label, 'kernelInitializer');
     this.inputSpec = { ndim: 4 };
 
+    const kernelInitializer = this.kernelInitializer;
     const conv = (role: string, filters: number, k: number) =>
-      this.own(role, new Conv2D({ filters, kernelSize: k, padding: 'same', activation: 'relu' }));
+      this.own(role, new Conv2D({ filters, kernelSize: k, padding: 'same', activation: 'relu', kernelInitializer }));
     this.branches = [
       [conv('branch1x1', f.filters1x1, 1)],
       [conv('branch3x3_reduce', f.filters3x3Reduce, 1), conv('branch3x3', f.filters3x3, 3)],
@@ -108,6 +119,7 @@ export class InceptionBlock extends CompositeLayer {
       filters5x5Reduce: this.filters5x5Reduce,
       filters5x5: this.filters5x5,
       filtersPoolProj: this.filtersPoolProj,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { tf } from '../../backend/tf.js';
 import { ShapeError, fmtShape } from '../../engine/errors.js';
+import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../../engine/initializers.js';
 import { canonicalActivation, getActivation, type ActivationName } from '../../engine/activations.js';
 import type { CallContext, LayerOptions } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
@@ -22,6 +23,12 @@ export interface ResidualBlockOptions extends LayerOptions {
   activation?: ActivationName;
   /** Whether each convolution is followed by batch normalization (the convolutions then have no bias). Default true. */
   useBatchNorm?: boolean;
+  /**
+   * Initializer of every convolution kernel in the block (the shortcut projection's too).
+   * One instance serves them all, so a seeded one makes the block reproducible.
+   * Default `'glorotUniform'`.
+   */
+  kernelInitializer?: InitializerIdentifier;
 }
 
 type Stage = { conv: Conv2D; bn?: BatchNormalization };
@@ -46,6 +53,8 @@ export class ResidualBlock extends CompositeLayer {
   readonly activation: string;
   /** Whether each convolution is followed by batch normalization. */
   readonly useBatchNorm: boolean;
+  /** Initializer shared by every convolution kernel of the block. */
+  readonly kernelInitializer: Initializer;
   private readonly stages: Stage[] = [];
   private shortcut?: Stage;
 
@@ -59,6 +68,7 @@ export class ResidualBlock extends CompositeLayer {
     this.activation = canonicalActivation(act)!;
     this.bottleneck = opts.bottleneck ?? false;
     this.useBatchNorm = opts.useBatchNorm ?? true;
+    this.kernelInitializer = getInitializer(opts.kernelInitializer ?? 'glorotUniform', this.label, 'kernelInitializer');
     this.inputSpec = { ndim: 4 };
 
     const f = this.filters;
@@ -81,7 +91,7 @@ export class ResidualBlock extends CompositeLayer {
   }
 
   private makeStage(suffix: string, filters: number, kernelSize: [number, number], strides: [number, number]): Stage {
-    const conv = this.own(`conv${suffix}`, new Conv2D({ filters, kernelSize, strides, padding: 'same', useBias: !this.useBatchNorm }));
+    const conv = this.own(`conv${suffix}`, new Conv2D({ filters, kernelSize, strides, padding: 'same', useBias: !this.useBatchNorm, kernelInitializer: this.kernelInitializer }));
     const bn = this.useBatchNorm ? this.own(`bn${suffix}`, new BatchNormalization()) : undefined;
     return { conv, bn };
   }
@@ -130,6 +140,7 @@ export class ResidualBlock extends CompositeLayer {
       bottleneck: this.bottleneck,
       activation: this.activation as ActivationName,
       useBatchNorm: this.useBatchNorm,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
     };
   }
 }
