@@ -58,7 +58,7 @@ async function pickDefault(): Promise<BackendName> {
   }
   if (chosenByUser) return tf.getBackend() as BackendName;
   try {
-    const ok = await tf.setBackend('wasm');
+    const ok = (await initWasmOffEngine()) && !chosenByUser && (await tf.setBackend('wasm'));
     if (ok && !chosenByUser) return 'wasm';
   } catch {
     // fall through to cpu
@@ -69,12 +69,38 @@ async function pickDefault(): Promise<BackendName> {
   return 'cpu';
 }
 
+/**
+ * Starts the wasm backend without the engine's help: `tf.setBackend('wasm')` would mark
+ * the engine as waiting for an asynchronous initialisation, and every tensor op made
+ * meanwhile (say, `tf.randomNormal` on a script's first line) would throw. The factory
+ * is awaited here instead, then registered again as a synchronous one returning the
+ * ready instance, so the switch to wasm happens in one step. False when wasm is absent.
+ */
+async function initWasmOffEngine(): Promise<boolean> {
+  let factory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
+  try {
+    factory = tf.findBackendFactory('wasm') ?? undefined;
+  } catch {
+    factory = undefined;
+  }
+  if (!factory) return false;
+  const instance = await factory();
+  if (tf.findBackend('wasm')) return true;   // someone initialised it meanwhile
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', () => instance, WASM_PRIORITY);
+  return true;
+}
+
+/** The wasm backend's registration priority in tfjs (below webgl and webgpu, above cpu). */
+const WASM_PRIORITY = 2;
+
 async function setBackendInternal(name: BackendName, fromEnv: boolean): Promise<void> {
   if (!KNOWN.includes(name)) {
     throw new StrataError(
       `${fromEnv ? 'STRATA_BACKEND' : 'setBackend'}: expected one of ${KNOWN.join(', ')}; got '${name}'`,
     );
   }
+  if (name === 'wasm') await initWasmOffEngine().catch(() => false);
   const ok = await tf.setBackend(name);
   if (!ok) throw new StrataError(`backend '${name}' failed to initialise`);
 }

@@ -31,9 +31,12 @@ const body = `
     epochs: h.epoch.length, params: net.countParams(), slice: typeof x.slice }));
 `;
 
-function run(file: string, code: string): Record<string, unknown> {
+/** Runs `code` in a fresh Node process; `backend` is STRATA_BACKEND, or null to leave it unset. */
+function run(file: string, code: string, backend: string | null = 'cpu'): Record<string, unknown> {
   writeFileSync(join(dir, file), code);
-  const out = execFileSync('node', [file], { cwd: dir, encoding: 'utf8', env: { ...process.env, STRATA_BACKEND: 'cpu' } });
+  const env = { ...process.env, STRATA_BACKEND: backend ?? '' };
+  if (backend === null) delete env.STRATA_BACKEND;
+  const out = execFileSync('node', [file], { cwd: dir, encoding: 'utf8', env });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -47,4 +50,20 @@ describe('the built package', () => {
     const r = run('cjs.cjs', `const st = require('strata');\n(async () => {${body}})();`);
     expect(r).toEqual({ backend: 'cpu', grad: [2, 4], epochs: 2, params: 8, slice: 'function' });
   });
+
+  // Tensor work on a script's first lines, before \`ready()\`: it runs on cpu while the
+  // default wasm backend starts, instead of throwing "backend not yet initialized".
+  for (const backend of [null, 'wasm']) {
+    it(`runs tensor work made before ready() (${backend ?? 'default'} backend)`, () => {
+      const r = run(`early-${backend ?? 'default'}.mjs`, `import * as st from 'strata';
+        const x = st.tf.randomNormal([3, 2], 0, 1, 'float32', 1);
+        const net = st.sequential([st.layers.dense({ units: 1, inputShape: [2] })]);
+        const early = st.getBackend();
+        const y = net.predict(x);
+        const ready = await st.ready();
+        const z = net.predict(x);
+        console.log(JSON.stringify({ early, ready, same: Math.max(...st.tf.sub(y, z).abs().dataSync()) < 1e-6 }));`, backend);
+      expect(r).toEqual({ early: 'cpu', ready: 'wasm', same: true });
+    });
+  }
 });
