@@ -34,7 +34,7 @@ const body = `
 /** Runs `code` in a fresh Node process; `backend` is STRATA_BACKEND, or null to leave it unset. */
 function run(file: string, code: string, backend: string | null = 'cpu'): Record<string, unknown> {
   writeFileSync(join(dir, file), code);
-  const env = { ...process.env, STRATA_BACKEND: backend ?? '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, STRATA_BACKEND: backend ?? '' };
   if (backend === null) delete env.STRATA_BACKEND;
   const out = execFileSync('node', [file], { cwd: dir, encoding: 'utf8', env });
   return JSON.parse(out.trim().split('\n').pop()!);
