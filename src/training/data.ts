@@ -55,19 +55,6 @@ export function gatherRows(ts: tf.Tensor[], indices: tf.Tensor1D): tf.Tensor[] {
   return ts.map((t) => tf.gather(t, indices));
 }
 
-/** A shuffled permutation of 0..n-1 (Fisher–Yates with Math.random, like Keras' per-epoch shuffle). */
-export function permutation(n: number): Int32Array {
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
-  return p;
-}
-
 /**
  * Per-sample weights from a class-weight table: the label of each sample (index, or
  * argmax of a one-hot row) looks up its weight; classes not listed weigh 1.

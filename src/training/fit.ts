@@ -2,7 +2,9 @@ import { tf } from '../backend/tf.js';
 import { ShapeError, ValueError, fmtShape } from '../engine/errors.js';
 import type { History } from './callbacks/index.js';
 import type { CompiledSpec } from './compiled.js';
-import { classWeightsFor, gatherRows, permutation, sampleCount, sliceRows, toList } from './data.js';
+import { checkSeed } from '../data/checks.js';
+import { permutation } from '../data/rng.js';
+import { classWeightsFor, gatherRows, sampleCount, sliceRows, toList } from './data.js';
 import { evaluateTensors } from './evaluate.js';
 import { runEpochs, type LoopModel } from './loop.js';
 import type { FitOptions, TensorData } from './options.js';
@@ -46,6 +48,7 @@ export async function fitTensors(model: LoopModel, spec: CompiledSpec, runner: S
   }
   const split = opts.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new ValueError(`${owner}: 'validationSplit' must be in [0, 1); got ${String(split)}`);
+  checkSeed(owner, opts.seed);
   const freq = opts.validationFreq ?? 1;
   if (!Number.isInteger(freq) || freq < 1) throw new ValueError(`${owner}: 'validationFreq' must be an integer >= 1; got ${String(freq)}`);
   checkSampleWeight(opts.sampleWeight, n, owner, 'sampleWeight');
@@ -97,8 +100,11 @@ export async function fitTensors(model: LoopModel, spec: CompiledSpec, runner: S
       model, runner, opts, owner,
       params: { steps, samples: nTrain, batchSize },
       hasValidation: !!val,
-      body: async (_epoch, callbacks) => {
-        const perm = shuffle ? tf.tensor1d(permutation(nTrain), 'int32') : undefined;
+      body: async (epoch, callbacks) => {
+        // A seeded run draws epoch e's order from seed + e, so resuming at initialEpoch
+        // continues the same sequence of orders.
+        const seed = opts.seed === undefined ? undefined : opts.seed + epoch;
+        const perm = shuffle ? tf.tensor1d(permutation(nTrain, seed), 'int32') : undefined;
         try {
           for (let b = 0; b < steps; b++) {
             await callbacks.onBatchBegin(b);

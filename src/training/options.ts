@@ -44,6 +44,12 @@ export interface FitOptions extends LoopOptions {
   validationData?: [TensorData, TensorData] | [TensorData, TensorData, tf.Tensor];
   /** Shuffle the training samples before each epoch. Default true. */
   shuffle?: boolean;
+  /**
+   * Seed of the per-epoch shuffle: with it, a run visits the samples in the same order
+   * every time (with seeded initializers and dropout, it is then repeatable end to end).
+   * An integer. Default: unseeded.
+   */
+  seed?: number;
   /** Weight per class index, multiplying each sample's loss (single-output models). */
   classWeight?: Record<number, number>;
   /** Weight per sample, shape `[n]`, multiplying each sample's loss. */

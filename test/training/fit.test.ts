@@ -154,3 +154,42 @@ describe('fit', () => {
     net.dispose();
   });
 });
+
+describe('fit seed', () => {
+  // A noisy target, so the order of the batches changes where SGD ends.
+  function noisy() {
+    const { x, y } = linearData(64, 3);
+    const yn = tf.tidy(() => tf.add(y, tf.randomNormal(y.shape, 0, 0.5, 'float32', 4)));
+    y.dispose();
+    return { x, y: yn };
+  }
+  const weightsAfter = async (runs: st.FitOptions[]) => {
+    const { x, y } = noisy();
+    const net = tinyRegressor();
+    for (const opts of runs) await net.fit(x, y, { batchSize: 8, verbose: 0, ...opts });
+    const values = net.getWeights().map((w) => Array.from(w.dataSync()));
+    tf.dispose([x, y]);
+    net.dispose();
+    return values;
+  };
+
+  it('repeats the batch order for the same seed, and changes it for another', async () => {
+    const a = await weightsAfter([{ epochs: 2, seed: 5 }]);
+    expect(await weightsAfter([{ epochs: 2, seed: 5 }])).toEqual(a);
+    expect(await weightsAfter([{ epochs: 2, seed: 6 }])).not.toEqual(a);
+  });
+
+  it('continues the same sequence of orders when resumed at initialEpoch', async () => {
+    const whole = await weightsAfter([{ epochs: 2, seed: 5 }]);
+    const resumed = await weightsAfter([{ epochs: 1, seed: 5 }, { epochs: 2, initialEpoch: 1, seed: 5 }]);
+    expect(resumed).toEqual(whole);
+  });
+
+  it('rejects a seed that is not an integer, naming the option', async () => {
+    const { x, y } = noisy();
+    const net = tinyRegressor();
+    await expect(net.fit(x, y, { epochs: 1, seed: 1.5, verbose: 0 })).rejects.toThrow(/'seed' must be an integer; got 1.5/);
+    tf.dispose([x, y]);
+    net.dispose();
+  });
+});
