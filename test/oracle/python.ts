@@ -1,0 +1,20 @@
+import { execFileSync } from 'node:child_process';
+
+/**
+ * The Python that oracle tests drive: `STRATA_PYTHON` (a venv with keras, jax, h5py,
+ * tensorboard, shap, torch). Oracle tests run only through `npm run test:oracle`, so a
+ * missing Python is an error there, not a silent pass.
+ */
+export function oraclePython(): string {
+  const py = process.env.STRATA_PYTHON;
+  if (!py) throw new Error('oracle tests need STRATA_PYTHON: a Python with keras, jax, h5py, tensorboard, shap and torch');
+  return py;
+}
+
+/** Runs a Python script (source text) with the oracle Python, KERAS_BACKEND=jax; returns stdout. */
+export function runPython(source: string, args: readonly string[] = [], cwd?: string): string {
+  return execFileSync(oraclePython(), ['-c', source, ...args], {
+    cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, KERAS_BACKEND: process.env.KERAS_BACKEND ?? 'jax' },
+  });
+}
