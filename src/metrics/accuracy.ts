@@ -77,33 +77,67 @@ export class SparseCategoricalAccuracy extends PerSampleMean {
 }
 
 /**
- * Accuracy when nothing says which kind: decided from the shapes of each batch, as Keras
- * does: predictions with one column → binary; targets one rank lower or with one column →
- * sparse; otherwise categorical.
+ * Keras `Accuracy`: the fraction of entries where the prediction *equals* the target
+ * exactly (no argmax, no threshold). Meant for integer predictions such as class ids; on
+ * probabilities it is almost always 0. For the accuracy of a classifier use
+ * {@link categoricalAccuracy}, {@link sparseCategoricalAccuracy}, {@link binaryAccuracy}, or
+ * the string `'accuracy'` in `compile` (see {@link AutoAccuracy}).
  */
 export class Accuracy extends PerSampleMean {
   constructor(opts: MetricOptions = {}) {
     super(metricName(opts, 'accuracy'));
   }
 
-  private kindOf(yTrue: tf.Tensor, yPred: tf.Tensor): 'binary' | 'sparse' | 'categorical' {
-    const cp = yPred.shape[yPred.rank - 1];
-    if (yPred.rank <= 1 || cp === 1) return 'binary';
-    if (yTrue.rank < yPred.rank || yTrue.shape[yTrue.rank - 1] === 1) return 'sparse';
-    return 'categorical';
+  protected checkShapes(yTrue: tf.Tensor, yPred: tf.Tensor): void {
+    checkElementwise(yTrue.shape, yPred.shape, `metric '${this.name}'`);
+  }
+
+  protected values(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    return perSample(tf.cast(tf.equal(asFloat(alignElementwise(yTrue, yPred)), asFloat(yPred)), 'float32'));
+  }
+}
+
+/** Which accuracy Keras 3 picks for the string `'accuracy'`, from the shapes alone. */
+export function accuracyKind(yTrue: readonly (number | null)[], yPred: readonly (number | null)[]): 'binary' | 'sparse' | 'categorical' {
+  const cp = yPred[yPred.length - 1];
+  const ct = yTrue[yTrue.length - 1];
+  if (yPred.length <= 1 || cp === 1) return 'binary';
+  if (yTrue.length < yPred.length || ct === 1) return 'sparse';
+  return 'categorical';
+}
+
+/**
+ * What the string `'accuracy'` (or `'acc'`) means in `compile`, decided as Keras 3 decides
+ * it (`keras/src/trainers/compile_utils.py`), from the shapes of the targets and
+ * predictions, not from the loss:
+ * - predictions with one column (`[batch, 1]` or `[batch]`) → {@link BinaryAccuracy}
+ *   (threshold 0.5);
+ * - else targets of lower rank than the predictions, or with one column → {@link SparseCategoricalAccuracy};
+ * - else → {@link CategoricalAccuracy} (argmax of both), *also* for multi-label sigmoid
+ *   outputs trained with binary cross-entropy: ask for `'binaryAccuracy'` there.
+ * strata adds one thing: when the loss is a binary loss with `fromLogits: true`, the
+ * binary case applies the sigmoid first.
+ */
+export class AutoAccuracy extends PerSampleMean {
+  /** Whether binary predictions are logits (the sigmoid is applied before the 0.5 threshold). */
+  readonly fromLogits: boolean;
+
+  constructor(opts: MetricOptions & { fromLogits?: boolean } = {}) {
+    super(metricName(opts, 'accuracy'));
+    this.fromLogits = opts.fromLogits ?? false;
   }
 
   protected checkShapes(yTrue: tf.Tensor, yPred: tf.Tensor): void {
     const who = `metric '${this.name}'`;
-    const kind = this.kindOf(yTrue, yPred);
+    const kind = accuracyKind(yTrue.shape, yPred.shape);
     if (kind === 'binary') checkElementwise(yTrue.shape, yPred.shape, who);
     else if (kind === 'sparse') checkSparse(yTrue.shape, yPred.shape, who);
     else checkCategorical(yTrue.shape, yPred.shape, who);
   }
 
   protected values(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-    const kind = this.kindOf(yTrue, yPred);
-    if (kind === 'binary') return binaryHits(yTrue, yPred, 0.5);
+    const kind = accuracyKind(yTrue.shape, yPred.shape);
+    if (kind === 'binary') return binaryHits(yTrue, this.fromLogits ? tf.sigmoid(asFloat(yPred)) : yPred, 0.5);
     const target = kind === 'sparse' ? sparseIndices(yTrue, yPred) : tf.argMax(yTrue, -1);
     return perSample(tf.cast(tf.equal(target, tf.argMax(yPred, -1)), 'float32'));
   }
@@ -127,7 +161,10 @@ export function sparseCategoricalAccuracy(opts: MetricOptions = {}): SparseCateg
   return new SparseCategoricalAccuracy(opts);
 }
 
-/** Accuracy whose kind (binary / sparse / categorical) is read from the shapes of each batch. */
+/**
+ * Keras `Accuracy`: exact equality of prediction and target (for class ids, not
+ * probabilities). `compile({ metrics: ['accuracy'] })` means something else: see {@link AutoAccuracy}.
+ */
 export function accuracy(opts: MetricOptions = {}): Accuracy {
   return new Accuracy(opts);
 }

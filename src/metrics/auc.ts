@@ -12,10 +12,17 @@ export interface AUCOptions extends MetricOptions {
   numThresholds?: number;
   /** Whether predictions are logits: the sigmoid is applied first. Default false. */
   fromLogits?: boolean;
+  /**
+   * `'ROC'`: area under the receiver operating characteristic (true- against false-positive
+   * rate). `'PR'`: area under the precision-recall curve, with Keras' interpolation
+   * (Davis & Goadrich: precision interpolated along the predicted-positive count between
+   * thresholds). Default `'ROC'`.
+   */
+  curve?: 'ROC' | 'PR';
 }
 
 /**
- * Area under the ROC curve, streamed. Each prediction (clipped to [0, 1]) falls in one of
+ * Area under the ROC curve (or the precision-recall curve, `curve: 'PR'`), streamed. Each prediction (clipped to [0, 1]) falls in one of
  * `numThresholds` buckets; the metric keeps, on the device, the weighted count of
  * positives and negatives per bucket. The result turns the counts into true- and
  * false-positive rates at each threshold and sums trapezoids, as Keras's
@@ -28,6 +35,8 @@ export class AUC extends StreamingMetric {
   readonly numThresholds: number;
   /** Whether predictions are logits (the sigmoid is applied first). */
   readonly fromLogits: boolean;
+  /** Which curve the area is under. */
+  readonly curve: 'ROC' | 'PR';
   private readonly positives: tf.Variable;
   private readonly negatives: tf.Variable;
 
@@ -39,6 +48,11 @@ export class AUC extends StreamingMetric {
     }
     this.numThresholds = n;
     this.fromLogits = opts.fromLogits ?? false;
+    const curve = opts.curve ?? 'ROC';
+    if (curve !== 'ROC' && curve !== 'PR') {
+      throw new ValueError(`auc: 'curve' must be 'ROC' or 'PR'; got ${JSON.stringify(opts.curve)}`);
+    }
+    this.curve = curve;
     this.positives = this.addState([n]);
     this.negatives = this.addState([n]);
   }
@@ -75,6 +89,7 @@ export class AUC extends StreamingMetric {
     const n = this.numThresholds;
     const tp = tf.cumsum(this.positives, 0, false, true);
     const fp = tf.cumsum(this.negatives, 0, false, true);
+    if (this.curve === 'PR') return prAuc(tp, fp, n);
     // Threshold 0 sits below every prediction, so its counts are the totals.
     const tpr = tf.divNoNan(tp, tf.slice(tp, [0], [1]));
     const fpr = tf.divNoNan(fp, tf.slice(fp, [0], [1]));
@@ -85,8 +100,29 @@ export class AUC extends StreamingMetric {
 }
 
 /**
- * Area under the ROC curve of binary predictions, streamed over batches.
- * @example `st.metrics.auc({ numThresholds: 500 })`
+ * Keras' interpolated area under the precision-recall curve, from the true- and
+ * false-positive counts at each threshold (increasing). Between two thresholds the
+ * true-positive count is taken as linear in the predicted-positive count P, so precision
+ * integrates in closed form: `slope · (ΔTP + intercept · log(P_a / P_b))` over the positives.
+ */
+function prAuc(tp: tf.Tensor, fp: tf.Tensor, n: number): tf.Scalar {
+  const head = (x: tf.Tensor): tf.Tensor => tf.slice(x, [0], [n - 1]);
+  const tail = (x: tf.Tensor): tf.Tensor => tf.slice(x, [1], [n - 1]);
+  const fn = tf.sub(tf.slice(tp, [0], [1]), tp);
+  const p = tf.add(tp, fp);
+  const dtp = tf.sub(head(tp), tail(tp));
+  const dp = tf.sub(head(p), tail(p));
+  const slope = tf.divNoNan(dtp, tf.relu(dp));
+  const intercept = tf.sub(tail(tp), tf.mul(slope, tail(p)));
+  const bothPositive = tf.logicalAnd(tf.greater(head(p), 0), tf.greater(tail(p), 0));
+  const ratio = tf.where(bothPositive, tf.divNoNan(head(p), tf.relu(tail(p))), tf.onesLike(dp));
+  const area = tf.mul(slope, tf.add(dtp, tf.mul(intercept, tf.log(ratio))));
+  return tf.sum(tf.divNoNan(area, tf.relu(tf.add(tail(tp), tail(fn)))));
+}
+
+/**
+ * Area under the ROC (or, with `curve: 'PR'`, precision-recall) curve of binary predictions, streamed over batches.
+ * @example `st.metrics.auc({ numThresholds: 500 })`, `st.metrics.auc({ curve: 'PR' })`
  */
 export function auc(opts: AUCOptions = {}): AUC {
   return new AUC(opts);

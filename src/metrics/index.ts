@@ -8,8 +8,12 @@ export { MetricState, StreamingMetric, type MetricOptions } from './streaming.js
 export { mean, Mean, PerSampleMean } from './mean.js';
 export {
   binaryAccuracy, BinaryAccuracy, type BinaryAccuracyOptions, categoricalAccuracy, CategoricalAccuracy,
-  sparseCategoricalAccuracy, SparseCategoricalAccuracy, accuracy, Accuracy,
+  sparseCategoricalAccuracy, SparseCategoricalAccuracy, accuracy, Accuracy, AutoAccuracy, accuracyKind,
 } from './accuracy.js';
+export {
+  topKCategoricalAccuracy, TopKCategoricalAccuracy, sparseTopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
+  type TopKOptions,
+} from './top_k.js';
 export {
   meanSquaredError, MeanSquaredErrorMetric, meanAbsoluteError, MeanAbsoluteErrorMetric,
   rootMeanSquaredError, RootMeanSquaredError,

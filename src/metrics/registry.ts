@@ -1,12 +1,13 @@
 import { ValueError } from '../engine/errors.js';
 import type { Loss } from '../losses/loss.js';
 import { getLoss, knownLossNames } from '../losses/registry.js';
-import { Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy } from './accuracy.js';
+import { AutoAccuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy } from './accuracy.js';
 import { AUC } from './auc.js';
 import { LossMetric } from './loss_metric.js';
 import type { Metric } from './metric.js';
 import { MeanAbsoluteErrorMetric, MeanSquaredErrorMetric, RootMeanSquaredError } from './regression.js';
 import { F1Score, Precision, Recall } from './thresholded.js';
+import { SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy } from './top_k.js';
 
 /** A metric given by name (camelCase, Keras snake_case or alias) or as an object. */
 export type MetricIdentifier = string | Metric;
@@ -32,6 +33,8 @@ const ENTRIES: readonly { names: string[]; make: Maker }[] = [
   { names: ['recall'], make: (n, h) => new Recall({ ...nameOpt(n), fromLogits: h.binaryLogits }) },
   { names: ['f1', 'f1Score'], make: (n, h) => new F1Score({ ...nameOpt(n), fromLogits: h.binaryLogits }) },
   { names: ['auc'], make: (n, h) => new AUC({ ...nameOpt(n), fromLogits: h.binaryLogits }) },
+  { names: ['topKCategoricalAccuracy'], make: (n) => new TopKCategoricalAccuracy(nameOpt(n)) },
+  { names: ['sparseTopKCategoricalAccuracy'], make: (n) => new SparseTopKCategoricalAccuracy(nameOpt(n)) },
 ];
 
 function normalise(id: string): string {
@@ -51,24 +54,17 @@ function isMetric(x: unknown): x is Metric {
     && typeof (x as Metric).result === 'function';
 }
 
-function accuracyFor(loss: Loss | undefined, h: Hints): Metric {
-  switch (loss?.kind) {
-    case 'binary': return new BinaryAccuracy({ name: 'accuracy', fromLogits: h.binaryLogits });
-    case 'categorical': return new CategoricalAccuracy({ name: 'accuracy' });
-    case 'sparse': return new SparseCategoricalAccuracy({ name: 'accuracy' });
-    default: return new Accuracy({ name: 'accuracy' });
-  }
-}
-
 /**
  * Resolves a metric identifier to a fresh metric. Names are matched ignoring case and
  * underscores (`'sparse_categorical_accuracy'` = `'sparseCategoricalAccuracy'`).
  *
- * - `'accuracy'` / `'acc'` picks binary, categorical or sparse accuracy from `loss.kind`,
- *   as Keras does; without a loss (or for a regression loss) the kind is read from the
- *   shapes of each batch. Its log key is `accuracy`.
+ * - `'accuracy'` / `'acc'` gives an {@link AutoAccuracy}: binary, sparse categorical or
+ *   categorical accuracy, picked from the shapes of targets and predictions exactly as
+ *   Keras 3 picks it (not from the loss). Its log key is `accuracy`. Note that
+ *   `st.metrics.accuracy()` is Keras' exact-match `Accuracy`, a different metric.
  * - Other names log under their canonical name: `binaryAccuracy`, `categoricalAccuracy`,
- *   `sparseCategoricalAccuracy`, `mse`, `mae`, `rmse`, `precision`, `recall`, `f1`, `auc`.
+ *   `sparseCategoricalAccuracy`, `topKCategoricalAccuracy`, `sparseTopKCategoricalAccuracy` (k = 5),
+ *   `mse`, `mae`, `rmse`, `precision`, `recall`, `f1`, `auc`.
  * - When `loss` is a binary loss with `fromLogits: true`, the thresholded metrics
  *   (binary accuracy, precision, recall, f1, auc) apply the sigmoid first, so a threshold
  *   of 0.5 still means probability 0.5.
@@ -83,7 +79,7 @@ export function getMetric(id: MetricIdentifier, loss?: Loss): Metric {
   }
   const h: Hints = { binaryLogits: loss?.kind === 'binary' && loss.getConfig().fromLogits === true };
   const key = normalise(id);
-  if (key === 'accuracy' || key === 'acc') return accuracyFor(loss, h);
+  if (key === 'accuracy' || key === 'acc') return new AutoAccuracy({ name: id === 'acc' ? 'acc' : 'accuracy', fromLogits: h.binaryLogits });
   const make = BY_KEY.get(key);
   if (make) return make(undefined, h);
   let asLoss: Loss | undefined;

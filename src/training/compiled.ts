@@ -13,7 +13,10 @@ export interface CompiledSpec {
   outputNames: string[];
   losses: Loss[];
   lossWeights: number[];
+  /** Unweighted metrics per output. */
   metrics: Metric[][];
+  /** Metrics per output that `sampleWeight` / `classWeight` weigh. */
+  weightedMetrics: Metric[][];
 }
 
 function perOutput<T>(value: T | T[] | Record<string, T>, names: string[], owner: string, arg: string,
@@ -54,18 +57,35 @@ export function resolveCompile(opts: CompileOptions, outputNames: string[], owne
       throw new ValueError(`${owner}: 'lossWeights' for output '${outputNames[i]}' must be a finite number >= 0; got ${w}`);
     }
   });
+  const metrics = resolveMetrics(opts.metrics, outputNames, losses, owner, 'metrics', []);
+  const weightedMetrics = resolveMetrics(opts.weightedMetrics, outputNames, losses, owner, 'weightedMetrics', metrics.flat());
+  return { optimizer, outputNames, losses, lossWeights, metrics, weightedMetrics };
+}
+
+type MetricIds = CompileOptions['metrics'];
+
+/** One fresh metric list per output from a `metrics` / `weightedMetrics` option. */
+function resolveMetrics(m: MetricIds, outputNames: string[], losses: Loss[], owner: string, arg: string,
+  taken: Metric[]): Metric[][] {
   let metricIds: (string | Metric)[][];
-  const m = opts.metrics;
   if (m === undefined) metricIds = outputNames.map(() => []);
   else if (Array.isArray(m) && m.every((x) => !Array.isArray(x))) metricIds = outputNames.map(() => m as (string | Metric)[]);
-  else metricIds = perOutput(m as (string | Metric)[][] | Record<string, (string | Metric)[]>, outputNames, owner, 'metrics',
+  else metricIds = perOutput(m as (string | Metric)[][] | Record<string, (string | Metric)[]>, outputNames, owner, arg,
     (_v): _v is (string | Metric)[] => false);
-  // A metric object given once for several outputs would mix their state: make one per output.
-  const metrics = metricIds.map((ids, i) => ids.map((id) => {
-    if (typeof id !== 'string' && i > 0 && metricIds[0]!.includes(id)) {
-      throw new ValueError(`${owner}: metric object '${id.name}' is shared by several outputs; pass names or separate objects`);
+  // A metric object given once for several outputs (or in both lists) would mix their
+  // state: make one per output.
+  return metricIds.map((ids, i) => ids.map((id) => {
+    if (typeof id !== 'string' && ((i > 0 && metricIds[0]!.includes(id)) || taken.includes(id))) {
+      throw new ValueError(`${owner}: metric object '${id.name}' is used more than once (several outputs, or both 'metrics' and 'weightedMetrics'); pass names or separate objects`);
     }
-    return getMetric(id, losses[i]);
+    const metric = getMetric(id, losses[i]);
+    const thresholds = (metric as { thresholds?: unknown }).thresholds;
+    if (Array.isArray(thresholds) && thresholds.length > 1) {
+      throw new ValueError(
+        `${owner}: metric '${metric.name}' in '${arg}' has ${thresholds.length} thresholds, but logs hold one number per metric; ` +
+          'make one metric per threshold (each with its own name)',
+      );
+    }
+    return metric;
   }));
-  return { optimizer, outputNames, losses, lossWeights, metrics };
 }

@@ -36,7 +36,7 @@ function withTraining<B extends NetworkCtor>(Base: B) {
       const next = new Trainer(this, opts);
       // Free what the old compile made (running sums, metric state, a replaced optimizer's
       // slots), keeping an optimizer or metric object passed again, with its state.
-      this.trainer?.dispose(new Set<object>([next.spec.optimizer, ...next.spec.metrics.flat()]));
+      this.trainer?.dispose(new Set<object>([next.spec.optimizer, ...next.spec.metrics.flat(), ...next.spec.weightedMetrics.flat()]));
       this.trainer = next;
     }
     private need(what: string): Trainer {

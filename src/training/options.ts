@@ -16,8 +16,17 @@ export interface CompileOptions {
    * an object keyed by output layer name), or one for all.
    */
   loss: string | Loss | (string | Loss)[] | Record<string, string | Loss>;
-  /** Metrics reported in logs, e.g. `['accuracy']`; per output as a list of lists or name-keyed object. Default none. */
+  /**
+   * Metrics reported in logs, e.g. `['accuracy']`; per output as a list of lists or name-keyed object.
+   * Never weighted by `sampleWeight` / `classWeight` (Keras 3); see `weightedMetrics`. Default none.
+   */
   metrics?: (string | Metric)[] | (string | Metric)[][] | Record<string, (string | Metric)[]>;
+  /**
+   * Metrics weighted by `sampleWeight` and `classWeight`, in the same forms as `metrics`.
+   * As in Keras 3, the plain `metrics` are never weighted; a weighted metric whose name is
+   * already taken logs as `weighted_<name>` (`weighted_accuracy`). Default none.
+   */
+  weightedMetrics?: (string | Metric)[] | (string | Metric)[][] | Record<string, (string | Metric)[]>;
   /** Weights of the outputs' losses in the total (list or name-keyed). Default 1 each. */
   lossWeights?: number[] | Record<string, number>;
 }

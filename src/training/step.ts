@@ -37,15 +37,33 @@ export class StepRunner {
     this.perOutput = spec.outputNames.length > 1 ? spec.outputNames.map(() => new RunningMean()) : [];
   }
 
-  /** Names of the values in the logs, in `results()` order: `loss`, per-output losses, metrics. */
+  /**
+   * Names of the values in the logs, in `results()` order: `loss`, per-output losses, the
+   * metrics, then the weighted metrics. Repeated names are made unique as Keras 3 does: a
+   * second unweighted `mse` logs as `mse_1`; a weighted metric whose name is taken logs as
+   * `weighted_<name>` (then `weighted_<name>_1`, …).
+   */
   logNames(): string[] {
-    const { outputNames, metrics } = this.spec;
+    const { outputNames, metrics, weightedMetrics } = this.spec;
     const multi = outputNames.length > 1;
-    return [
-      'loss',
-      ...(multi ? outputNames.map((n) => `${n}_loss`) : []),
-      ...metrics.flatMap((ms, i) => ms.map((m) => (multi ? `${outputNames[i]}_${m.name}` : m.name))),
-    ];
+    const prefix = (i: number, n: string): string => (multi ? `${outputNames[i]}_${n}` : n);
+    const counters = new Map<string, number>();
+    const unique = (name: string): string => {
+      const c = counters.get(name);
+      if (c === undefined) {
+        counters.set(name, 1);
+        return name;
+      }
+      counters.set(name, c + 1);
+      return `${name}_${c}`;
+    };
+    const plain = metrics.flatMap((ms, i) => ms.map((m) => unique(prefix(i, m.name))));
+    const weighted = weightedMetrics.flatMap((ms, i) => ms.map((m) => {
+      const name = prefix(i, m.name);
+      if (!counters.has(name)) return unique(name);
+      return unique(prefix(i, `weighted_${m.name}`));
+    }));
+    return ['loss', ...(multi ? outputNames.map((n) => `${n}_loss`) : []), ...plain, ...weighted];
   }
 
   private lossTerms(ys: tf.Tensor[], preds: tf.Tensor[], sw: tf.Tensor | undefined, batch: number): tf.Scalar[] {
@@ -60,7 +78,9 @@ export class StepRunner {
     terms: tf.Scalar[], batch: number): void {
     this.total.add(total, batch);
     this.perOutput.forEach((t, i) => t.add(terms[i]!, batch));
-    this.spec.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!, sw)));
+    // Keras 3: `metrics` ignore sample and class weights; `weightedMetrics` use them.
+    this.spec.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!)));
+    this.spec.weightedMetrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!, sw)));
   }
 
   /** One gradient step on a batch. Reads the trainable set now, so freezing needs no recompile. */
@@ -113,7 +133,7 @@ export class StepRunner {
     const packed = tf.tidy(() => tf.stack([
       this.total.result(),
       ...this.perOutput.map((t) => t.result()),
-      ...this.spec.metrics.flatMap((ms) => ms.map((m) => tf.cast(m.result(), 'float32'))),
+      ...[...this.spec.metrics, ...this.spec.weightedMetrics].flatMap((ms) => ms.map((m) => tf.cast(m.result(), 'float32'))),
     ]));
     const values = await packed.data();
     packed.dispose();
@@ -126,7 +146,7 @@ export class StepRunner {
   reset(): void {
     this.total.reset();
     this.perOutput.forEach((t) => t.reset());
-    this.spec.metrics.forEach((ms) => ms.forEach((m) => m.reset()));
+    [...this.spec.metrics, ...this.spec.weightedMetrics].forEach((ms) => ms.forEach((m) => m.reset()));
   }
 
   /** Frees the sums (metrics belong to the compiled spec and are freed with it). */

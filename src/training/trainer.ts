@@ -112,6 +112,6 @@ export class Trainer {
   dispose(keep: ReadonlySet<object> = new Set()): void {
     this.runner.dispose();
     if (!keep.has(this.spec.optimizer)) this.spec.optimizer.dispose();
-    this.spec.metrics.forEach((ms) => ms.forEach((m) => keep.has(m) || m.dispose()));
+    [...this.spec.metrics, ...this.spec.weightedMetrics].forEach((ms) => ms.forEach((m) => keep.has(m) || m.dispose()));
   }
 }

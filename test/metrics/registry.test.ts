@@ -44,20 +44,39 @@ describe('getMetric', () => {
     m.dispose();
   });
 
-  it("'accuracy' and 'acc' follow the loss kind and log as 'accuracy'", () => {
+  it("'accuracy' is Keras 3's shape-driven AutoAccuracy whatever the loss; 'acc' logs as 'acc'", () => {
     const pick = (id: string, loss?: losses.Loss): metrics.Metric => metrics.getMetric(id, loss);
-    const table: [metrics.Metric, new (...a: never[]) => metrics.Metric][] = [
-      [pick('accuracy', losses.binaryCrossentropy()), metrics.BinaryAccuracy],
-      [pick('acc', losses.categoricalCrossentropy()), metrics.CategoricalAccuracy],
-      [pick('accuracy', losses.getLoss('sparse_categorical_crossentropy')), metrics.SparseCategoricalAccuracy],
-      [pick('accuracy'), metrics.Accuracy],
-      [pick('accuracy', losses.meanSquaredError()), metrics.Accuracy],
+    const table: [metrics.Metric, string][] = [
+      [pick('accuracy', losses.binaryCrossentropy()), 'accuracy'],
+      [pick('acc', losses.categoricalCrossentropy()), 'acc'],
+      [pick('accuracy', losses.getLoss('sparse_categorical_crossentropy')), 'accuracy'],
+      [pick('accuracy'), 'accuracy'],
+      [pick('accuracy', losses.meanSquaredError()), 'accuracy'],
     ];
-    for (const [m, Cls] of table) {
-      expect(m).toBeInstanceOf(Cls);
-      expect(m.name).toBe('accuracy');
+    for (const [m, name] of table) {
+      expect(m).toBeInstanceOf(metrics.AutoAccuracy);
+      expect(m.name).toBe(name);
       m.dispose();
     }
+  });
+
+  // keras/src/trainers/compile_utils.py::is_binary_or_sparse_categorical decides from shapes.
+  it('accuracyKind follows Keras 3: one prediction column → binary; lower-rank or one-column targets → sparse', () => {
+    expect(metrics.accuracyKind([4, 1], [4, 1])).toBe('binary');
+    expect(metrics.accuracyKind([4], [4])).toBe('binary');
+    expect(metrics.accuracyKind([4], [4, 3])).toBe('sparse');
+    expect(metrics.accuracyKind([4, 1], [4, 3])).toBe('sparse');
+    expect(metrics.accuracyKind([4, 3], [4, 3])).toBe('categorical');
+    // A multi-label sigmoid output: Keras 3 picks categorical accuracy here too.
+    expect(metrics.accuracyKind([4, 5], [4, 5])).toBe('categorical');
+  });
+
+  it('st.metrics.accuracy() is the exact-match Accuracy of Keras (not argmax)', () => {
+    const m = metrics.accuracy();
+    expect(valueOf(m, tf.tensor1d([2, 0]), tf.tensor1d([2, 1]))).toBe(0.5);
+    const p = metrics.accuracy();
+    // Probabilities never equal one-hot targets exactly.
+    expect(valueOf(p, tf.tensor2d([[0, 1], [1, 0]]), tf.tensor2d([[0.2, 0.8], [0.9, 0.1]]))).toBe(0);
   });
 
   it('with a fromLogits binary loss, thresholded metrics apply the sigmoid', () => {
