@@ -50,3 +50,11 @@ export function checkBoolOption(owner: string, key: string, value: unknown): boo
   }
   return value;
 }
+
+/** Validates an `axis` option: an integer (negative counts from the end). */
+export function axisOption(owner: string, value: unknown): number {
+  if (!(typeof value === 'number' && Number.isInteger(value))) {
+    throw new ValueError(`${owner}: 'axis' must be an integer (negative counts from the last axis); got ${String(value)}`);
+  }
+  return value;
+}

@@ -17,3 +17,13 @@ export {
   EPSILON,
 } from './crossentropy.js';
 export { getLoss, lossFromConfig, knownLossNames, type LossIdentifier } from './registry.js';
+export {
+  meanAbsolutePercentageError, MeanAbsolutePercentageError, meanSquaredLogarithmicError, MeanSquaredLogarithmicError,
+  logCosh, LogCosh, poisson, Poisson,
+} from './regression_more.js';
+export { squaredHinge, SquaredHinge, categoricalHinge, CategoricalHinge } from './hinge.js';
+export { klDivergence, KLDivergence, cosineSimilarity, CosineSimilarity, type CosineSimilarityOptions } from './similarity.js';
+export {
+  binaryFocalCrossentropy, BinaryFocalCrossentropy, type BinaryFocalCrossentropyOptions,
+  categoricalFocalCrossentropy, CategoricalFocalCrossentropy, type CategoricalFocalCrossentropyOptions,
+} from './focal.js';

@@ -3,8 +3,15 @@ import {
   BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
   type BinaryCrossentropyOptions, type CategoricalCrossentropyOptions, type SparseCategoricalCrossentropyOptions,
 } from './crossentropy.js';
+import {
+  BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
+  type BinaryFocalCrossentropyOptions, type CategoricalFocalCrossentropyOptions,
+} from './focal.js';
+import { CategoricalHinge, SquaredHinge } from './hinge.js';
 import type { Loss } from './loss.js';
 import { Hinge, Huber, MeanAbsoluteError, MeanSquaredError, type HuberOptions } from './regression.js';
+import { LogCosh, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson } from './regression_more.js';
+import { CosineSimilarity, KLDivergence, type CosineSimilarityOptions } from './similarity.js';
 
 /** A loss given by name (camelCase, Keras snake_case, class name or alias) or as an object. */
 export type LossIdentifier = string | Loss;
@@ -16,6 +23,8 @@ interface Entry {
   className: string;
   aliases: string[];
   make: Maker;
+  /** Whether the loss takes Keras' `axis` (others accept only -1 from a saved config). */
+  axis?: boolean;
 }
 
 const ENTRIES: readonly Entry[] = [
@@ -23,11 +32,11 @@ const ENTRIES: readonly Entry[] = [
   { canonical: 'meanAbsoluteError', className: 'MeanAbsoluteError', aliases: ['mae'], make: () => new MeanAbsoluteError() },
   { canonical: 'huber', className: 'Huber', aliases: ['huberLoss'], make: (c) => new Huber(c as HuberOptions) },
   {
-    canonical: 'binaryCrossentropy', className: 'BinaryCrossentropy', aliases: ['bce'],
+    canonical: 'binaryCrossentropy', className: 'BinaryCrossentropy', aliases: ['bce'], axis: true,
     make: (c) => new BinaryCrossentropy(c as BinaryCrossentropyOptions),
   },
   {
-    canonical: 'categoricalCrossentropy', className: 'CategoricalCrossentropy', aliases: ['cce'],
+    canonical: 'categoricalCrossentropy', className: 'CategoricalCrossentropy', aliases: ['cce'], axis: true,
     make: (c) => new CategoricalCrossentropy(c as CategoricalCrossentropyOptions),
   },
   {
@@ -35,6 +44,31 @@ const ENTRIES: readonly Entry[] = [
     make: (c) => new SparseCategoricalCrossentropy(c as SparseCategoricalCrossentropyOptions),
   },
   { canonical: 'hinge', className: 'Hinge', aliases: [], make: () => new Hinge() },
+  { canonical: 'squaredHinge', className: 'SquaredHinge', aliases: [], make: () => new SquaredHinge() },
+  { canonical: 'categoricalHinge', className: 'CategoricalHinge', aliases: [], make: () => new CategoricalHinge() },
+  {
+    canonical: 'meanAbsolutePercentageError', className: 'MeanAbsolutePercentageError', aliases: ['mape'],
+    make: () => new MeanAbsolutePercentageError(),
+  },
+  {
+    canonical: 'meanSquaredLogarithmicError', className: 'MeanSquaredLogarithmicError', aliases: ['msle'],
+    make: () => new MeanSquaredLogarithmicError(),
+  },
+  { canonical: 'logCosh', className: 'LogCosh', aliases: [], make: () => new LogCosh() },
+  { canonical: 'poisson', className: 'Poisson', aliases: [], make: () => new Poisson() },
+  { canonical: 'klDivergence', className: 'KLDivergence', aliases: ['kld'], make: () => new KLDivergence() },
+  {
+    canonical: 'cosineSimilarity', className: 'CosineSimilarity', aliases: [], axis: true,
+    make: (c) => new CosineSimilarity(c as CosineSimilarityOptions),
+  },
+  {
+    canonical: 'binaryFocalCrossentropy', className: 'BinaryFocalCrossentropy', aliases: [], axis: true,
+    make: (c) => new BinaryFocalCrossentropy(c as BinaryFocalCrossentropyOptions),
+  },
+  {
+    canonical: 'categoricalFocalCrossentropy', className: 'CategoricalFocalCrossentropy', aliases: [], axis: true,
+    make: (c) => new CategoricalFocalCrossentropy(c as CategoricalFocalCrossentropyOptions),
+  },
 ];
 
 /** `mean_squared_error`, `meanSquaredError`, `MeanSquaredError` all normalise to `meansquarederror`. */
@@ -60,7 +94,7 @@ function isLoss(x: unknown): x is Loss {
 /**
  * Resolves a loss identifier. Names are matched ignoring case and underscores, so
  * `'categoricalCrossentropy'`, `'categorical_crossentropy'` and `'CategoricalCrossentropy'`
- * are the same; short aliases: `mse`, `mae`, `bce`, `cce`, `scce`, `huber_loss`.
+ * are the same; short aliases: `mse`, `mae`, `mape`, `msle`, `kld`, `bce`, `cce`, `scce`, `huber_loss`.
  * A `Loss` object is returned as is.
  * @throws ValueError for an unknown name, listing the known ones.
  * @example `st.losses.getLoss('sparse_categorical_crossentropy')`
@@ -78,14 +112,14 @@ export function getLoss(id: LossIdentifier): Loss {
 }
 
 /** Keras snake_case config keys to camelCase; Keras-only bookkeeping keys are dropped. */
-function readConfig(className: string, config: Record<string, unknown>): Record<string, unknown> {
+function readConfig(e: Entry, config: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     const key = k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     if (key === 'name' || key === 'reduction' || key === 'dtype' || v === null) continue;
-    if (key === 'axis') {
+    if (key === 'axis' && !e.axis) {
       if (v !== -1) {
-        throw new SerializationError(`lossFromConfig: ${className} with axis ${String(v)} is not supported; only -1`);
+        throw new SerializationError(`lossFromConfig: ${e.className} with axis ${String(v)} is not supported; only -1`);
       }
       continue;
     }
@@ -106,7 +140,7 @@ export function lossFromConfig(className: string, config: Record<string, unknown
       `lossFromConfig: unknown loss class '${String(className)}'; expected one of ${ENTRIES.map((x) => x.className).join(', ')}`,
     );
   }
-  const cfg = readConfig(e.className, config ?? {});
+  const cfg = readConfig(e, config ?? {});
   try {
     return e.make(cfg);
   } catch (err) {

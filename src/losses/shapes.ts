@@ -123,3 +123,31 @@ export function perSample(x: tf.Tensor): tf.Tensor {
 export function asFloat(x: tf.Tensor): tf.Tensor {
   return x.dtype === 'float32' ? x : tf.cast(x, 'float32');
 }
+
+/** `axis` (negative counts from the end) as an index into a rank-`rank` shape, or -1 when out of range. */
+export function normaliseAxis(axis: number, rank: number): number {
+  const a = axis < 0 ? rank + axis : axis;
+  return a >= 0 && a < rank ? a : -1;
+}
+
+/** The dims with `axis` moved last (unchanged when it is already last or out of range). */
+export function dimsAxisLast(d: Dims, axis: number): Dims {
+  const a = normaliseAxis(axis, d.length);
+  if (a === -1 || a === d.length - 1) return d;
+  return [...d.slice(0, a), ...d.slice(a + 1), d[a]!];
+}
+
+/** The tensor with `axis` moved last (a transpose; the tensor itself when already last). */
+export function axisLast(x: tf.Tensor, axis: number): tf.Tensor {
+  const a = normaliseAxis(axis, x.rank);
+  if (a === -1 || a === x.rank - 1) return x;
+  const perm = [...Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== a), a];
+  return tf.transpose(x, perm);
+}
+
+/** Throws ShapeError when `axis` does not name an axis of `d`. */
+export function checkAxis(d: Dims, axis: number, who: string): void {
+  if (normaliseAxis(axis, d.length) === -1) {
+    throw new ShapeError(`${who}: 'axis' ${axis} is outside the ${d.length} axes of yPred ${fmtShape(d)}`);
+  }
+}

@@ -244,7 +244,7 @@ describe('getLoss and lossFromConfig', () => {
     }
     const keras = losses.lossFromConfig('CategoricalCrossentropy',
       { name: 'categorical_crossentropy', reduction: 'sum_over_batch_size', from_logits: true, label_smoothing: 0.1, axis: -1 });
-    expect(keras.getConfig()).toEqual({ fromLogits: true, labelSmoothing: 0.1 });
+    expect(keras.getConfig()).toEqual({ fromLogits: true, labelSmoothing: 0.1, axis: -1 });
   });
 
   it('lossFromConfig rejects unknown classes and bad configs with SerializationError', () => {
@@ -252,7 +252,9 @@ describe('getLoss and lossFromConfig', () => {
     expect(() => losses.lossFromConfig('Foo', {})).toThrow(/unknown loss class 'Foo'/);
     expect(() => losses.lossFromConfig('Huber', { delta: -1 })).toThrow(SerializationError);
     expect(() => losses.lossFromConfig('Huber', { delta: -1 })).toThrow(/Huber.*delta/);
-    expect(() => losses.lossFromConfig('CategoricalCrossentropy', { axis: 1 })).toThrow(/axis/);
+    // Keras' class axis is supported now; losses without one accept only -1.
+    expect(() => losses.lossFromConfig('MeanSquaredError', { axis: 1 })).toThrow(/axis/);
+    expect(losses.lossFromConfig('CategoricalCrossentropy', { axis: 1 }).getConfig().axis).toBe(1);
   });
 
   it('options are validated', () => {
