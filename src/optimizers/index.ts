@@ -27,6 +27,15 @@ export {
   type ExponentialDecayOptions,
   type PiecewiseConstantDecayOptions,
   type CosineDecayOptions,
+  PolynomialDecay,
+  InverseTimeDecay,
+  CosineDecayRestarts,
+  polynomialDecay,
+  inverseTimeDecay,
+  cosineDecayRestarts,
+  type PolynomialDecayOptions,
+  type InverseTimeDecayOptions,
+  type CosineDecayRestartsOptions,
 } from './schedules.js';
 /** The schedules again as a namespace, mirroring Keras' `keras.optimizers.schedules`. */
 export * as schedules from './schedules.js';

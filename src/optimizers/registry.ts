@@ -5,7 +5,9 @@ import { AdamW } from './adamw.js';
 import { Momentum } from './momentum.js';
 import { Optimizer, type LearningRateSchedule } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
-import { CosineDecay, ExponentialDecay, PiecewiseConstantDecay } from './schedules.js';
+import {
+  CosineDecay, CosineDecayRestarts, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay,
+} from './schedules.js';
 import { SGD } from './sgd.js';
 
 /** Optimizer names `getOptimizer` accepts (also in snake_case and any letter case). */
@@ -91,6 +93,9 @@ const SCHEDULES: Record<string, (c: Config) => LearningRateSchedule> = {
   exponentialdecay: (c) => new ExponentialDecay(c as never),
   piecewiseconstantdecay: (c) => new PiecewiseConstantDecay(c as never),
   cosinedecay: (c) => new CosineDecay(c as never),
+  polynomialdecay: (c) => new PolynomialDecay(c as never),
+  inversetimedecay: (c) => new InverseTimeDecay(c as never),
+  cosinedecayrestarts: (c) => new CosineDecayRestarts(c as never),
 };
 
 /**
@@ -102,7 +107,7 @@ export function scheduleFromConfig(className: string, config: unknown): Learning
   const owner = 'scheduleFromConfig';
   const make = typeof className === 'string' ? SCHEDULES[normalize(className)] : undefined;
   if (!make) {
-    throw new SerializationError(`${owner}: unknown schedule class '${String(className)}'; expected one of ExponentialDecay, PiecewiseConstantDecay, CosineDecay`);
+    throw new SerializationError(`${owner}: unknown schedule class '${String(className)}'; expected one of ExponentialDecay, PiecewiseConstantDecay, CosineDecay, PolynomialDecay, InverseTimeDecay, CosineDecayRestarts`);
   }
   const c = readConfig(owner, className, config);
   delete c.name;

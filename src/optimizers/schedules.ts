@@ -201,3 +201,5 @@ export function piecewiseConstantDecay(opts: PiecewiseConstantDecayOptions): Pie
 export function cosineDecay(opts: CosineDecayOptions): CosineDecay {
   return new CosineDecay(opts);
 }
+
+export * from './schedules_decay.js';

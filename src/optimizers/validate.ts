@@ -69,3 +69,13 @@ export function checkKeys(owner: string, opts: unknown, allowed: readonly string
     }
   }
 }
+
+/**
+ * Reads a required option.
+ * @throws ValueError naming `owner` and the option when it is absent.
+ */
+export function requiredOption<T extends object>(owner: string, opts: T, key: keyof T & string): unknown {
+  const v = opts?.[key];
+  if (v === undefined) throw new ValueError(`${owner}: option '${key}' is required`);
+  return v;
+}
