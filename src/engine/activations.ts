@@ -34,7 +34,8 @@ TABLE.silu = TABLE.swish!;
 export function canonicalActivation(name: string): string | undefined {
   const snake = name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   if (snake === 'silu') return 'swish';
-  return snake in TABLE ? snake : undefined;
+  // An own key only: 'constructor' or '__proto__' must not resolve to Object.prototype members.
+  return Object.prototype.hasOwnProperty.call(TABLE, snake) ? snake : undefined;
 }
 
 /** All activation names, in their canonical form. */

@@ -24,6 +24,11 @@ const BY_NAME: Record<OptimizerName, () => Optimizer> = {
 
 const normalize = (s: string): string => s.replace(/_/g, '').toLowerCase();
 
+/** `table[key]` when `key` is the table's own entry: never an `Object.prototype` member such as `constructor`. */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
 /**
  * Resolves an optimizer given by name (with Keras default options) or passes an
  * `Optimizer` through unchanged.
@@ -38,7 +43,7 @@ const normalize = (s: string): string => s.replace(/_/g, '').toLowerCase();
 export function getOptimizer(id: OptimizerName | string | Optimizer): Optimizer {
   if (id instanceof Optimizer) return id;
   if (typeof id === 'string') {
-    const make = BY_NAME[normalize(id) as OptimizerName];
+    const make = own(BY_NAME, normalize(id));
     if (make) return make();
   }
   const shown = typeof id === 'string' ? `'${id}'` : String(id);
@@ -65,7 +70,7 @@ const IGNORED: Record<string, (v: unknown) => boolean> = {
 
 function camel(key: string): string {
   const c = key.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
-  return RENAMED[c] ?? c;
+  return own(RENAMED, c) ?? c;
 }
 
 function readConfig(owner: string, className: string, config: unknown): Config {
@@ -105,7 +110,7 @@ const SCHEDULES: Record<string, (c: Config) => LearningRateSchedule> = {
  */
 export function scheduleFromConfig(className: string, config: unknown): LearningRateSchedule {
   const owner = 'scheduleFromConfig';
-  const make = typeof className === 'string' ? SCHEDULES[normalize(className)] : undefined;
+  const make = typeof className === 'string' ? own(SCHEDULES, normalize(className)) : undefined;
   if (!make) {
     throw new SerializationError(`${owner}: unknown schedule class '${String(className)}'; expected one of ExponentialDecay, PiecewiseConstantDecay, CosineDecay, PolynomialDecay, InverseTimeDecay, CosineDecayRestarts`);
   }
@@ -153,7 +158,7 @@ const OPTIMIZERS: Record<string, (c: Config) => Optimizer> = {
 export function optimizerFromConfig(className: string, config: unknown): Optimizer {
   const owner = 'optimizerFromConfig';
   const key = typeof className === 'string' ? normalize(className) : '';
-  const make = OPTIMIZERS[key];
+  const make = own(OPTIMIZERS, key);
   if (!make) {
     throw new SerializationError(`${owner}: unknown optimizer class '${String(className)}'; expected one of SGD, Momentum, Adam, AdamW, RMSprop, Adagrad`);
   }
