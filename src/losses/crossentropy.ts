@@ -179,11 +179,9 @@ export class SparseCategoricalCrossentropy extends BaseLoss {
     const p = asFloat(yPred);
     if (this.ignoreClass === null) return categoricalCore(t, p, this.fromLogits);
     const valid = tf.cast(tf.notEqual(labels, this.ignoreClass), 'float32');
-    // Keras feeds ignored entries a prediction of 0 (uniform after softmax) and then zeroes them.
-    const masked = tf.mul(p, tf.expandDims(valid, -1));
-    const logP = this.fromLogits
-      ? tf.logSoftmax(masked)
-      : tf.log(tf.clipByValue(tf.divNoNan(masked, tf.sum(masked, -1, true)), EPSILON, 1 - EPSILON));
+    // Ignored entries are computed like any other and then weighed 0 (a divNoNan here
+    // would have no gradient in tfjs).
+    const logP = this.fromLogits ? tf.logSoftmax(p) : tf.log(tf.clipByValue(tf.div(p, tf.sum(p, -1, true)), EPSILON, 1 - EPSILON));
     const perEntry = tf.neg(tf.sum(tf.mul(t, logP), -1));
     const scale = tf.divNoNan(tf.scalar(valid.size), tf.sum(valid));
     return perSample(tf.mul(tf.mul(perEntry, valid), scale));

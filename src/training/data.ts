@@ -1,5 +1,6 @@
 import { tf } from '../backend/tf.js';
 import { ShapeError, ValueError, fmtShape } from '../engine/errors.js';
+import { checkClassWeight } from './check_values.js';
 import type { TensorData } from './options.js';
 
 /**
@@ -57,14 +58,11 @@ export function gatherRows(ts: tf.Tensor[], indices: tf.Tensor1D): tf.Tensor[] {
 
 /**
  * Per-sample weights from a class-weight table: the label of each sample (index, or
- * argmax of a one-hot row) looks up its weight; classes not listed weigh 1.
+ * argmax of a one-hot row) looks up its weight; classes not listed weigh 1. Keys must name
+ * classes of the output (see `checkClassWeight`).
  */
 export function classWeightsFor(y: tf.Tensor, classWeight: Record<number, number>, numClasses: number, owner: string): tf.Tensor1D {
-  for (const [k, v] of Object.entries(classWeight)) {
-    if (!Number.isInteger(Number(k)) || !(typeof v === 'number' && v >= 0 && Number.isFinite(v))) {
-      throw new ValueError(`${owner}: 'classWeight' maps class indices to weights >= 0; got ${k}: ${String(v)}`);
-    }
-  }
+  checkClassWeight(classWeight, numClasses, owner);
   return tf.tidy(() => {
     const labels = y.rank >= 2 && y.shape[y.rank - 1]! > 1 ? tf.argMax(y, -1) : tf.reshape(tf.cast(y, 'int32'), [-1]);
     const maxClass = Math.max(0, ...Object.keys(classWeight).map(Number));

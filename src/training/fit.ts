@@ -4,6 +4,7 @@ import type { History } from './callbacks/index.js';
 import type { CompiledSpec } from './compiled.js';
 import { checkSeed } from '../data/checks.js';
 import { permutation } from '../data/rng.js';
+import { checkTargetValues } from './check_values.js';
 import { classWeightsFor, gatherRows, sampleCount, sliceRows, toList } from './data.js';
 import { evaluateTensors } from './evaluate.js';
 import { runEpochs, type LoopModel } from './loop.js';
@@ -34,6 +35,25 @@ function checkSampleWeight(sw: tf.Tensor | undefined, n: number, owner: string, 
   }
 }
 
+/** The class count of output `i` (its last dimension), when known. */
+export function outputClasses(model: LoopModel, i: number): number | null {
+  const s = model.outputShapes[i];
+  const c = s?.[s.length - 1];
+  return typeof c === 'number' ? c : null;
+}
+
+/**
+ * Checks label and weight values of in-memory data once, before batching (one device read):
+ * see `checkTargetValues`.
+ */
+export function checkValues(model: LoopModel, spec: CompiledSpec, ys: tf.Tensor[], sw: tf.Tensor | undefined,
+  owner: string, arg = 'sampleWeight'): Promise<void> {
+  return checkTargetValues({
+    losses: spec.losses, ys, outputNames: spec.outputNames, numClasses: (i) => outputClasses(model, i),
+    sampleWeights: sw ? [{ tensor: sw, arg }] : [], owner,
+  });
+}
+
 /** The body of `fit` on in-memory tensors. */
 export async function fitTensors(model: LoopModel, spec: CompiledSpec, runner: StepRunner,
   x: TensorData, y: TensorData, opts: FitOptions = {}): Promise<History> {
@@ -55,6 +75,7 @@ export async function fitTensors(model: LoopModel, spec: CompiledSpec, runner: S
   if (opts.classWeight && ys.length !== 1) {
     throw new ValueError(`${owner}: 'classWeight' applies to single-output models; this one has ${ys.length} outputs`);
   }
+  await checkValues(model, spec, ys, opts.sampleWeight, owner);
 
   const owned: tf.Tensor[] = [];
   let val: { xs: tf.Tensor[]; ys: tf.Tensor[]; sw?: tf.Tensor } | undefined;
@@ -76,6 +97,7 @@ export async function fitTensors(model: LoopModel, spec: CompiledSpec, runner: S
       const vys = toList(vy, names.outputs, owner, 'validationData y');
       const nv = checkData(model, spec, vxs, vys, `${owner} (validationData)`);
       checkSampleWeight(vsw, nv, owner, 'validationData sampleWeight');
+      await checkValues(model, spec, vys, vsw, `${owner} (validationData)`, 'validationData sampleWeight');
       val = { xs: vxs, ys: vys, sw: vsw };
     } else if (split > 0) {
       nTrain = Math.floor(n * (1 - split));

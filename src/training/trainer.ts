@@ -6,7 +6,7 @@ import type { History } from './callbacks/index.js';
 import { resolveCompile, type CompiledSpec } from './compiled.js';
 import { classWeightsFor, toList } from './data.js';
 import { evaluateTensors } from './evaluate.js';
-import { checkData, fitTensors, ioNames } from './fit.js';
+import { checkData, checkValues, fitTensors, ioNames } from './fit.js';
 import { fitDatasetImpl } from './fit_dataset.js';
 import type { LoopModel } from './loop.js';
 import type { CompileOptions, Dataset, EvaluateOptions, FitDatasetOptions, FitOptions, TensorData } from './options.js';
@@ -74,6 +74,7 @@ export class Trainer {
       if (opts.sampleWeight && (opts.sampleWeight.rank !== 1 || opts.sampleWeight.shape[0] !== n)) {
         throw new ValueError(`${owner}: 'sampleWeight' must have shape [${n}]; got [${opts.sampleWeight.shape}]`);
       }
+      await checkValues(this.model, this.spec, ys, opts.sampleWeight, owner);
       const logs = await evaluateTensors(this.runner, xs, ys, opts.sampleWeight, batchSize);
       if (opts.verbose) console.log(Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - '));
       return logs;
@@ -87,6 +88,7 @@ export class Trainer {
       const xs = toList(x, names.inputs, owner, 'x');
       const ys = toList(y, names.outputs, owner, 'y');
       checkData(this.model, this.spec, xs, ys, owner);
+      await checkValues(this.model, this.spec, ys, opts.sampleWeight, owner);
       let sw = opts.sampleWeight;
       let owned: tf.Tensor | undefined;
       if (opts.classWeight) {

@@ -88,8 +88,10 @@ const cases: Case[] = [
       const transpose = (m: Rows): Rows => m[0]!.map((_, j) => m.map((row) => row[j]!));
       return { t: transpose(t), p: ref.matrix(r, n + 1, k, 0.1, 1) };
     } },
-  { title: 'sparseCategoricalCrossentropy ignoreClass', loss: losses.sparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: 0 }),
+  { title: 'sparseCategoricalCrossentropy ignoreClass (logits)', loss: losses.sparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: 0 }),
     data: (r, n, k) => ({ t: labels(r, n + 1, k + 2), p: ref.matrix(r, n + 1, k + 2, -3, 3) }) },
+  { title: 'sparseCategoricalCrossentropy ignoreClass (probabilities)', loss: losses.sparseCategoricalCrossentropy({ ignoreClass: 1 }),
+    data: (r, n, k) => ({ t: labels(r, n + 1, k + 2), p: ref.matrix(r, n + 1, k + 2, 0.1, 1) }) },
 ];
 
 describe('gradients of the Keras-parity losses match finite differences', () => {
