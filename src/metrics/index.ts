@@ -16,7 +16,7 @@ export {
 } from './top_k.js';
 export {
   meanSquaredError, MeanSquaredErrorMetric, meanAbsoluteError, MeanAbsoluteErrorMetric,
-  rootMeanSquaredError, RootMeanSquaredError,
+  rootMeanSquaredError, RootMeanSquaredError, cosineSimilarity, CosineSimilarityMetric, type CosineSimilarityOptions,
 } from './regression.js';
 export {
   precision, Precision, recall, Recall, f1, F1Score, ConfusionCounts, type ThresholdMetricOptions,

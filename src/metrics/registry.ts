@@ -5,7 +5,7 @@ import { AutoAccuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAcc
 import { AUC } from './auc.js';
 import { LossMetric } from './loss_metric.js';
 import type { Metric } from './metric.js';
-import { MeanAbsoluteErrorMetric, MeanSquaredErrorMetric, RootMeanSquaredError } from './regression.js';
+import { CosineSimilarityMetric, MeanAbsoluteErrorMetric, MeanSquaredErrorMetric, RootMeanSquaredError } from './regression.js';
 import { F1Score, Precision, Recall } from './thresholded.js';
 import { SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy } from './top_k.js';
 
@@ -33,6 +33,7 @@ const ENTRIES: readonly { names: string[]; make: Maker }[] = [
   { names: ['recall'], make: (n, h) => new Recall({ ...nameOpt(n), fromLogits: h.binaryLogits }) },
   { names: ['f1', 'f1Score'], make: (n, h) => new F1Score({ ...nameOpt(n), fromLogits: h.binaryLogits }) },
   { names: ['auc'], make: (n, h) => new AUC({ ...nameOpt(n), fromLogits: h.binaryLogits }) },
+  { names: ['cosineSimilarity'], make: (n) => new CosineSimilarityMetric(nameOpt(n)) },
   { names: ['topKCategoricalAccuracy'], make: (n) => new TopKCategoricalAccuracy(nameOpt(n)) },
   { names: ['sparseTopKCategoricalAccuracy'], make: (n) => new SparseTopKCategoricalAccuracy(nameOpt(n)) },
 ];

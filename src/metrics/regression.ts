@@ -1,4 +1,5 @@
 import { tf } from '../backend/tf.js';
+import { CosineSimilarity } from '../losses/similarity.js';
 import { alignElementwise, asFloat, checkElementwise, perSample } from '../losses/shapes.js';
 import { PerSampleMean } from './mean.js';
 import { metricName, type MetricOptions } from './streaming.js';
@@ -52,6 +53,42 @@ export class RootMeanSquaredError extends ElementwiseError {
   protected override finish(mean: tf.Scalar): tf.Scalar {
     return tf.sqrt(mean);
   }
+}
+
+/** Options of {@link cosineSimilarity}. */
+export interface CosineSimilarityOptions extends MetricOptions {
+  /** The axis the vectors lie along (negative counts from the end). Default -1. */
+  axis?: number;
+}
+
+/**
+ * Keras' `CosineSimilarity` metric: the mean cosine of the angle between target and
+ * prediction vectors along `axis`, +1 when they point the same way (the loss of the same
+ * name is its negative).
+ */
+export class CosineSimilarityMetric extends PerSampleMean {
+  /** The axis the vectors lie along. */
+  readonly axis: number;
+  private readonly loss: CosineSimilarity;
+
+  constructor(opts: CosineSimilarityOptions = {}) {
+    super(metricName(opts, 'cosineSimilarity'));
+    this.loss = new CosineSimilarity({ axis: opts.axis ?? -1 });
+    this.axis = this.loss.axis;
+  }
+
+  protected checkShapes(yTrue: tf.Tensor, yPred: tf.Tensor): void {
+    this.loss.checkShapes(yTrue.shape, yPred.shape, `metric '${this.name}'`);
+  }
+
+  protected values(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    return tf.neg(this.loss.call(yTrue, yPred));
+  }
+}
+
+/** Cosine similarity metric (+1 aligned); logged as `cosineSimilarity`. */
+export function cosineSimilarity(opts: CosineSimilarityOptions = {}): CosineSimilarityMetric {
+  return new CosineSimilarityMetric(opts);
 }
 
 /** Mean squared error metric; logged as `mse`. */

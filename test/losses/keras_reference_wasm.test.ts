@@ -42,6 +42,7 @@ describe('on wasm', () => {
     TopKCategoricalAccuracy: (o) => st.metrics.topKCategoricalAccuracy(o),
     SparseTopKCategoricalAccuracy: (o) => st.metrics.sparseTopKCategoricalAccuracy(o),
     Precision: (o) => st.metrics.precision(o), Recall: (o) => st.metrics.recall(o), AUC: (o) => st.metrics.auc(o),
+    CosineSimilarity: (o) => st.metrics.cosineSimilarity(o),
   };
 
   it.each(read<MetricCase>('metrics.json').map((c) => [c.cite, c] as const))('metric %s', (_t, c) => {

@@ -40,6 +40,7 @@ const MAKERS: Record<string, Maker> = {
   Precision: (o) => metrics.precision(o),
   Recall: (o) => metrics.recall(o),
   AUC: (o) => metrics.auc(o),
+  CosineSimilarity: (o) => metrics.cosineSimilarity(o),
 };
 
 describe('metrics match Keras 3 on the inputs of its own unit tests', () => {
