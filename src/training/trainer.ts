@@ -8,7 +8,7 @@ import { classWeightsFor, toList } from './data.js';
 import { evaluateTensors } from './evaluate.js';
 import { checkData, fitTensors, ioNames } from './fit.js';
 import { fitDatasetImpl } from './fit_dataset.js';
-import type { LoopModel } from './loop.js';
+import { nonFiniteMessage, type LoopModel } from './loop.js';
 import type { CompileOptions, Dataset, EvaluateOptions, FitDatasetOptions, FitOptions, TensorData } from './options.js';
 import { StepRunner } from './step.js';
 
@@ -75,6 +75,7 @@ export class Trainer {
         throw new ValueError(`${owner}: 'sampleWeight' must have shape [${n}]; got [${opts.sampleWeight.shape}]`);
       }
       const logs = await evaluateTensors(this.runner, xs, ys, opts.sampleWeight, batchSize);
+      if (this.runner.nonFinite) console.warn(nonFiniteMessage(owner, this.runner.nonFinite));
       if (opts.verbose) console.log(Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - '));
       return logs;
     });
