@@ -32,6 +32,7 @@ function withTraining<B extends NetworkCtor>(Base: B) {
       return this.trainer?.isBusy ?? false;
     }
     compile(opts: CompileOptions): void {
+      this.assertNotDisposed('compile');
       if (this.trainer?.isBusy) throw new StateError(`${this.label}.compile: cannot recompile while training runs`);
       const next = new Trainer(this, opts);
       // Free what the old compile made (running sums, metric state, a replaced optimizer's
@@ -40,6 +41,7 @@ function withTraining<B extends NetworkCtor>(Base: B) {
       this.trainer = next;
     }
     private need(what: string): Trainer {
+      this.assertNotDisposed(what);
       if (!this.trainer) throw new StateError(`${this.label}.${what}: call compile({ optimizer, loss }) first`);
       return this.trainer;
     }
