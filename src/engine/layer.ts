@@ -7,6 +7,7 @@ import { isShapeList, type Shape } from './shape.js';
 import { GraphNode, SymbolicTensor } from './symbolic.js';
 import { LayerWeight } from './weight.js';
 import { assertTensors } from './tensor_checks.js';
+import { checkOptionKeys } from './option_keys.js';
 
 /** Options every layer accepts. */
 export interface LayerOptions {
@@ -21,6 +22,9 @@ export interface LayerOptions {
   /** Data type of its weights and outputs. Only `'float32'` is supported. */
   dtype?: 'float32';
 }
+
+/** Keys every layer accepts (its {@link LayerOptions} and Keras-style shorthands). */
+const BASE_OPTION_KEYS = ['name', 'trainable', 'inputShape', 'batchInputShape', 'dtype', 'inputDim', 'inputLength'];
 
 /** How a layer is being run. */
 export interface CallContext {
@@ -62,6 +66,13 @@ export abstract class Layer {
   private readonly _weights: LayerWeight[] = [];
   private readonly baseOptions: LayerOptions;
   private _disposed = false;
+  private optionsChecked = false;
+  /**
+   * Option keys a layer class accepts beyond its `getConfig()` keys, its own fields and the
+   * base options (e.g. a shorthand that the config stores in another form). Subclasses
+   * with such keys override it; the unknown-option check reads it.
+   */
+  static readonly extraOptionKeys: readonly string[] = [];
 
   constructor(opts: LayerOptions = {}) {
     this.baseOptions = opts;
@@ -173,9 +184,30 @@ export abstract class Layer {
     }
   }
 
+  /**
+   * Raises a ValueError naming an option key the layer was made with that it does not
+   * know (a typo such as `kernel_size` or `activaton`), with the nearest known key. Known
+   * keys are the base options, the keys of this layer's own `getConfig()`, its own fields
+   * and its class's `extraOptionKeys`, so every layer gets the check without a list of its
+   * own. Runs once, when the layer joins a model or is first built or applied.
+   */
+  checkOptions(): void {
+    if (this.optionsChecked) return;
+    this.optionsChecked = true;
+    let configKeys: string[];
+    try {
+      configKeys = Object.keys(this.getConfig());
+    } catch {
+      return; // a config that needs the layer built: nothing to compare against yet
+    }
+    const extra = (this.constructor as { extraOptionKeys?: readonly string[] }).extraOptionKeys ?? [];
+    checkOptionKeys(this.label, this.baseOptions, [...BASE_OPTION_KEYS, ...configKeys, ...Object.keys(this), ...extra]);
+  }
+
   /** Builds the layer if it is not built yet (checking the input spec first). */
   ensureBuilt(inputShape: Shape | Shape[]): void {
     this.assertNotDisposed('build');
+    this.checkOptions();
     if (this.built) return;
     this.checkInput(inputShape);
     this.build(inputShape);
@@ -239,6 +271,7 @@ export abstract class Layer {
   apply(inputs: LayerInput, ctx?: Partial<CallContext>): tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[];
   apply(inputs: LayerInput, ctx: Partial<CallContext> = {}): tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[] {
     this.assertNotDisposed('apply');
+    this.checkOptions();
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length > 0 && list.every((t) => t instanceof SymbolicTensor)) {
       return this.applySymbolic(list as SymbolicTensor[], !Array.isArray(inputs));

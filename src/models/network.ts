@@ -3,6 +3,7 @@ import { ShapeError, StateError, ValueError, fmtShape } from '../engine/errors.j
 import { Layer, type CallContext, type LayerOptions } from '../engine/layer.js';
 import { assertTensors, describe, isPlainData, toTensor, type PlainData } from '../engine/tensor_checks.js';
 import { NameScope } from '../engine/naming.js';
+import { checkOptionKeys, keysOf } from '../engine/option_keys.js';
 import type { Shape } from '../engine/shape.js';
 import { selectLayers, type LayerSelector } from './selector.js';
 import { formatSummary, type SummaryRow } from './summary.js';
@@ -15,6 +16,8 @@ export interface PredictOptions {
   /** Samples per forward pass. Default 32, as in Keras. */
   batchSize?: number;
 }
+
+const PREDICT_KEYS = keysOf<PredictOptions>({ batchSize: true });
 
 /** Options of `summary`. */
 export interface SummaryOptions {
@@ -56,6 +59,7 @@ export abstract class Network extends Layer {
 
   /** Names a layer within this model: keeps a user name (unique), or derives `dense_1`… */
   protected adoptName(layer: Layer): void {
+    layer.checkOptions();
     if (layer.hasName) {
       if (!this.scope.reserve(layer.name)) {
         throw new ValueError(`${this.label}: two layers are named '${layer.name}'; layer names must be unique within a model`);
@@ -114,6 +118,7 @@ export abstract class Network extends Layer {
   predict(x: PredictInput, opts: PredictOptions = {}): tf.Tensor | tf.Tensor[] {
     const owner = `${this.label}.predict`;
     this.assertNotDisposed('predict');
+    checkOptionKeys(owner, opts, PREDICT_KEYS);
     const single = x instanceof tf.Tensor || (isPlainData(x) && (!Array.isArray(x) || this.inputCount() <= 1));
     const list: unknown[] = single ? [x] : Array.isArray(x) ? x : [x];
     const converted: tf.Tensor[] = [];

@@ -2,6 +2,7 @@ import { ValueError } from '../../engine/errors.js';
 import { type BatchLogs, Callback, type Logs } from './callback.js';
 import { type WriteFn, verboseDefault, writeStdout } from './output.js';
 import { formatBar, formatEta, formatLogs, formatPerStep } from './progress_format.js';
+import { checkOptionKeys, keysOf } from '../../engine/option_keys.js';
 
 /** Options of {@link ProgressBar}. */
 export interface ProgressBarOptions {
@@ -27,6 +28,8 @@ function defaultClock(): () => number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
   return perf ? () => perf.now() : () => Date.now();
 }
+
+const OPTION_KEYS = keysOf<ProgressBarOptions>({ verbose: true, write: true, interval: true, width: true, now: true });
 
 /**
  * Keras-style training progress:
@@ -55,6 +58,7 @@ export class ProgressBar extends Callback {
   constructor(private readonly opts: ProgressBarOptions = {}) {
     super();
     const owner = 'ProgressBar';
+    checkOptionKeys(owner, opts, OPTION_KEYS);
     if (opts.verbose !== undefined && ![0, 1, 2].includes(opts.verbose)) {
       throw new ValueError(`${owner}: 'verbose' must be 0, 1 or 2; got ${String(opts.verbose)}`);
     }
