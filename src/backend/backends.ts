@@ -38,11 +38,12 @@ export async function setBackend(name: BackendName): Promise<void> {
   // Let a default pick that is already under way finish first, so it cannot switch the
   // engine away from the user's choice when its asynchronous initialisation completes.
   if (defaultPick) await defaultPick.catch(() => undefined);
-  const ok = await tf.setBackend(name);
+  const ok = await withoutGlueHandlers(() => tf.setBackend(name));
   if (!ok) {
     throw new StrataError(`setBackend: backend '${name}' failed to initialise in this environment`);
   }
   await tf.ready();
+  removeGlueHandlers();
 }
 
 /** The name of the backend tensor work currently runs on (e.g. `'wasm'`). */
@@ -84,11 +85,48 @@ async function initWasmOffEngine(): Promise<boolean> {
     factory = undefined;
   }
   if (!factory) return false;
-  const instance = await factory();
+  const make = factory;
+  const instance = await withoutGlueHandlers(async () => make());
   if (tf.findBackend('wasm')) return true;   // someone initialised it meanwhile
   tf.removeBackend('wasm');
   tf.registerBackend('wasm', () => instance, WASM_PRIORITY);
   return true;
+}
+
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+/** The glue's handlers: `function (ex) { if (!(ex instanceof ExitStatus)) throw ex; }` and `function (reason) { throw reason; }`. */
+const GLUE_HANDLERS = [
+  /^function\s*\((\w+)\)\s*\{\s*if\s*\(!\(\1 instanceof \w+\)\)\s*\{?\s*throw \1;?\s*\}?\s*\}$/,
+  /^function\s*\((\w+)\)\s*\{\s*throw \1;?\s*\}$/,
+];
+
+/**
+ * Removes the process-wide `uncaughtException` / `unhandledRejection` handlers the wasm
+ * glue (Emscripten) installs each time it starts: they rethrow from inside the handler,
+ * so any uncaught error of the user's script would exit with code 7 behind a dump of
+ * minified glue instead of Node's own report and code 1. Only handlers whose source is
+ * the glue's are removed; called once a backend has finished initialising.
+ */
+function removeGlueHandlers(): void {
+  type Listener = (...args: unknown[]) => void;
+  const proc = (isNode() ? process : undefined) as unknown as
+    { listeners?(e: string): Listener[]; removeListener(e: string, l: Listener): void } | undefined;
+  if (!proc || typeof proc.listeners !== 'function') return;
+  for (const e of PROCESS_EVENTS) {
+    for (const l of proc.listeners(e)) {
+      const src = String(l);
+      if (GLUE_HANDLERS.some((re) => re.test(src))) proc.removeListener(e, l);
+    }
+  }
+}
+
+/** Runs a backend initialisation, then removes the wasm glue's process handlers. */
+async function withoutGlueHandlers<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } finally {
+    removeGlueHandlers();
+  }
 }
 
 /** The wasm backend's registration priority in tfjs (below webgl and webgpu, above cpu). */
@@ -101,7 +139,7 @@ async function setBackendInternal(name: BackendName, fromEnv: boolean): Promise<
     );
   }
   if (name === 'wasm') await initWasmOffEngine().catch(() => false);
-  const ok = await tf.setBackend(name);
+  const ok = await withoutGlueHandlers(() => tf.setBackend(name));
   if (!ok) throw new StrataError(`backend '${name}' failed to initialise`);
 }
 
@@ -113,10 +151,11 @@ async function setBackendInternal(name: BackendName, fromEnv: boolean): Promise<
  */
 export async function ready(): Promise<string> {
   if (!chosenByUser) {
-    defaultPick ??= pickDefault();
+    defaultPick ??= pickDefault().finally(removeGlueHandlers);
     await defaultPick;
   }
   await tf.ready();
+  removeGlueHandlers();
   return tf.getBackend();
 }
 
@@ -128,6 +167,6 @@ tf.setBackend('cpu');
 const cpuBackend = tf.findBackend('cpu') as { firstUse?: boolean } | null;
 if (cpuBackend) cpuBackend.firstUse = false;
 if (isNode()) {
-  defaultPick = pickDefault();
+  defaultPick = pickDefault().finally(removeGlueHandlers);
   defaultPick.catch(() => undefined);
 }

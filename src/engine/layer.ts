@@ -1,11 +1,13 @@
 import { tf } from '../backend/tf.js';
-import { ShapeError, StrataError, ValueError, fmtShape } from './errors.js';
+import { ShapeError, StateError, StrataError, ValueError, fmtShape } from './errors.js';
 import { getInitializer, type InitializerIdentifier } from './initializers.js';
 import { snakeCase } from './naming.js';
 import type { L1L2 } from './regularizers.js';
 import { isShapeList, type Shape } from './shape.js';
 import { GraphNode, SymbolicTensor } from './symbolic.js';
 import { LayerWeight } from './weight.js';
+import { assertTensors } from './tensor_checks.js';
+import { checkOptionKeys } from './option_keys.js';
 
 /** Options every layer accepts. */
 export interface LayerOptions {
@@ -20,6 +22,9 @@ export interface LayerOptions {
   /** Data type of its weights and outputs. Only `'float32'` is supported. */
   dtype?: 'float32';
 }
+
+/** Keys every layer accepts (its {@link LayerOptions} and Keras-style shorthands). */
+const BASE_OPTION_KEYS = ['name', 'trainable', 'inputShape', 'batchInputShape', 'dtype', 'inputDim', 'inputLength'];
 
 /** How a layer is being run. */
 export interface CallContext {
@@ -60,6 +65,14 @@ export abstract class Layer {
   private _trainable: boolean;
   private readonly _weights: LayerWeight[] = [];
   private readonly baseOptions: LayerOptions;
+  private _disposed = false;
+  private optionsChecked = false;
+  /**
+   * Option keys a layer class accepts beyond its `getConfig()` keys, its own fields and the
+   * base options (e.g. a shorthand that the config stores in another form). Subclasses
+   * with such keys override it; the unknown-option check reads it.
+   */
+  static readonly extraOptionKeys: readonly string[] = [];
 
   constructor(opts: LayerOptions = {}) {
     this.baseOptions = opts;
@@ -156,8 +169,45 @@ export abstract class Layer {
   /** Creates the weights for inputs of `inputShape`. Runs once, before the first call. */
   protected build(_inputShape: Shape | Shape[]): void {}
 
+  /** True once `dispose` ran: the layer (or model) cannot be used any more. */
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  /**
+   * Throws a StateError when the layer was disposed.
+   * @param what - the call being made, for the message (`predict`, `fit`…).
+   */
+  assertNotDisposed(what: string): void {
+    if (this._disposed) {
+      throw new StateError(`${this.label}.${what}: the ${this.sublayers().length ? 'model' : 'layer'} was disposed (its weights are freed); build a new one or load it again`);
+    }
+  }
+
+  /**
+   * Raises a ValueError naming an option key the layer was made with that it does not
+   * know (a typo such as `kernel_size` or `activaton`), with the nearest known key. Known
+   * keys are the base options, the keys of this layer's own `getConfig()`, its own fields
+   * and its class's `extraOptionKeys`, so every layer gets the check without a list of its
+   * own. Runs once, when the layer joins a model or is first built or applied.
+   */
+  checkOptions(): void {
+    if (this.optionsChecked) return;
+    this.optionsChecked = true;
+    let configKeys: string[];
+    try {
+      configKeys = Object.keys(this.getConfig());
+    } catch {
+      return; // a config that needs the layer built: nothing to compare against yet
+    }
+    const extra = (this.constructor as { extraOptionKeys?: readonly string[] }).extraOptionKeys ?? [];
+    checkOptionKeys(this.label, this.baseOptions, [...BASE_OPTION_KEYS, ...configKeys, ...Object.keys(this), ...extra]);
+  }
+
   /** Builds the layer if it is not built yet (checking the input spec first). */
   ensureBuilt(inputShape: Shape | Shape[]): void {
+    this.assertNotDisposed('build');
+    this.checkOptions();
     if (this.built) return;
     this.checkInput(inputShape);
     this.build(inputShape);
@@ -220,6 +270,8 @@ export abstract class Layer {
   apply(inputs: SymbolicTensor | SymbolicTensor[], ctx?: Partial<CallContext>): SymbolicTensor | SymbolicTensor[];
   apply(inputs: LayerInput, ctx?: Partial<CallContext>): tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[];
   apply(inputs: LayerInput, ctx: Partial<CallContext> = {}): tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    this.assertNotDisposed('apply');
+    this.checkOptions();
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length > 0 && list.every((t) => t instanceof SymbolicTensor)) {
       return this.applySymbolic(list as SymbolicTensor[], !Array.isArray(inputs));
@@ -227,6 +279,7 @@ export abstract class Layer {
     if (list.some((t) => t instanceof SymbolicTensor)) {
       throw new StrataError(`${this.label}: cannot mix symbolic and real tensors in one apply()`);
     }
+    assertTensors(list, `${this.label}.apply`, 'inputs');
     const shapes = (list as tf.Tensor[]).map((t) => [null, ...t.shape.slice(1)] as Shape);
     const shape = Array.isArray(inputs) ? shapes : shapes[0]!;
     this.ensureBuilt(shape);
@@ -265,8 +318,9 @@ export abstract class Layer {
     return n.singleInput ? n.inputs[0]! : n.inputs;
   }
 
-  /** Frees the weights' memory. The layer cannot be used afterwards. */
+  /** Frees the weights' memory. The layer cannot be used afterwards (uses throw a StateError). */
   dispose(): void {
+    this._disposed = true;
     for (const w of this._weights) w.variable.dispose();
     this._weights.length = 0;
     for (const l of this.sublayers()) l.dispose();

@@ -35,6 +35,7 @@ export const GENERATED_BY = 'strata 0.1.0';
  */
 export async function modelArtifacts(model: SavableModel, opts: SaveOptions = {}): Promise<tf.io.ModelArtifacts> {
   const owner = `${model.label}.save`;
+  model.assertNotDisposed('save');
   if (!model.built) throw new StateError(`${owner}: the model is not built; give its first layer an inputShape or call it on data first`);
   const topology = modelTopology(model);
   const named = model.weights.map((w) => ({ name: w.name, tensor: w.read() as tf.Tensor }));

@@ -1,16 +1,23 @@
 import { tf } from '../backend/tf.js';
 import { ShapeError, StateError, ValueError, fmtShape } from '../engine/errors.js';
 import { Layer, type CallContext, type LayerOptions } from '../engine/layer.js';
+import { assertTensors, describe, isPlainData, toTensor, type PlainData } from '../engine/tensor_checks.js';
 import { NameScope } from '../engine/naming.js';
+import { checkOptionKeys, keysOf } from '../engine/option_keys.js';
 import type { Shape } from '../engine/shape.js';
 import { selectLayers, type LayerSelector } from './selector.js';
 import { formatSummary, type SummaryRow } from './summary.js';
+
+/** What `predict` takes: one tensor or plain array per model input (a list for several). */
+export type PredictInput = tf.Tensor | tf.Tensor[] | PlainData | (tf.Tensor | PlainData)[];
 
 /** Options of `predict`. */
 export interface PredictOptions {
   /** Samples per forward pass. Default 32, as in Keras. */
   batchSize?: number;
 }
+
+const PREDICT_KEYS = keysOf<PredictOptions>({ batchSize: true });
 
 /** Options of `summary`. */
 export interface SummaryOptions {
@@ -52,6 +59,7 @@ export abstract class Network extends Layer {
 
   /** Names a layer within this model: keeps a user name (unique), or derives `dense_1`… */
   protected adoptName(layer: Layer): void {
+    layer.checkOptions();
     if (layer.hasName) {
       if (!this.scope.reserve(layer.name)) {
         throw new ValueError(`${this.label}: two layers are named '${layer.name}'; layer names must be unique within a model`);
@@ -107,8 +115,46 @@ export abstract class Network extends Layer {
    * const probs = net.predict(xTest) as st.tf.Tensor;
    * ```
    */
-  predict(x: tf.Tensor | tf.Tensor[], opts: PredictOptions = {}): tf.Tensor | tf.Tensor[] {
-    const xs = Array.isArray(x) ? x : [x];
+  predict(x: PredictInput, opts: PredictOptions = {}): tf.Tensor | tf.Tensor[] {
+    const owner = `${this.label}.predict`;
+    this.assertNotDisposed('predict');
+    checkOptionKeys(owner, opts, PREDICT_KEYS);
+    const single = x instanceof tf.Tensor || (isPlainData(x) && (!Array.isArray(x) || this.inputCount() <= 1));
+    const list: unknown[] = single ? [x] : Array.isArray(x) ? x : [x];
+    const converted: tf.Tensor[] = [];
+    try {
+      const shapes = this.built || this.inputCount() > 0 ? this.knownSampleShapes() : undefined;
+      const xs = list.map((v, i) => {
+        if (!isPlainData(v)) return v;
+        const t = toTensor(v, owner, list.length > 1 ? `x[${i}]` : 'x', shapes?.[i]);
+        converted.push(t);
+        return t;
+      });
+      assertTensors(xs, owner, 'x');
+      return this.predictTensors(xs, opts);
+    } finally {
+      tf.dispose(converted);
+    }
+  }
+
+  /** Number of declared inputs (0 when not known yet). */
+  private inputCount(): number {
+    try {
+      return this.inputShapes.length;
+    } catch {
+      return 0;
+    }
+  }
+
+  private knownSampleShapes(): ((number | null)[] | undefined)[] | undefined {
+    try {
+      return this.inputShapes.map((s) => s.slice(1));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private predictTensors(xs: tf.Tensor[], opts: PredictOptions): tf.Tensor | tf.Tensor[] {
     const batchSize = opts.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new ValueError(`${this.label}.predict: 'batchSize' must be a positive integer; got ${String(opts.batchSize)}`);
@@ -134,6 +180,7 @@ export abstract class Network extends Layer {
 
   /** Copies of all weights' values, in `weights` order. The caller owns them. */
   getWeights(): tf.Tensor[] {
+    this.assertNotDisposed('getWeights');
     return this.weights.map((w) => tf.clone(w.read()));
   }
 
@@ -142,6 +189,9 @@ export abstract class Network extends Layer {
    * `getWeights()`); shapes must match. The caller keeps ownership of `values`.
    */
   setWeights(values: tf.Tensor[]): void {
+    this.assertNotDisposed('setWeights');
+    if (!Array.isArray(values)) throw new ValueError(`${this.label}.setWeights: expected a list of tensors; got ${describe(values)}`);
+    assertTensors(values, `${this.label}.setWeights`, 'values');
     const ws = this.weights;
     if (values.length !== ws.length) {
       throw new ValueError(`${this.label}.setWeights: expected ${ws.length} tensors, got ${values.length}`);
@@ -157,6 +207,7 @@ export abstract class Network extends Layer {
 
   /** Prints a Keras-style table of layers, output shapes and parameter counts. */
   summary(opts: SummaryOptions = {}): void {
+    this.assertNotDisposed('summary');
     const print = opts.printFn ?? ((l: string) => console.log(l));
     if (!this.built) {
       throw new StateError(`${this.label}.summary: the model is not built yet; give the first layer an inputShape (or an st.layers.input) or call it on data first`);

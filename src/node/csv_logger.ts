@@ -1,6 +1,7 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { ValueError } from '../engine/errors.js';
 import { Callback, type Logs } from '../training/callbacks/callback.js';
+import { checkOptionKeys, keysOf } from '../engine/option_keys.js';
 
 /** Options of {@link csvLogger}. */
 export interface CsvLoggerOptions {
@@ -9,6 +10,8 @@ export interface CsvLoggerOptions {
   /** Add to an existing file (no second header) instead of overwriting it. Default false. */
   append?: boolean;
 }
+
+const OPTION_KEYS = keysOf<CsvLoggerOptions>({ separator: true, append: true });
 
 /** Writes epoch logs to a CSV file (Node only). See {@link csvLogger}. */
 export class CsvLogger extends Callback {
@@ -26,6 +29,7 @@ export class CsvLogger extends Callback {
     opts: CsvLoggerOptions = {},
   ) {
     super();
+    checkOptionKeys('csvLogger', opts, OPTION_KEYS);
     if (typeof path !== 'string' || path.length === 0) {
       throw new ValueError(`csvLogger: 'path' must be a non-empty file path; got ${String(path)}`);
     }

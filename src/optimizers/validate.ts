@@ -1,4 +1,5 @@
 import { ValueError } from '../engine/errors.js';
+import { nearestKey } from '../engine/option_keys.js';
 
 /** The allowed range of a numeric option, written as it appears in messages. */
 export type Range = '>= 0' | '> 0' | '[0, 1)' | '[0, 1]';
@@ -65,7 +66,9 @@ export function checkKeys(owner: string, opts: unknown, allowed: readonly string
   }
   for (const key of Object.keys(opts)) {
     if (!allowed.includes(key)) {
-      throw new ValueError(`${owner}: unknown option '${key}'; expected one of ${allowed.join(', ')}`);
+      const near = nearestKey(key, allowed);
+      throw new ValueError(`${owner}: unknown option '${key.length > 60 ? `${key.slice(0, 60)}…` : key}'; expected one of ${allowed.join(', ')}` +
+        (near ? ` (did you mean '${near}'?)` : ''));
     }
   }
 }

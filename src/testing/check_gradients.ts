@@ -1,5 +1,7 @@
 import { tf } from '../backend/tf.js';
 import { ValueError } from '../engine/errors.js';
+import { Layer } from '../engine/layer.js';
+import { checkOptionKeys, keysOf } from '../engine/option_keys.js';
 import type { LayerWeight } from '../engine/weight.js';
 
 /** Options of {@link checkGradients}. */
@@ -8,8 +10,13 @@ export interface GradientCheckOptions {
   epsilon?: number;
   /** Largest relative error that passes. Default 1e-2. */
   tolerance?: number;
-  /** Weights (or variables) to check as well as the inputs. Default none. */
-  weights?: (LayerWeight | tf.Variable)[];
+  /**
+   * Weights (or variables) to check as well as the inputs, or a layer (or model): its
+   * trainable weights are checked, after one call of `f` has built it. An empty list is
+   * an error (the weights of an unbuilt layer are empty: pass the layer instead).
+   * Default none.
+   */
+  weights?: (LayerWeight | tf.Variable)[] | Layer;
   /** Most elements checked per tensor (sampled evenly). Default 256. */
   maxElements?: number;
   /** Seed of the random projection that turns `f`'s output into a scalar. Default 1. */
@@ -38,9 +45,13 @@ export interface GradientCheckReport {
   maxRelativeError: number;
   /** One entry per input, then one per weight. */
   entries: GradientCheckEntry[];
+  /** Names of the weights checked (empty when only inputs were). */
+  checkedWeights: string[];
   /** A readable table of the entries. */
   toString(): string;
 }
+
+const OPTION_KEYS = keysOf<GradientCheckOptions>({ epsilon: true, tolerance: true, weights: true, maxElements: true, seed: true });
 
 function asVariable(w: LayerWeight | tf.Variable): { name: string; v: tf.Variable } {
   return w instanceof tf.Variable ? { name: w.name, v: w } : { name: w.name, v: w.read() };
@@ -63,9 +74,8 @@ function sampleIndices(size: number, max: number): number[] {
  * ```ts
  * const layer = st.layers.dense({ units: 3, activation: 'tanh' });
  * const x = st.tf.randomNormal([4, 5]);
- * layer.apply(x);
  * const report = st.testing.checkGradients((t) => layer.apply(t) as st.tf.Tensor, [x],
- *   { weights: layer.weights });
+ *   { weights: layer });   // built by the first call; report.checkedWeights lists its weights
  * console.log(report.toString());
  * ```
  */
@@ -74,6 +84,7 @@ export function checkGradients(
   inputs: tf.Tensor[],
   opts: GradientCheckOptions = {},
 ): GradientCheckReport {
+  checkOptionKeys('checkGradients', opts, OPTION_KEYS);
   const eps = opts.epsilon ?? 1e-3;
   const tol = opts.tolerance ?? 1e-2;
   const maxEl = opts.maxElements ?? 256;
@@ -81,7 +92,27 @@ export function checkGradients(
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw new ValueError(`checkGradients: 'inputs' must be a non-empty list of tensors`);
   }
-  const weights = (opts.weights ?? []).map(asVariable);
+  let given: (LayerWeight | tf.Variable)[];
+  if (opts.weights instanceof Layer) {
+    const layer = opts.weights;
+    tf.tidy(() => {
+      f(...inputs); // builds the layer, if f applies it
+    });
+    if (!layer.built) {
+      throw new ValueError(`checkGradients: ${layer.label} is still not built after calling f; f must apply it to the inputs`);
+    }
+    given = layer.trainableWeights;
+    if (given.length === 0) {
+      throw new ValueError(`checkGradients: ${layer.label} has no trainable weights to check; pass only inputs, or unfreeze it`);
+    }
+  } else {
+    if (opts.weights !== undefined && (!Array.isArray(opts.weights) || opts.weights.length === 0)) {
+      throw new ValueError('checkGradients: \'weights\' is an empty list, so no weight would be checked (an unbuilt layer has ' +
+        'no weights yet); pass the layer itself, `weights: layer`, to build it first and check its trainable weights');
+    }
+    given = opts.weights ?? [];
+  }
+  const weights = given.map(asVariable);
   const entries: GradientCheckEntry[] = [];
 
   tf.tidy(() => {
@@ -117,7 +148,12 @@ export function checkGradients(
     });
 
     if (weights.length) {
-      const { grads } = tf.variableGrads(() => scalarLoss(...inputs), weights.map((w) => w.v));
+      let grads: Record<string, tf.Tensor> = {};
+      try {
+        grads = tf.variableGrads(() => scalarLoss(...inputs), weights.map((w) => w.v)).grads;
+      } catch {
+        // tfjs throws when no given weight reaches f's output: each then fails below.
+      }
       for (const { name, v } of weights) {
         const base = v.dataSync().slice();
         const idx = sampleIndices(v.size, maxEl);
@@ -131,16 +167,21 @@ export function checkGradients(
         });
         v.assign(tf.tensor(base, v.shape));
         const g = grads[v.name];
-        entries.push(compare(name, g ? g.dataSync() : new Float32Array(v.size), idx, numeric, tol));
+        const entry = compare(name, g ? g.dataSync() : new Float32Array(v.size), idx, numeric, tol);
+        // A weight f never reads would pass vacuously (both gradients 0): fail it instead.
+        if (!g) entries.push({ ...entry, passed: false, relativeError: Infinity });
+        else entries.push(entry);
       }
     }
   });
 
   const maxRelativeError = Math.max(...entries.map((e) => e.relativeError));
   return {
-    passed: entries.every((e) => e.passed),
+    // Nothing checked (empty inputs) is not a pass.
+    passed: entries.every((e) => e.passed) && entries.some((e) => e.checked > 0),
     maxRelativeError,
     entries,
+    checkedWeights: weights.map((w) => w.name),
     toString() {
       const rows = entries.map((e) =>
         `${e.passed ? 'ok  ' : 'FAIL'} ${e.name.padEnd(28)} rel ${e.relativeError.toExponential(2)}  abs ${e.maxAbsError.toExponential(2)}  (${e.checked} elements)`);

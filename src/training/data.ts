@@ -2,33 +2,49 @@ import { tf } from '../backend/tf.js';
 import { ShapeError, ValueError, fmtShape } from '../engine/errors.js';
 import { checkClassWeight } from './check_values.js';
 import type { TensorData } from './options.js';
+import { assertTensors, describe, isPlainData, toTensor } from '../engine/tensor_checks.js';
 
 /**
- * Puts data for several inputs/outputs into model order. A single tensor is the only
- * input; a list is taken in order; an object is read by name.
+ * Puts data for several inputs/outputs into model order. A single tensor (or plain
+ * nested array / typed array) is the only input; a list is taken in order; an object is
+ * read by name. Plain data is converted to new tensors, pushed on `owned` for the caller
+ * to free; disposed tensors raise a StateError.
  * @param what - `x` or `y`, for messages.
+ * @param sampleShapes - per name, the sample shape a typed array is read as (when known).
  */
-export function toList(data: TensorData, names: string[], owner: string, what: string): tf.Tensor[] {
-  if (data instanceof tf.Tensor) {
+export function toList(data: TensorData, names: string[], owner: string, what: string, owned: tf.Tensor[],
+  sampleShapes?: readonly ((number | null)[] | undefined)[]): tf.Tensor[] {
+  const one = (v: unknown, i: number, label: string): tf.Tensor => {
+    if (isPlainData(v)) {
+      const t = toTensor(v, owner, label, sampleShapes?.[i]);
+      owned.push(t);
+      return t;
+    }
+    const list = [v];
+    assertTensors(list, owner, label);
+    return list[0]!;
+  };
+  if (data instanceof tf.Tensor || isPlainData(data) && (names.length === 1 || !Array.isArray(data))) {
     if (names.length !== 1) {
       throw new ValueError(`${owner}: '${what}' is one tensor but the model has ${names.length} (${names.join(', ')}); pass a list or an object keyed by name`);
     }
-    return [data];
+    return [one(data, 0, what)];
   }
   if (Array.isArray(data)) {
-    if (data.length !== names.length || data.some((t) => !(t instanceof tf.Tensor))) {
+    if (data.length !== names.length) {
       throw new ValueError(`${owner}: '${what}' must hold ${names.length} tensor(s) (${names.join(', ')}); got ${data.length} item(s)`);
     }
-    return data;
+    return data.map((t, i) => one(t, i, `${what}[${i}]`));
   }
   if (data && typeof data === 'object') {
-    const missing = names.filter((n) => !(data[n] instanceof tf.Tensor));
+    const rec = data as Record<string, unknown>;
+    const missing = names.filter((n) => !Object.hasOwn(rec, n) || rec[n] === undefined);
     if (missing.length) {
-      throw new ValueError(`${owner}: '${what}' has no tensor for ${missing.join(', ')}; keys given: ${Object.keys(data).join(', ')}`);
+      throw new ValueError(`${owner}: '${what}' has no tensor for ${missing.join(', ')}; keys given: ${Object.keys(data).slice(0, 20).join(', ')}`);
     }
-    return names.map((n) => data[n]!);
+    return names.map((n, i) => one(rec[n], i, `${what}.${n}`));
   }
-  throw new ValueError(`${owner}: '${what}' must be a tensor, a list of tensors or an object of tensors; got ${String(data)}`);
+  throw new ValueError(`${owner}: '${what}' must be a tensor, a nested number array, a typed array, a list of them or an object of them; got ${describe(data)}`);
 }
 
 /** Checks that every tensor has the same number of samples; returns it. */

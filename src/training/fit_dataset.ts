@@ -5,7 +5,7 @@ import type { History } from './callbacks/index.js';
 import type { CompiledSpec } from './compiled.js';
 import { toList } from './data.js';
 import { evaluateTensors } from './evaluate.js';
-import { checkData, ioNames } from './fit.js';
+import { checkData, inputSampleShapes, ioNames } from './fit.js';
 import { runEpochs, type LoopModel } from './loop.js';
 import type { Dataset, DatasetBatch, FitDatasetOptions } from './options.js';
 import type { StepRunner } from './step.js';
@@ -40,13 +40,17 @@ async function drain(it: AnyIterator, limit: number | undefined, model: LoopMode
     if (!b || typeof b !== 'object' || b.xs === undefined || b.ys === undefined) {
       throw new ValueError(`${owner}: each dataset element must be { xs, ys }; element ${count} is ${JSON.stringify(Object.keys(b ?? {}))}`);
     }
-    const xs = toList(b.xs, names.inputs, owner, 'xs');
-    const ys = toList(b.ys, names.outputs, owner, 'ys');
+    const owned: tf.Tensor[] = [];
     try {
+      const xs = toList(b.xs, names.inputs, owner, 'xs', owned, inputSampleShapes(model));
+      const ys = toList(b.ys, names.outputs, owner, 'ys', owned);
       checkData(model, spec, xs, ys, owner);
       await step(xs, ys, b.sampleWeight, count);
     } finally {
-      tf.dispose([...xs, ...ys, ...(b.sampleWeight ? [b.sampleWeight] : [])]);
+      // The loop owns the batch once yielded: free its tensors and anything converted.
+      const given = [b.xs, b.ys].flatMap((d) => (d instanceof tf.Tensor ? [d] : Array.isArray(d) ? d : Object.values(d ?? {})))
+        .filter((t): t is tf.Tensor => t instanceof tf.Tensor);
+      tf.dispose([...given, ...owned, ...(b.sampleWeight ? [b.sampleWeight] : [])]);
     }
     count++;
     if (model.stopTraining) break;
@@ -75,8 +79,8 @@ export async function fitDatasetImpl(model: LoopModel, spec: CompiledSpec, runne
       return runner.read('val_');
     };
   } else if (Array.isArray(vd)) {
-    const vxs = toList(vd[0], names.inputs, owner, 'validationData x');
-    const vys = toList(vd[1], names.outputs, owner, 'validationData y');
+    const vxs = toList(vd[0], names.inputs, owner, 'validationData x', [], inputSampleShapes(model));
+    const vys = toList(vd[1], names.outputs, owner, 'validationData y', []);
     checkData(model, spec, vxs, vys, `${owner} (validationData)`);
     validate = async () => evaluateTensors(runner, vxs, vys, undefined, 32, 'val_');
   }

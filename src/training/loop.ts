@@ -3,7 +3,15 @@ import type { Network } from '../models/network.js';
 import type { Callback, CallbackHooks, Logs, TrainingParams } from './callbacks/callback.js';
 import { CallbackList, History, ProgressBar, verboseDefault } from './callbacks/index.js';
 import type { LoopOptions } from './options.js';
-import type { StepRunner } from './step.js';
+import type { NonFinite, StepRunner } from './step.js';
+
+/** `Sequential 'm'.fit: epoch 1, batch 3: the inputs (x) hold NaN or Infinity; …` */
+export function nonFiniteMessage(owner: string, bad: NonFinite, epoch?: number): string {
+  const what = { x: 'the inputs (x) hold', y: 'the targets (y) hold', predictions: 'the predictions hold', loss: 'the loss is' }[bad.what];
+  const where = epoch === undefined ? `batch ${bad.batch}` : `epoch ${epoch + 1}, batch ${bad.batch}`;
+  return `${owner}: ${where}: ${what} NaN or Infinity; the loss reads NaN from this batch on` +
+    (bad.what === 'x' || bad.what === 'y' ? ' (check the data for missing or infinite values)' : ' (try a lower learning rate or clipnorm)');
+}
 
 /** The model side of a training run: the network plus the flags callbacks use. */
 export interface LoopModel extends Network {
@@ -63,11 +71,16 @@ export async function runEpochs(args: {
   callbacks.setParams(params);
   model.stopTraining = false;
   await callbacks.onTrainBegin({});
+  let warned = false;
   for (let epoch = initialEpoch; epoch < epochs; epoch++) {
     await callbacks.onEpochBegin(epoch, {});
     runner.reset();
     await args.body(epoch, callbacks);
     const logs = await runner.read();
+    if (runner.nonFinite && !warned) {
+      warned = true;
+      console.warn(nonFiniteMessage(owner, runner.nonFinite, epoch));
+    }
     if (args.validate) {
       const val = await args.validate(epoch);
       if (val) Object.assign(logs, val);

@@ -9,6 +9,7 @@ import type { History } from './callbacks/index.js';
 import type { CompileOptions, Dataset, EvaluateOptions, FitDatasetOptions, FitOptions, TensorData } from './options.js';
 import type { Trainable } from './trainable.js';
 import { Trainer, type TrainOnBatchOptions } from './trainer.js';
+import { checkCallOptions, COMPILE_KEYS, EVALUATE_KEYS, FIT_DATASET_KEYS, FIT_KEYS, TRAIN_ON_BATCH_KEYS } from './option_keys.js';
 
 // TypeScript requires mixin bases to accept any constructor arguments.
 type NetworkCtor = abstract new (...args: any[]) => Network;
@@ -32,6 +33,8 @@ function withTraining<B extends NetworkCtor>(Base: B) {
       return this.trainer?.isBusy ?? false;
     }
     compile(opts: CompileOptions): void {
+      this.assertNotDisposed('compile');
+      checkCallOptions(`${this.label}.compile`, opts, COMPILE_KEYS);
       if (this.trainer?.isBusy) throw new StateError(`${this.label}.compile: cannot recompile while training runs`);
       const next = new Trainer(this, opts);
       // Free what the old compile made (running sums, metric state, a replaced optimizer's
@@ -40,19 +43,24 @@ function withTraining<B extends NetworkCtor>(Base: B) {
       this.trainer = next;
     }
     private need(what: string): Trainer {
+      this.assertNotDisposed(what);
       if (!this.trainer) throw new StateError(`${this.label}.${what}: call compile({ optimizer, loss }) first`);
       return this.trainer;
     }
     async fit(x: TensorData, y: TensorData, opts?: FitOptions): Promise<History> {
+      checkCallOptions(`${this.label}.fit`, opts, FIT_KEYS);
       return this.need('fit').fit(x, y, opts);
     }
     async fitDataset(data: Dataset, opts?: FitDatasetOptions): Promise<History> {
+      checkCallOptions(`${this.label}.fitDataset`, opts, FIT_DATASET_KEYS);
       return this.need('fitDataset').fitDataset(data, opts);
     }
     async evaluate(x: TensorData, y: TensorData, opts?: EvaluateOptions): Promise<Logs> {
+      checkCallOptions(`${this.label}.evaluate`, opts, EVALUATE_KEYS);
       return this.need('evaluate').evaluate(x, y, opts);
     }
     async trainOnBatch(x: TensorData, y: TensorData, opts?: TrainOnBatchOptions): Promise<Logs> {
+      checkCallOptions(`${this.label}.trainOnBatch`, opts, TRAIN_ON_BATCH_KEYS);
       return this.need('trainOnBatch').trainOnBatch(x, y, opts);
     }
     override dispose(): void {

@@ -1,11 +1,18 @@
 import type { tf } from '../backend/tf.js';
+import type { PlainData } from '../engine/tensor_checks.js';
 import type { Loss } from '../losses/loss.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Callback, CallbackHooks } from './callbacks/callback.js';
 
-/** Data for a model with one or several inputs/outputs: a tensor, a list, or a name-keyed object. */
-export type TensorData = tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>;
+/**
+ * Data for one input or output: a tensor, or plain numbers (a nested array, or a typed
+ * array read as samples of the model's input shape), converted and freed by the call.
+ */
+export type DataLike = tf.Tensor | PlainData;
+
+/** Data for a model with one or several inputs/outputs: one item, a list, or a name-keyed object. */
+export type TensorData = DataLike | DataLike[] | Record<string, DataLike>;
 
 /** Options of `compile`. */
 export interface CompileOptions {

@@ -25,13 +25,41 @@ class RunningMean {
   }
 }
 
+/** What was first non-finite in a run of batches (see {@link StepRunner.nonFinite}). */
+export interface NonFinite {
+  /** Index of the batch (since the last reset) where it was first seen. */
+  batch: number;
+  /** `'x'` (inputs), `'y'` (targets), `'predictions'` or `'loss'`. */
+  what: 'x' | 'y' | 'predictions' | 'loss';
+}
+
+const NON_FINITE_KINDS: NonFinite['what'][] = ['x', 'y', 'predictions', 'loss'];
+const KIND_SLOTS = 8;
+
+/** 1 when every float tensor in `ts` is finite, else 0 (a scalar, computed on the device). */
+function allFinite(ts: tf.Tensor[]): tf.Scalar {
+  // x·0 is 0 for every finite x and NaN for NaN and ±Infinity, on every backend (unlike
+  // clipping, which the wasm backend lets swallow NaN).
+  const floats = ts.filter((t) => t.dtype === 'float32');
+  if (floats.length === 0) return tf.scalar(1);
+  const probe = floats.map((t) => tf.sum(tf.mul(t, 0)));
+  return tf.cast(tf.equal(probe.length === 1 ? probe[0]! : tf.addN(probe), 0), 'float32') as tf.Scalar;
+}
+
 /**
  * Runs training and test steps for a compiled model and keeps the epoch's loss and
- * metric sums on the device, so nothing is read back per batch.
+ * metric sums on the device, so nothing is read back per batch. It also keeps, on the
+ * device, the first batch whose inputs, targets, predictions or loss held NaN or
+ * ±Infinity; a read then reports the losses as NaN from there on, on every backend.
  */
 export class StepRunner {
   private readonly total = new RunningMean();
   private readonly perOutput: RunningMean[];
+  /** `batch * KIND_SLOTS + kind` of the first non-finite batch since the reset, or -1. */
+  private readonly firstBad = tf.tidy(() => tf.variable(tf.scalar(-1), false));
+  private batches = 0;
+  /** The first non-finite batch seen by the last `read`, if any. */
+  nonFinite: NonFinite | undefined;
 
   constructor(private readonly model: Network, private readonly spec: CompiledSpec) {
     this.perOutput = spec.outputNames.length > 1 ? spec.outputNames.map(() => new RunningMean()) : [];
@@ -74,6 +102,18 @@ export class StepRunner {
     });
   }
 
+  /** Records (on the device) whether this batch held non-finite values. Call inside a tidy. */
+  private watch(xs: tf.Tensor[], ys: tf.Tensor[], preds: tf.Tensor[], total: tf.Scalar): void {
+    const checks = [allFinite(xs), allFinite(ys), allFinite(preds), allFinite([total])];
+    // kind = 1 + index of the first failing check, 0 when all pass.
+    let kind: tf.Tensor = tf.scalar(0);
+    for (let i = checks.length - 1; i >= 0; i--) kind = tf.where(tf.equal(checks[i]!, 0), tf.scalar(i + 1), kind);
+    const code = tf.add(tf.scalar(this.batches * KIND_SLOTS), kind);
+    const fresh = tf.logicalAnd(tf.less(this.firstBad, 0), tf.greater(kind, 0));
+    this.firstBad.assign(tf.where(fresh, code, this.firstBad) as tf.Scalar);
+    this.batches += 1;
+  }
+
   private track(ys: tf.Tensor[], preds: tf.Tensor[], sw: tf.Tensor | undefined, total: tf.Scalar,
     terms: tf.Scalar[], batch: number): void {
     this.total.add(total, batch);
@@ -109,6 +149,7 @@ export class StepRunner {
         const pairs = vars.filter((v) => res.grads[v.name]).map((v) => ({ variable: v, gradient: res.grads[v.name]! }));
         this.spec.optimizer.applyGradients(pairs);
       }
+      this.watch(xs, ys, preds, total);
       this.track(ys, preds, sw, total, terms, batch);
       tf.dispose([...preds, ...terms]);
     });
@@ -123,27 +164,45 @@ export class StepRunner {
       let total = terms.reduce((a, t, i) => tf.add(a, tf.mul(t, this.spec.lossWeights[i]!)), tf.scalar(0)) as tf.Scalar;
       const reg = this.model.regularizationLosses();
       if (reg.length) total = tf.add(total, tf.addN(reg)) as tf.Scalar;
+      this.watch(xs, ys, preds, total);
       this.track(ys, preds, sw, total, terms, batch);
     });
   }
 
-  /** Reads the current values (one device→host copy) as logs, names prefixed by `prefix`. */
+  /**
+   * Reads the current values (one device→host copy) as logs, names prefixed by `prefix`.
+   * When a batch since the reset held NaN or ±Infinity (inputs, targets, predictions or
+   * loss), the losses read NaN and {@link nonFinite} names the first such batch.
+   */
   async read(prefix = ''): Promise<Logs> {
     const names = this.logNames();
     const packed = tf.tidy(() => tf.stack([
+      tf.cast(this.firstBad, 'float32'),
       this.total.result(),
       ...this.perOutput.map((t) => t.result()),
       ...[...this.spec.metrics, ...this.spec.weightedMetrics].flatMap((ms) => ms.map((m) => tf.cast(m.result(), 'float32'))),
     ]));
-    const values = await packed.data();
+    const all = await packed.data();
     packed.dispose();
+    const code = all[0]!;
+    const values = all.subarray(1);
+    this.nonFinite = code >= 0
+      ? { batch: Math.floor(code / KIND_SLOTS), what: NON_FINITE_KINDS[(code % KIND_SLOTS) - 1]! }
+      : undefined;
     const logs: Logs = {};
-    names.forEach((n, i) => (logs[prefix + n] = values[i]!));
+    names.forEach((n, i) => {
+      // A clipped loss (wasm crossentropy) can stay finite on NaN inputs: report NaN.
+      const isLoss = i <= this.perOutput.length;
+      logs[prefix + n] = this.nonFinite && isLoss ? NaN : values[i]!;
+    });
     return logs;
   }
 
   /** Starts new sums (at each epoch, and before each evaluation). */
   reset(): void {
+    tf.tidy(() => this.firstBad.assign(tf.scalar(-1)));
+    this.batches = 0;
+    this.nonFinite = undefined;
     this.total.reset();
     this.perOutput.forEach((t) => t.reset());
     [...this.spec.metrics, ...this.spec.weightedMetrics].forEach((ms) => ms.forEach((m) => m.reset()));
@@ -151,6 +210,7 @@ export class StepRunner {
 
   /** Frees the sums (metrics belong to the compiled spec and are freed with it). */
   dispose(): void {
+    this.firstBad.dispose();
     this.total.dispose();
     this.perOutput.forEach((t) => t.dispose());
   }

@@ -6,9 +6,10 @@ import type { History } from './callbacks/index.js';
 import { resolveCompile, type CompiledSpec } from './compiled.js';
 import { classWeightsFor, toList } from './data.js';
 import { evaluateTensors } from './evaluate.js';
-import { checkData, checkValues, fitTensors, ioNames } from './fit.js';
+import { checkData, checkValues, fitTensors, inputSampleShapes, ioNames } from './fit.js';
+import { assertTensors } from '../engine/tensor_checks.js';
 import { fitDatasetImpl } from './fit_dataset.js';
-import type { LoopModel } from './loop.js';
+import { nonFiniteMessage, type LoopModel } from './loop.js';
 import type { CompileOptions, Dataset, EvaluateOptions, FitDatasetOptions, FitOptions, TensorData } from './options.js';
 import { StepRunner } from './step.js';
 
@@ -62,47 +63,63 @@ export class Trainer {
 
   evaluate(x: TensorData, y: TensorData, opts: EvaluateOptions = {}): Promise<Logs> {
     return this.exclusive('evaluate', async () => {
+      const owned: tf.Tensor[] = [];
+      try {
+        return await this.evaluateConverted(x, y, opts, owned);
+      } finally {
+        tf.dispose(owned);
+      }
+    });
+  }
+
+  private async evaluateConverted(x: TensorData, y: TensorData, opts: EvaluateOptions, owned: tf.Tensor[]): Promise<Logs> {
+    {
       const owner = `${this.model.label}.evaluate`;
       const names = ioNames(this.model);
-      const xs = toList(x, names.inputs, owner, 'x');
-      const ys = toList(y, names.outputs, owner, 'y');
+      const xs = toList(x, names.inputs, owner, 'x', owned, inputSampleShapes(this.model));
+      const ys = toList(y, names.outputs, owner, 'y', owned);
       const n = checkData(this.model, this.spec, xs, ys, owner);
       const batchSize = opts.batchSize ?? 32;
       if (!Number.isInteger(batchSize) || batchSize <= 0) {
         throw new ValueError(`${owner}: 'batchSize' must be a positive integer; got ${String(opts.batchSize)}`);
       }
+      if (opts.sampleWeight !== undefined) assertTensors([opts.sampleWeight], owner, 'sampleWeight');
       if (opts.sampleWeight && (opts.sampleWeight.rank !== 1 || opts.sampleWeight.shape[0] !== n)) {
         throw new ValueError(`${owner}: 'sampleWeight' must have shape [${n}]; got [${opts.sampleWeight.shape}]`);
       }
       await checkValues(this.model, this.spec, ys, opts.sampleWeight, owner);
       const logs = await evaluateTensors(this.runner, xs, ys, opts.sampleWeight, batchSize);
+      if (this.runner.nonFinite) console.warn(nonFiniteMessage(owner, this.runner.nonFinite));
       if (opts.verbose) console.log(Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - '));
       return logs;
-    });
+    }
   }
 
   trainOnBatch(x: TensorData, y: TensorData, opts: TrainOnBatchOptions = {}): Promise<Logs> {
     return this.exclusive('trainOnBatch', async () => {
       const owner = `${this.model.label}.trainOnBatch`;
       const names = ioNames(this.model);
-      const xs = toList(x, names.inputs, owner, 'x');
-      const ys = toList(y, names.outputs, owner, 'y');
-      checkData(this.model, this.spec, xs, ys, owner);
-      await checkValues(this.model, this.spec, ys, opts.sampleWeight, owner);
+      const converted: tf.Tensor[] = [];
       let sw = opts.sampleWeight;
       let owned: tf.Tensor | undefined;
-      if (opts.classWeight) {
-        const shape = this.model.outputShapes[0]!;
-        owned = classWeightsFor(ys[0]!, opts.classWeight, shape[shape.length - 1] ?? 1, owner);
-        sw = sw ? tf.mul(sw, owned) : owned;
-      }
       try {
+        const xs = toList(x, names.inputs, owner, 'x', converted, inputSampleShapes(this.model));
+        const ys = toList(y, names.outputs, owner, 'y', converted);
+        checkData(this.model, this.spec, xs, ys, owner);
+        if (sw !== undefined) assertTensors([sw], owner, 'sampleWeight');
+        await checkValues(this.model, this.spec, ys, opts.sampleWeight, owner);
+        if (opts.classWeight) {
+          const shape = this.model.outputShapes[0]!;
+          owned = classWeightsFor(ys[0]!, opts.classWeight, shape[shape.length - 1] ?? 1, owner);
+          sw = sw ? tf.mul(sw, owned) : owned;
+        }
         this.runner.reset();
         this.runner.trainBatch(xs, ys, sw);
         return await this.runner.read();
       } finally {
         if (sw && sw !== opts.sampleWeight) sw.dispose();
         if (owned && owned !== sw) owned.dispose();
+        tf.dispose(converted);
       }
     });
   }

@@ -51,5 +51,6 @@ export async function loadKerasModel(data: ArrayBuffer | Uint8Array, opts: LoadK
  * ```
  */
 export async function saveKerasModel(model: SavableModel): Promise<Uint8Array> {
+  model.assertNotDisposed('saveKerasModel');
   return kerasArchiveBytes(model);
 }

@@ -3,6 +3,7 @@ import { ValueError } from '../../engine/errors.js';
 import { Callback, type Logs } from './callback.js';
 import { checkMonitor, checkNonNegative, type MonitorMode, readMonitor, resolveMode } from './monitor.js';
 import { printMessage } from './output.js';
+import { checkOptionKeys, keysOf } from '../../engine/option_keys.js';
 
 /** Options of {@link earlyStopping}. */
 export interface EarlyStoppingOptions {
@@ -29,6 +30,8 @@ export interface EarlyStoppingOptions {
   /** 1 prints a line when it stops training and when it restores weights. Default 0. */
   verbose?: 0 | 1;
 }
+
+const OPTION_KEYS = keysOf<EarlyStoppingOptions>({ monitor: true, minDelta: true, patience: true, mode: true, baseline: true, restoreBestWeights: true, startFromEpoch: true, verbose: true });
 
 /** Stops training when a monitored quantity has stopped improving. See {@link earlyStopping}. */
 export class EarlyStopping extends Callback {
@@ -62,6 +65,7 @@ export class EarlyStopping extends Callback {
   constructor(opts: EarlyStoppingOptions = {}) {
     super();
     const owner = 'earlyStopping';
+    checkOptionKeys(owner, opts, OPTION_KEYS);
     this.monitor = opts.monitor ?? 'val_loss';
     checkMonitor(this.monitor, owner);
     this.minDelta = Math.abs(opts.minDelta ?? 0);

@@ -2,6 +2,7 @@ import { ValueError } from '../../engine/errors.js';
 import { Callback, type Logs } from './callback.js';
 import { setLearningRate, settableOptimizer } from './learning_rate.js';
 import { printMessage } from './output.js';
+import { checkOptionKeys, keysOf } from '../../engine/option_keys.js';
 
 /** Gives the learning rate of an epoch from its index (from 0) and the current rate. */
 export type LearningRateScheduleFn = (epoch: number, lr: number) => number | Promise<number>;
@@ -11,6 +12,8 @@ export interface LearningRateSchedulerOptions {
   /** 1 prints the new rate at the start of each epoch. Default 0. */
   verbose?: 0 | 1;
 }
+
+const OPTION_KEYS = keysOf<LearningRateSchedulerOptions>({ verbose: true });
 
 /** Sets the learning rate from a function of the epoch. See {@link learningRateScheduler}. */
 export class LearningRateScheduler extends Callback {
@@ -23,6 +26,7 @@ export class LearningRateScheduler extends Callback {
     opts: LearningRateSchedulerOptions = {},
   ) {
     super();
+    checkOptionKeys('learningRateScheduler', opts, OPTION_KEYS);
     if (typeof schedule !== 'function') {
       throw new ValueError(`learningRateScheduler: 'schedule' must be a function (epoch, lr) => number; got ${typeof schedule}`);
     }

@@ -2,6 +2,7 @@ import { ValueError } from '../../engine/errors.js';
 import { type BatchLogs, Callback, type Logs } from './callback.js';
 import { type WriteFn, verboseDefault, writeStdout } from './output.js';
 import { formatBar, formatEta, formatLogs, formatPerStep } from './progress_format.js';
+import { checkOptionKeys, keysOf } from '../../engine/option_keys.js';
 
 /** Options of {@link ProgressBar}. */
 export interface ProgressBarOptions {
@@ -21,12 +22,25 @@ export interface ProgressBarOptions {
   width?: number;
   /** Clock in milliseconds (for tests). Default `performance.now`. */
   now?: () => number;
+  /**
+   * Terminal width: live bar lines are cut to `columns - 1` characters so a redraw never
+   * wraps (a wrapped line cannot be redrawn in place and leaves a stale copy). Default
+   * `process.stdout.columns` when writing to a terminal, else no limit.
+   */
+  columns?: number;
+}
+
+function terminalColumns(): number | undefined {
+  const out = (globalThis as { process?: { stdout?: { isTTY?: boolean; columns?: number } } }).process?.stdout;
+  return out?.isTTY && typeof out.columns === 'number' && out.columns > 0 ? out.columns : undefined;
 }
 
 function defaultClock(): () => number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
   return perf ? () => perf.now() : () => Date.now();
 }
+
+const OPTION_KEYS = keysOf<ProgressBarOptions>({ verbose: true, write: true, interval: true, width: true, now: true, columns: true });
 
 /**
  * Keras-style training progress:
@@ -55,6 +69,7 @@ export class ProgressBar extends Callback {
   constructor(private readonly opts: ProgressBarOptions = {}) {
     super();
     const owner = 'ProgressBar';
+    checkOptionKeys(owner, opts, OPTION_KEYS);
     if (opts.verbose !== undefined && ![0, 1, 2].includes(opts.verbose)) {
       throw new ValueError(`${owner}: 'verbose' must be 0, 1 or 2; got ${String(opts.verbose)}`);
     }
@@ -65,6 +80,9 @@ export class ProgressBar extends Callback {
     this.width = opts.width ?? 30;
     if (!Number.isInteger(this.width) || this.width < 1) {
       throw new ValueError(`${owner}: 'width' must be an integer >= 1; got ${String(opts.width)}`);
+    }
+    if (opts.columns !== undefined && !(Number.isInteger(opts.columns) && opts.columns >= 2)) {
+      throw new ValueError(`${owner}: 'columns' must be an integer >= 2; got ${String(opts.columns)}`);
     }
     this.write = opts.write ?? writeStdout;
     this.now = opts.now ?? defaultClock();
@@ -116,7 +134,10 @@ export class ProgressBar extends Callback {
   }
 
   /** Redraws the current line, blanking what is left of a longer previous one. */
-  private draw(line: string, final: boolean): void {
+  private draw(full: string, final: boolean): void {
+    const cols = this.opts.columns ?? (this.opts.write ? undefined : terminalColumns());
+    // The live line must fit, or the terminal wraps it and `\r` redraws only its last row.
+    const line = !final && cols !== undefined && full.length > cols - 1 ? full.slice(0, Math.max(cols - 1, 1)) : full;
     const pad = ' '.repeat(Math.max(0, this.drawnWidth - line.length));
     this.write(`\r${line}${pad}${final ? '\n' : ''}`);
     this.drawnWidth = final ? 0 : line.length;

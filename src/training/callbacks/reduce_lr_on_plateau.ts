@@ -3,6 +3,7 @@ import { Callback, type Logs } from './callback.js';
 import { setLearningRate, settableOptimizer } from './learning_rate.js';
 import { checkMonitor, checkNonNegative, type MonitorMode, readMonitor, resolveMode } from './monitor.js';
 import { printMessage } from './output.js';
+import { checkOptionKeys, keysOf } from '../../engine/option_keys.js';
 
 /** Options of {@link reduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {
@@ -23,6 +24,8 @@ export interface ReduceLROnPlateauOptions {
   /** 1 prints a line at each reduction. Default 0. */
   verbose?: 0 | 1;
 }
+
+const OPTION_KEYS = keysOf<ReduceLROnPlateauOptions>({ monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLr: true, verbose: true });
 
 /** Reduces the learning rate when a quantity stops improving. See {@link reduceLROnPlateau}. */
 export class ReduceLROnPlateau extends Callback {
@@ -53,6 +56,7 @@ export class ReduceLROnPlateau extends Callback {
   constructor(opts: ReduceLROnPlateauOptions = {}) {
     super();
     const owner = 'reduceLROnPlateau';
+    checkOptionKeys(owner, opts, OPTION_KEYS);
     this.monitor = opts.monitor ?? 'val_loss';
     checkMonitor(this.monitor, owner);
     this.factor = opts.factor ?? 0.1;
