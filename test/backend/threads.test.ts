@@ -85,4 +85,21 @@ describe('wasm threads', () => {
     await st.setThreads(1);
     expect(st.getThreads()).toBe(1);
   });
+
+  it("runs strata's own wasm kernels (conv backprop, max-pool gradient) on the threaded build as on cpu", async () => {
+    const grads = async (backend: 'cpu' | 'wasm') => {
+      await st.setBackend(backend);
+      return tf.tidy(() => {
+        const x = tf.randomNormal([2, 9, 9, 3], 0, 1, 'float32', 11);
+        const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 12);
+        const f = (a: st.tf.Tensor, b: st.tf.Tensor) => tf.sum(tf.square(tf.maxPool(tf.conv2d(a as st.tf.Tensor4D, b as st.tf.Tensor4D, 1, 'same'), 2, 2, 'valid')));
+        return tf.grads(f)([x, w]).map((g) => Array.from(g.dataSync()));
+      });
+    };
+    await st.setThreads(2);
+    const wasm = await grads('wasm');
+    expect(st.threadsInfo().build).toBe('threaded-simd');
+    const cpu = await grads('cpu');
+    wasm.forEach((g, i) => g.forEach((v, j) => expect(Math.abs(v - cpu[i]![j]!)).toBeLessThan(1e-3 * Math.max(1, Math.abs(cpu[i]![j]!)))));
+  });
 });
