@@ -9,6 +9,7 @@
  * @module
  */
 import { tf } from '../tf.js';
+import { simdUpdatesFor, type SimdUpdates } from './simd_update.js';
 import type { WasmBackend } from './wasm_util.js';
 
 /** The wasm backend if it is the active one, else undefined. */
@@ -37,6 +38,20 @@ function views(targets: tf.Tensor[], g: tf.Tensor): Float32Array[] | undefined {
   return [...targets, g].map((t) => backend.typedArrayFromHeap(t as unknown as tf.TensorInfo) as Float32Array);
 }
 
+/**
+ * The SIMD loops bound to the active wasm backend's heap, and the byte offsets of the
+ * tensors; undefined where they are unavailable (the JavaScript loops then do all).
+ */
+function simd(tensors: tf.Tensor[]): { f: SimdUpdates; at: number[] } | undefined {
+  const backend = activeWasm();
+  const module = backend?.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } } | undefined;
+  const memory = module?.wasmMemory ?? module?.asm?.memory;
+  if (!backend || !memory) return undefined;
+  const f = simdUpdatesFor(memory);
+  if (!f) return undefined;
+  return { f, at: tensors.map((t) => (backend.dataIdMap.get(t.dataId as object) as { memoryOffset: number }).memoryOffset) };
+}
+
 /** Parameters of one Adam step (Keras formulas; the bias correction folded into `alpha`). */
 export interface AdamStep {
   /** `lr · sqrt(1 - beta2^t) / (1 - beta1^t)`. */
@@ -56,26 +71,54 @@ export function fusedAdam(w: tf.Variable, m: tf.Variable, v: tf.Variable, vHat: 
   const vs = views(vHat ? [w, m, v, vHat] : [w, m, v], g);
   if (!vs) return false;
   const [W, M, V] = vs as [Float32Array, Float32Array, Float32Array];
-  const H = vHat ? vs[3]! : undefined;
   const G = vs[vs.length - 1]!;
+  if (vHat) {
+    adamLoopAmsgrad(W, M, V, vs[3]!, G, p);
+    return true;
+  }
+  // Four at a time in wasm SIMD, the last n mod 4 in JavaScript.
+  const s = simd([w, m, v, g]);
+  const head = s ? G.length & ~3 : 0;
+  if (s) {
+    const [pw, pm, pv, pg] = s.at as [number, number, number, number];
+    s.f.adam(pw, pm, pv, pg, head * 4, p.alpha, p.beta1, 1 - p.beta1, p.beta2, 1 - p.beta2, p.epsilon, p.decay);
+  }
+  adamLoop(W, M, V, G, p, head);
+  return true;
+}
+
+// Separate monomorphic loops (no optional slot inside the loop) let V8 keep them tight:
+// about a quarter faster than one loop with a branch, measured on 269k-element variables.
+function adamLoop(W: Float32Array, M: Float32Array, V: Float32Array, G: Float32Array, p: AdamStep, from = 0): void {
+  const { alpha, beta1, beta2, epsilon, decay } = p;
+  const c1 = 1 - beta1;
+  const c2 = 1 - beta2;
+  const n = G.length;
+  for (let i = from; i < n; i++) {
+    const gi = G[i]!;
+    const mi = beta1 * M[i]! + c1 * gi;
+    const vi = beta2 * V[i]! + c2 * gi * gi;
+    M[i] = mi;
+    V[i] = vi;
+    W[i] = decay * W[i]! - (alpha * mi) / (Math.sqrt(vi) + epsilon);
+  }
+}
+
+function adamLoopAmsgrad(W: Float32Array, M: Float32Array, V: Float32Array, H: Float32Array, G: Float32Array, p: AdamStep): void {
   const { alpha, beta1, beta2, epsilon, decay } = p;
   const c1 = 1 - beta1;
   const c2 = 1 - beta2;
   const n = G.length;
   for (let i = 0; i < n; i++) {
     const gi = G[i]!;
-    const mi = Math.fround(beta1 * M[i]! + c1 * gi);
-    const vi = Math.fround(beta2 * V[i]! + c2 * gi * gi);
+    const mi = beta1 * M[i]! + c1 * gi;
+    const vi = beta2 * V[i]! + c2 * gi * gi;
     M[i] = mi;
     V[i] = vi;
-    let d = vi;
-    if (H) {
-      d = Math.max(H[i]!, vi);
-      H[i] = d;
-    }
+    const d = Math.max(H[i]!, vi);
+    H[i] = d;
     W[i] = decay * W[i]! - (alpha * mi) / (Math.sqrt(d) + epsilon);
   }
-  return true;
 }
 
 /** Parameters of one SGD-with-momentum step (Keras formulas). */
@@ -97,11 +140,25 @@ export function fusedMomentum(w: tf.Variable, u: tf.Variable, g: tf.Tensor, p: M
   const [W, U, G] = vs as [Float32Array, Float32Array, Float32Array];
   const { lr, momentum: mu, nesterov, decay } = p;
   const n = G.length;
-  for (let i = 0; i < n; i++) {
-    const step = lr * G[i]!;
-    const ui = Math.fround(mu * U[i]! - step);
-    U[i] = ui;
-    W[i] = decay * W[i]! + (nesterov ? mu * ui - step : ui);
+  const s = simd([w, u, g]);
+  const head = s ? n & ~3 : 0;
+  if (s) {
+    const [pw, pu, pg] = s.at as [number, number, number];
+    s.f.momentum(pw, pu, pg, head * 4, lr, mu, decay, nesterov ? mu : 1, nesterov ? lr : 0);
+  }
+  if (nesterov) {
+    for (let i = head; i < n; i++) {
+      const step = lr * G[i]!;
+      const ui = mu * U[i]! - step;
+      U[i] = ui;
+      W[i] = decay * W[i]! + mu * ui - step;
+    }
+  } else {
+    for (let i = head; i < n; i++) {
+      const ui = mu * U[i]! - lr * G[i]!;
+      U[i] = ui;
+      W[i] = decay * W[i]! + ui;
+    }
   }
   return true;
 }
@@ -136,6 +193,22 @@ export function fusedRmsprop(
   const { lr, rho, epsilon, momentum, decay } = p;
   const c = 1 - rho;
   const n = G.length;
+  if (!A && !P) {
+    // The default (plain) RMSprop: four at a time in wasm SIMD, the rest in JavaScript.
+    const s = simd([w, vel, g]);
+    const head = s ? n & ~3 : 0;
+    if (s) {
+      const [pw, pv, pg] = s.at as [number, number, number];
+      s.f.rmsprop(pw, pv, pg, head * 4, lr, rho, c, epsilon, decay);
+    }
+    for (let i = head; i < n; i++) {
+      const gi = G[i]!;
+      const vi = rho * V[i]! + c * gi * gi;
+      V[i] = vi;
+      W[i] = decay * W[i]! - (lr * gi) / Math.sqrt(vi + epsilon);
+    }
+    return true;
+  }
   for (let i = 0; i < n; i++) {
     const gi = G[i]!;
     const vi = Math.fround(rho * V[i]! + c * gi * gi);
