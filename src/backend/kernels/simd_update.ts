@@ -119,7 +119,7 @@ const RMSPROP = (() => {
   return body(k, len, [[1, I32], [7, V128]], [[4, LR], [5, RHO], [6, C], [7, E], [8, D]], step);
 })();
 
-function moduleBytes(shared: boolean): Uint8Array {
+function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   // A shared memory import must state its maximum; tfjs' threaded heap allows 4 GiB.
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(0)];
   return new Uint8Array([
