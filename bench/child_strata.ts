@@ -25,6 +25,7 @@ function makeLayer(spec: LayerSpec): st.Layer {
 }
 
 async function create(s: SetupCommand): Promise<Workload> {
+  if (s.threads !== undefined) await st.setThreads(s.threads);
   if (s.backend === 'default') await st.ready();
   else await st.setBackend(s.backend as st.BackendName);
 
@@ -64,7 +65,7 @@ async function create(s: SetupCommand): Promise<Workload> {
   };
   let current: [st.tf.Tensor, st.tf.Tensor] | undefined;
   return {
-    backend: st.getBackend(),
+    backend: st.getBackend() === 'wasm' ? `wasm (${st.getThreads()} thread${st.getThreads() === 1 ? '' : 's'})` : st.getBackend(),
     checksum: sum,
     async warmUp() {
       // One small batch runs every code path (forward, backward, optimizer slots) cheaply.

@@ -16,9 +16,9 @@ export interface Ratio {
   peerFails?: boolean;
 }
 
-/** Finds the result of one side on one backend. */
-export function find(results: SideResult[], job: string, side: string, backend: string): SideResult | undefined {
-  return results.find((r) => r.job === job && r.side === side && r.backend === backend);
+/** Finds the result of one side on one backend (and, for strata, one thread setting; undefined = its default). */
+export function find(results: SideResult[], job: string, side: string, backend: string, threads?: number): SideResult | undefined {
+  return results.find((r) => r.job === job && r.side === side && r.backend === backend && r.threads === threads);
 }
 
 /** strata ÷ peer for two results of the same job. */

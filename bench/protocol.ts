@@ -29,6 +29,8 @@ export interface SetupCommand {
   weightShapes: number[][];
   /** Directory of the MNIST IDX files. */
   mnistDir: string;
+  /** strata only: `st.setThreads(threads)` before choosing the backend; absent = every core. */
+  threads?: number;
 }
 
 /** Times `steps` steps (one `fit` epoch over `steps * batchSize` samples, or one `predict`). */

@@ -12,6 +12,8 @@ export interface Entrant {
   side: Side;
   /** Requested backend: `'cpu'`, `'wasm'`, or `'default'` (strata's `st.ready()` pick). */
   backend: string;
+  /** strata only: threads asked of `st.setThreads`; undefined leaves its default (every core). */
+  threads?: number;
 }
 
 /** The outcome of one side of one job. */
@@ -33,6 +35,8 @@ export interface SideResult extends Entrant {
   wallSamplesPerSec?: number;
   /** Median samples per CPU second (user + system, all threads of the child). */
   cpuSamplesPerSec?: number;
+  /** Median cores busy: CPU seconds ÷ wall seconds of a repetition. */
+  coresUsed?: number;
   /** For a timeout: throughput is below this many samples per wall-clock second. */
   upperBound?: number;
   /** For a timeout: throughput is below this many samples per CPU second. */
@@ -41,6 +45,17 @@ export interface SideResult extends Entrant {
   maxRssMb?: number;
   /** Checksum of the data the side loaded. */
   checksum?: number;
+}
+
+/** The wasm SIMD GEMM peak measured by `gemm_peak.ts`. */
+export interface GemmPeak {
+  threads: number;
+  /** `'threaded-simd'` or `'simd'`. */
+  build?: string;
+  /** Side of the square product that ran fastest. */
+  size: number;
+  /** Its median GFLOP/s (wall clock). */
+  gflops: number;
 }
 
 /** The median of a non-empty list. */
@@ -55,4 +70,5 @@ export function summarize(r: SideResult, batchSize: number): void {
   if (r.timings.length === 0) return;
   r.wallSamplesPerSec = median(r.timings.map((t) => (t.steps * batchSize) / t.wallSec));
   r.cpuSamplesPerSec = median(r.timings.map((t) => (t.steps * batchSize) / t.cpuSec));
+  r.coresUsed = median(r.timings.map((t) => t.cpuSec / t.wallSec));
 }

@@ -1,8 +1,10 @@
 /**
  * `npm run bench [-- --quick] [-- --only mlp|cnn|predict|small]`: strata against
- * tfjs-layers 4.22 (and PyTorch, where `/usr/bin/python3` has torch) on identical models,
- * weights and data, each side in its own child process. Writes `bench/results.json` and
- * `bench/results.md` and prints the markdown report.
+ * tfjs-layers 4.22 and PyTorch (the interpreter in `STRATA_BENCH_PYTHON`, else
+ * `/usr/bin/python3`, when it has torch) on identical models, weights and data, each side
+ * in its own child process; strata also with `setThreads(1)`, and the machine's wasm SIMD
+ * GEMM peak on one thread and on all. Writes `bench/results.json` and `bench/results.md`
+ * and prints the markdown report.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,12 +16,14 @@ import { mnistDir } from './mnist_idx.js';
 import { MODELS, type ModelName } from './models.js';
 import { parseOptions, USAGE } from './options.js';
 import { FULL, JOBS, QUICK } from './plan.js';
-import type { Entrant, SideResult } from './result.js';
+import type { Entrant, GemmPeak, SideResult } from './result.js';
 import { runJob } from './run_job.js';
 import { report, type RunInfo } from './table.js';
 import { generateWeights, writeWeights } from './weights.js';
 
-const PYTHON = '/usr/bin/python3';
+// A venv's torch (official wheels, oneDNN/MKL) is the peer a Python user runs; Debian's
+// python3-torch uses the reference BLAS and understates PyTorch several times.
+const PYTHON = process.env.STRATA_BENCH_PYTHON || '/usr/bin/python3';
 const SEEDS: Record<ModelName, number> = { mlp: 1234, cnn: 5678 };
 
 /** The torch version of `/usr/bin/python3` and whether its BLAS is the slow reference one; undefined without torch. */
@@ -32,12 +36,14 @@ function torchInfo(): { version: string; genericBlas: boolean } | undefined {
 }
 
 function torchNote(torch: { version: string; genericBlas: boolean } | undefined): string {
-  if (!torch) return `not available (\`${PYTHON} -c "import torch"\` fails), so its rows and targets are left out`;
+  // Named by the variable, not the path: the report is committed.
+  const who = process.env.STRATA_BENCH_PYTHON ? 'the interpreter in STRATA_BENCH_PYTHON' : PYTHON;
+  if (!torch) return `not available (\`${who} -c "import torch"\` fails), so its rows and targets are left out`;
   const blas = torch.genericBlas
     ? '. **This torch build uses the generic reference BLAS** (e.g. Debian\'s python3-torch), far slower than the official ' +
       'wheels with MKL/oneDNN, so its numbers understate PyTorch'
     : '';
-  return `PyTorch ${torch.version} (${PYTHON}), CPU, 2 threads (\`torch.set_num_threads(2)\`), same weights and data; ` +
+  return `PyTorch ${torch.version} (${who}), CPU, 2 threads (\`torch.set_num_threads(2)\`), same weights and data; ` +
     `logits + CrossEntropyLoss in place of softmax + crossentropy${blas}`;
 }
 
@@ -48,6 +54,18 @@ function strataDefaultBackend(): string {
   const m = /@@default (\S+)/.exec(r.stdout ?? '');
   if (!m) throw new Error(`could not ask strata for its default backend: ${(r.stderr ?? '').slice(0, 500)}`);
   return m[1]!;
+}
+
+/** The wasm SIMD GEMM peak with `threads` threads (undefined: every core), from a fresh process. */
+function gemmPeak(threads: number | undefined, seconds: number): GemmPeak | undefined {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.STRATA_BACKEND;
+  if (threads !== undefined) env.STRATA_THREADS = String(threads);
+  else delete env.STRATA_THREADS;
+  const file = fileURLToPath(new URL('gemm_peak.ts', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file, String(seconds)], { cwd: REPO_ROOT, encoding: 'utf8', env, timeout: 120_000 });
+  const m = /@@gemm (\{.*\})/.exec(r.stdout ?? '');
+  return m ? (JSON.parse(m[1]!) as GemmPeak) : undefined;
 }
 
 /** Jobs whose sides did not all load the same data (checksums differ). */
@@ -76,6 +94,9 @@ async function main(): Promise<void> {
   const torch = torchInfo();
   const defaultBackend = strataDefaultBackend();
   log(`strata default backend: ${defaultBackend}; PyTorch: ${torch?.version ?? 'not available'}`);
+  const peakSec = opts.quick ? 0.3 : 1;
+  const peaks = [gemmPeak(1, peakSec), gemmPeak(undefined, peakSec)].filter((p): p is GemmPeak => p !== undefined);
+  for (const p of peaks) log(`wasm SIMD GEMM peak, ${p.threads} thread(s): ${p.gflops.toFixed(1)} GFLOP/s (${p.size}³)`);
 
   const dir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
   const results: SideResult[] = [];
@@ -90,6 +111,7 @@ async function main(): Promise<void> {
         { side: 'strata', backend: 'cpu' },
         { side: 'tfjs-layers', backend: 'cpu' },
         { side: 'strata', backend: 'wasm' },
+        { side: 'strata', backend: 'wasm', threads: 1 },
         { side: 'tfjs-layers', backend: 'wasm' },
       ];
       if (!['cpu', 'wasm'].includes(defaultBackend)) entrants.push({ side: 'strata', backend: 'default' });
@@ -101,7 +123,7 @@ async function main(): Promise<void> {
   }
 
   const info: RunInfo = {
-    jobs, results, defaultBackend, pytorch: torch !== undefined, budget, quick: opts.quick,
+    jobs, results, defaultBackend, pytorch: torch !== undefined, budget, quick: opts.quick, peaks,
     command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     machine: `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}`,

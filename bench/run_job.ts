@@ -57,6 +57,7 @@ async function start(job: Job, e: Entrant, ctx: JobContext, results: SideResult[
     cmd: 'setup', model: job.model, spec, task: job.task, backend: e.backend, batchSize: job.batchSize,
     samples: maxStepsOf(job, budget) * job.batchSize, weightsPath: ctx.weightsPath(job.model),
     weightShapes: weightShapes(spec).map((w) => w.shape), mnistDir: ctx.mnistDir,
+    ...(e.threads !== undefined ? { threads: e.threads } : {}),
   });
   let end = await child.next(budget.setupTimeoutSec);
   if (end.type === 'calibrating') {
@@ -97,7 +98,7 @@ async function start(job: Job, e: Entrant, ctx: JobContext, results: SideResult[
 }
 
 function label(e: Entrant): string {
-  return `${e.side}/${e.backend}`.padEnd(18);
+  return `${e.side}/${e.backend}${e.threads !== undefined ? `×${e.threads}` : ''}`.padEnd(18);
 }
 
 /** One repetition of a live side; undefined when it failed (the side is then stopped). */

@@ -5,7 +5,7 @@
 import { predictFlops, trainFlops } from './flops.js';
 import { MODELS } from './models.js';
 import type { Budget, Job } from './plan.js';
-import type { SideResult } from './result.js';
+import type { GemmPeak, SideResult } from './result.js';
 import { ratioTable, targetLines, type RunFacts } from './targets.js';
 
 /** Facts about the run printed in the report's header. */
@@ -34,20 +34,38 @@ function cellText(s: string): string {
   return s.replace(/\|/g, '\\|');
 }
 
-function row(job: Job, r: SideResult): string {
+/** The multi-threaded wasm GEMM peak (the largest measured), if any. */
+function peakOf(info: RunInfo): GemmPeak | undefined {
+  return [...info.peaks].sort((a, b) => b.gflops - a.gflops)[0];
+}
+
+function row(job: Job, r: SideResult, peak: GemmPeak | undefined): string {
   const flopsPerSample = r.job.endsWith('predict') ? predictFlops(MODELS[job.model]) : trainFlops(MODELS[job.model]);
   const backend = !r.ranOn || r.ranOn === r.backend ? r.backend : r.ranOn.startsWith(r.backend) ? r.ranOn : `${r.backend} (${r.ranOn})`;
   const rss = num(r.maxRssMb);
   if (r.status !== 'ok') {
-    if (r.status === 'fails') return `| ${job.title} | ${r.side} | ${backend} | — | ${cellText(`fails: ${r.message}`)} | — | — | ${rss} |`;
+    if (r.status === 'fails') return `| ${job.title} | ${r.side} | ${backend} | — | ${cellText(`fails: ${r.message}`)} | — | — | — | — | — | ${rss} |`;
     const below = (x: number | undefined) => (x === undefined ? '—' : `< ${num(x)}`);
     return `| ${job.title} | ${r.side} | ${backend} | timed out: ${cellText(r.message ?? '')} | ${below(r.upperBound)} | ` +
-      `${below(r.upperBoundCpu)} | — | ${rss} |`;
+      `${below(r.upperBoundCpu)} | — | — | — | — | ${rss} |`;
   }
   const n = r.timings.length;
   const timed = `${n} × ${r.stepsPerRep} step${r.stepsPerRep === 1 ? '' : 's'}${r.slow ? ' *' : ''}${r.message ? ' †' : ''}`;
   const gflops = (r.cpuSamplesPerSec! * flopsPerSample) / 1e9;
-  return `| ${job.title} | ${r.side} | ${backend} | ${timed} | ${num(r.wallSamplesPerSec)} | ${num(r.cpuSamplesPerSec)} | ${gflops.toFixed(2)} | ${rss} |`;
+  const wallGflops = (r.wallSamplesPerSec! * flopsPerSample) / 1e9;
+  const ofPeak = peak ? `${((100 * wallGflops) / peak.gflops).toFixed(0)} %` : '—';
+  return `| ${job.title} | ${r.side} | ${backend} | ${timed} | ${num(r.wallSamplesPerSec)} | ${num(r.cpuSamplesPerSec)} | ` +
+    `${(r.coresUsed ?? 0).toFixed(2)} | ${gflops.toFixed(2)} | ${wallGflops.toFixed(2)} | ${ofPeak} | ${rss} |`;
+}
+
+/** The header lines on the measured wasm SIMD GEMM peaks. */
+function peakLines(info: RunInfo): string[] {
+  if (info.peaks.length === 0) return ['- wasm SIMD GEMM peak: not measured (`bench/gemm_peak.ts` failed).'];
+  const parts = info.peaks.map((p) => `${p.gflops.toFixed(1)} GFLOP/s on ${p.threads} thread${p.threads === 1 ? '' : 's'} (${p.size}³ matMul, ${p.build ?? 'wasm'})`);
+  return [
+    `- wasm SIMD GEMM peak of this machine (\`bench/gemm_peak.ts\`, median of short runs, best size): ${parts.join('; ')}. ` +
+      '"of wasm peak" = a side\'s wall-clock GFLOP/s ÷ the larger peak: how close it runs to what wasm SIMD allows here.',
+  ];
 }
 
 function header(info: RunInfo): string[] {
@@ -71,6 +89,8 @@ function header(info: RunInfo): string[] {
       'what a user waits. Ratios are given as wall / CPU; targets are judged on the smaller.',
     `- GFLOP/s = FLOPs per sample × samples per CPU second, counting dense and conv multiply-adds only: training 3 × forward × 2 ` +
       `(MLP ${mf(trainFlops(MODELS.mlp))} MFLOP, CNN ${mf(trainFlops(MODELS.cnn))} MFLOP per sample), inference forward × 2.`,
+    `- Cores = CPU seconds ÷ wall seconds of the side's repetitions (median): how many cores it kept busy.`,
+    ...peakLines(info),
     `- strata default = \`st.ready()\`, which picked **${info.defaultBackend}**${['cpu', 'wasm'].includes(info.defaultBackend) ? ` (its rows are the strata ${info.defaultBackend} rows)` : ''}.`,
     `- PyTorch reference: ${info.pytorchNote}.`,
     ...(info.dataMismatch.length ? [`- **DATA MISMATCH** between sides in: ${info.dataMismatch.join(', ')}`] : []),
@@ -82,11 +102,12 @@ function header(info: RunInfo): string[] {
 export function report(info: RunInfo): string[] {
   const lines = [
     ...header(info),
-    '| job | library | backend | timed | samples/s (wall) | samples/s (CPU) | GFLOP/s (CPU) | peak RSS MiB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| job | library | backend | timed | samples/s (wall) | samples/s (CPU) | cores | GFLOP/s (CPU) | GFLOP/s (wall) | of wasm peak | peak RSS MiB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
+  const peak = peakOf(info);
   for (const job of info.jobs) {
-    for (const r of info.results.filter((x) => x.job === job.id)) lines.push(row(job, r));
+    for (const r of info.results.filter((x) => x.job === job.id)) lines.push(row(job, r, peak));
   }
   lines.push('', '## strata ÷ peer (wall / CPU)', '', ...ratioTable(info), '', '## Targets', '', ...targetLines(info), '');
   return lines;

@@ -4,7 +4,7 @@
  */
 import { conservative, find, ratio, ratioCell, type Ratio } from './compare.js';
 import type { Job } from './plan.js';
-import type { SideResult } from './result.js';
+import type { GemmPeak, SideResult } from './result.js';
 
 /** What the ratio table and the targets need to know about the run. */
 export interface RunFacts {
@@ -16,6 +16,8 @@ export interface RunFacts {
   pytorch: boolean;
   /** A warning added to the PyTorch targets (e.g. a build with slow BLAS). */
   pytorchCaveat?: string;
+  /** The wasm SIMD GEMM peaks measured (one thread, every core). */
+  peaks: GemmPeak[];
 }
 
 /** strata on its default backend: its own row when it ran separately, else the row of the backend it resolves to. */
@@ -66,6 +68,18 @@ function verdict(t: Target): string {
   return `NO DATA — ${t.what} ≥ ${t.min}×: ${shown}`;
 }
 
+/** A wall-clock-only reading of a ratio (threads trade CPU time for wall time, so CPU ratios do not apply). */
+function wallOnly(r: Ratio): Ratio {
+  return r.wall === undefined ? r : { ...r, cpu: r.wall };
+}
+
+/** Cores strata's default side kept busy, as a pseudo-ratio for the verdict. */
+function cores(f: RunFacts, job: string): Ratio {
+  const r = strataDefault(f, job);
+  if (!r || r.status !== 'ok' || r.coresUsed === undefined) return { note: r ? 'strata did not run' : 'not run' };
+  return { wall: r.coresUsed, cpu: r.coresUsed };
+}
+
 /** The PASS/FAIL lines of the speed targets for the jobs that ran. */
 export function targetLines(f: RunFacts): string[] {
   const targets: Target[] = [];
@@ -76,7 +90,14 @@ export function targetLines(f: RunFacts): string[] {
     targets.push({ what: `${name} fit: strata default vs tfjs-layers cpu`, r: r.defaultVsCpu, min: vsCpu });
     targets.push({ what: `${name} fit: strata vs tfjs-layers, both cpu`, r: r.cpu, min: 1.2 });
     targets.push({ what: `${name} fit: strata vs tfjs-layers, both wasm`, r: r.wasm, min: 1.2 });
-    targets.push({ what: `${name} fit: strata default vs PyTorch`, r: r.defaultVsTorch, min: 0.5, caveat: f.pytorchCaveat });
+    targets.push({ what: `${name} fit: cores strata keeps busy (CPU-s ÷ wall-s)`, r: cores(f, id), min: 1.7 });
+    const one = find(f.results, id, 'strata', 'wasm', 1);
+    targets.push({ what: `${name} fit: strata default vs strata setThreads(1), wall clock`, r: wallOnly(ratio(strataDefault(f, id), one)), min: 1.7 });
+  }
+  for (const [id, name] of [['mlp-fit', 'MLP fit'], ['cnn-fit', 'CNN fit'], ['mlp-fit-small', 'MLP fit, batch 32']] as const) {
+    if (!ran(id)) continue;
+    const r = ratios(f, id);
+    targets.push({ what: `${name}: strata default vs PyTorch (2 threads), wall clock`, r: wallOnly(r.defaultVsTorch), min: 0.35, caveat: f.pytorchCaveat });
   }
   return targets.map((t) => `- ${verdict(t)}${t.caveat && conservative(t.r) !== undefined ? ` (${t.caveat})` : ''}`);
 }

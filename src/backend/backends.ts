@@ -3,9 +3,29 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { StrataError } from '../engine/errors.js';
 import { registerWasmKernels } from './kernels/index.js';
+import * as tfjsWasm from '@tensorflow/tfjs-backend-wasm';
+import { cannotRestart, recordWasmStart, recordWasmStarting, requestedThreads, setWasmRestarter } from './threads.js';
+import { createThreadedWasm } from './wasm_threads_node.js';
 
 // The wasm backend registered itself on import; add the kernels it needs to train CNNs.
 registerWasmKernels();
+
+type Factory = () => tf.KernelBackend | Promise<tf.KernelBackend>;
+// tfjs' own wasm factory, kept before strata registers ready instances under the name
+// (on globalThis, so a second copy of strata finds the same one).
+const TFJS_WASM_FACTORY = Symbol.for('strata.tfjsWasmFactory');
+function tfjsWasmFactory(): Factory | undefined {
+  const g = globalThis as unknown as Record<symbol, Factory | undefined>;
+  if (!g[TFJS_WASM_FACTORY]) {
+    try {
+      g[TFJS_WASM_FACTORY] = tf.findBackendFactory('wasm') ?? undefined;
+    } catch {
+      g[TFJS_WASM_FACTORY] = undefined;
+    }
+  }
+  return g[TFJS_WASM_FACTORY];
+}
+tfjsWasmFactory();
 
 /** Names of the backends strata can run on. */
 export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'webgpu';
@@ -38,6 +58,7 @@ export async function setBackend(name: BackendName): Promise<void> {
   // Let a default pick that is already under way finish first, so it cannot switch the
   // engine away from the user's choice when its asynchronous initialisation completes.
   if (defaultPick) await defaultPick.catch(() => undefined);
+  if (name === 'wasm') await withoutGlueHandlers(() => initWasmOffEngine());
   const ok = await withoutGlueHandlers(() => tf.setBackend(name));
   if (!ok) {
     throw new StrataError(`setBackend: backend '${name}' failed to initialise in this environment`);
@@ -52,6 +73,8 @@ export function getBackend(): string {
 }
 
 async function pickDefault(): Promise<BackendName> {
+  // Let the importing script run its first synchronous lines (say, setThreads) first.
+  await Promise.resolve();
   const env = isNode() ? process.env.STRATA_BACKEND : undefined;
   if (env) {
     await setBackendInternal(env as BackendName, true);
@@ -73,22 +96,18 @@ async function pickDefault(): Promise<BackendName> {
 /**
  * Starts the wasm backend without the engine's help: `tf.setBackend('wasm')` would mark
  * the engine as waiting for an asynchronous initialisation, and every tensor op made
- * meanwhile (say, `tf.randomNormal` on a script's first line) would throw. The factory
- * is awaited here instead, then registered again as a synchronous one returning the
- * ready instance, so the switch to wasm happens in one step. False when wasm is absent.
+ * meanwhile (say, `tf.randomNormal` on a script's first line) would throw. The backend is
+ * built here instead, then registered as a synchronous factory returning the ready
+ * instance, so the switch to wasm happens in one step. False when wasm is absent.
  */
 async function initWasmOffEngine(): Promise<boolean> {
-  let factory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
-  try {
-    factory = tf.findBackendFactory('wasm') ?? undefined;
-  } catch {
-    factory = undefined;
-  }
-  if (!factory) return false;
-  const make = factory;
-  const instance = await withoutGlueHandlers(async () => make());
+  if (tf.findBackend('wasm')) return true;
+  if (!tfjsWasmFactory()) return false;
+  wasmStart ??= startWasm().finally(() => { wasmStart = undefined; });
+  recordWasmStarting(wasmStart);
+  const instance = await withoutGlueHandlers(() => wasmStart!);
   if (tf.findBackend('wasm')) return true;   // someone initialised it meanwhile
-  tf.removeBackend('wasm');
+  if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
   tf.registerBackend('wasm', () => instance, WASM_PRIORITY);
   return true;
 }
@@ -128,6 +147,55 @@ async function withoutGlueHandlers<T>(f: () => Promise<T>): Promise<T> {
     removeGlueHandlers();
   }
 }
+
+let wasmStart: Promise<tf.KernelBackend> | undefined;
+
+/**
+ * Builds a wasm backend with the requested threads. In Node, more than one thread runs
+ * tfjs-backend-wasm's threaded SIMD build on `worker_threads` (see `wasm_threads_node.ts`);
+ * if that fails, the single-threaded SIMD build runs, with a one-line notice saying why.
+ * In browsers, tfjs picks the threaded build itself where the page is cross-origin isolated.
+ */
+async function startWasm(): Promise<tf.KernelBackend> {
+  const threads = requestedThreads();
+  let reason: string | undefined;
+  if (isNode() && threads > 1) {
+    try {
+      const { backend, threads: active } = await createThreadedWasm(threads);
+      recordWasmStart('threaded-simd', active);
+      return backend as unknown as tf.KernelBackend;
+    } catch (e) {
+      reason = e instanceof Error ? e.message : String(e);
+      console.warn(`strata: wasm threads unavailable (${reason}); running the single-threaded SIMD build`);
+    }
+  }
+  if (!isNode()) tfjsWasm.setThreadsCount(threads);
+  const instance = await tfjsWasmFactory()!();
+  let active = 1;
+  try {
+    active = tfjsWasm.getThreadsCount();
+  } catch {
+    active = 1;
+  }
+  recordWasmStart(active > 1 ? 'threaded-simd' : 'simd', active, reason);
+  return instance;
+}
+
+/** Restarts the wasm backend with another thread count, if it holds no tensors. */
+async function restartWasm(threads: number): Promise<void> {
+  const current = tf.findBackend('wasm');
+  if (!current) return;
+  const held = current.numDataIds();
+  if (held > 0) {
+    throw cannotRestart(`the wasm backend already holds ${held} tensor(s); call setThreads(${threads}) before creating tensors or models, or set STRATA_THREADS=${threads}`);
+  }
+  const wasActive = tf.getBackend() === 'wasm';
+  if (wasActive) await tf.setBackend('cpu');
+  tf.removeBackend('wasm');
+  await initWasmOffEngine();
+  if (wasActive) await tf.setBackend('wasm');
+}
+setWasmRestarter(restartWasm);
 
 /** The wasm backend's registration priority in tfjs (below webgl and webgpu, above cpu). */
 const WASM_PRIORITY = 2;

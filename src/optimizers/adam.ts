@@ -1,6 +1,7 @@
 import { tf } from '../backend/tf.js';
 import { Optimizer, type OptimizerOptions, type StepContext } from './optimizer.js';
 import { booleanOption, numberOption } from './validate.js';
+import { fusedAdam } from '../backend/kernels/fused_update.js';
 
 /** Options of Adam. */
 export interface AdamOptions extends OptimizerOptions {
@@ -58,6 +59,10 @@ export class Adam extends Optimizer {
     // Computed once per step on the host in float64, like Keras' scalar math.
     const t = ctx.step;
     const alpha = (ctx.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    // On wasm: one pass over the variable, its slots and the gradient, in place.
+    const vHatSlot = this.amsgrad ? this.slot(v, 'velocityHat') : undefined;
+    const decay = this.weightDecay > 0 ? 1 - ctx.lr * this.weightDecay : 1;
+    if (fusedAdam(v, m, vel, vHatSlot, g, { alpha, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay })) return;
     const mNext = tf.add(tf.mul(m, ctx.scalar(this.beta1)), tf.mul(g, ctx.scalar(1 - this.beta1)));
     const vNext = tf.add(tf.mul(vel, ctx.scalar(this.beta2)), tf.mul(tf.square(g), ctx.scalar(1 - this.beta2)));
     m.assign(mNext);

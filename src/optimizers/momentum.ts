@@ -1,3 +1,4 @@
+import { fusedMomentum } from '../backend/kernels/fused_update.js';
 import { tf } from '../backend/tf.js';
 import { Optimizer, type OptimizerOptions, type StepContext } from './optimizer.js';
 import { booleanOption, numberOption } from './validate.js';
@@ -34,6 +35,9 @@ export class Momentum extends Optimizer {
 
   protected override updateVariable(v: tf.Variable, g: tf.Tensor, ctx: StepContext): void {
     const velocity = this.slot(v, 'momentum');
+    const decay = this.weightDecay > 0 ? 1 - ctx.lr * this.weightDecay : 1;
+    // On wasm: one pass over the variable, its slot and the gradient, in place.
+    if (fusedMomentum(v, velocity, g, { lr: ctx.lr, momentum: this.momentum, nesterov: this.nesterov, decay })) return;
     const mu = ctx.scalar(this.momentum);
     const step = tf.mul(g, ctx.scalar(ctx.lr));
     const next = tf.sub(tf.mul(velocity, mu), step);

@@ -1,3 +1,4 @@
+import { fusedRmsprop } from '../backend/kernels/fused_update.js';
 import { tf } from '../backend/tf.js';
 import { Optimizer, type OptimizerOptions, type StepContext } from './optimizer.js';
 import { booleanOption, numberOption } from './validate.js';
@@ -52,6 +53,12 @@ export class RMSprop extends Optimizer {
     const rho = ctx.scalar(this.rho);
     const oneMinusRho = ctx.scalar(1 - this.rho);
     const vel = this.slot(v, 'velocity');
+    const avgSlot = this.centered ? this.slot(v, 'averageGradient') : undefined;
+    const momSlot = this.momentum > 0 ? this.slot(v, 'momentum') : undefined;
+    const decay = this.weightDecay > 0 ? 1 - ctx.lr * this.weightDecay : 1;
+    // On wasm: one pass over the variable, its slots and the gradient, in place.
+    const p = { lr: ctx.lr, rho: this.rho, epsilon: this.epsilon, momentum: this.momentum, decay };
+    if (fusedRmsprop(v, vel, avgSlot, momSlot, g, p)) return;
     const velNext = tf.add(tf.mul(vel, rho), tf.mul(tf.square(g), oneMinusRho));
     vel.assign(velNext);
     let denom: tf.Tensor = velNext;

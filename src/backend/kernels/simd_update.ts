@@ -1,0 +1,160 @@
+/**
+ * Wasm SIMD loops for the fused optimizer updates: a small module, assembled here byte by
+ * byte, that imports the wasm backend's own memory and updates a variable and its slots
+ * in place, four floats at a time (a JavaScript loop does one). Plain Adam, SGD with
+ * momentum (and Nesterov) and plain RMSprop; other variants use the JavaScript loops.
+ * @module
+ */
+
+const I32 = 0x7f;
+const F32 = 0x7d;
+const V128 = 0x7b;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function str(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+// The instructions used (SIMD ones behind the 0xfd prefix, their index as LEB128).
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const simd = (op: number) => [0xfd, ...uleb(op)];
+const load = [...simd(0x00), 0x00, 0x00]; // v128.load align=1 offset=0 (any alignment)
+const store = [...simd(0x0b), 0x00, 0x00];
+const splat = simd(0x13);
+const sqrt = simd(0xe3);
+const add = simd(0xe4);
+const sub = simd(0xe5);
+const mul = simd(0xe6);
+const div = simd(0xe7);
+const i32add = [0x6a];
+/** Address `base + k` of the current 16-byte block (k is local `k`). */
+const at = (base: number, k: number) => [...get(base), ...get(k), ...i32add];
+
+/**
+ * A function body: splats scalar params into v128 locals, then loops over `len` bytes
+ * in steps of 16 running `step`. `scalars` maps param index to the local it fills.
+ */
+function body(k: number, len: number, locals: number[][], scalars: [number, number][], step: number[]): number[] {
+  const code = [
+    ...vec(locals),
+    ...scalars.flatMap(([p, l]) => [...get(p), ...splat, ...set(l)]),
+    0x02, 0x40, // block
+    0x03, 0x40, // loop
+    ...get(k), ...get(len), 0x4f, 0x0d, 0x01, // if k >= len: break
+    ...step,
+    ...get(k), 0x41, 0x10, ...i32add, ...set(k), // k += 16
+    0x0c, 0x00, // continue
+    0x0b, 0x0b, 0x0b, // end loop, block, function
+  ];
+  return [...uleb(code.length), ...code];
+}
+
+// adam(w, m, v, g, len, alpha, beta1, 1-beta1, beta2, 1-beta2, epsilon, decay)
+const ADAM_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F32], [F32], [F32], [F32], [F32], [F32], [F32]]), 0x00];
+const ADAM = (() => {
+  const [w, m, v, g, len] = [0, 1, 2, 3, 4];
+  const [k, G, M, V, A, B1, C1, B2, C2, E, D] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
+  const step = [
+    ...at(g, k), ...load, ...set(G),
+    ...get(B1), ...at(m, k), ...load, ...mul, ...get(C1), ...get(G), ...mul, ...add, ...set(M),
+    ...at(m, k), ...get(M), ...store,
+    ...get(B2), ...at(v, k), ...load, ...mul, ...get(C2), ...get(G), ...mul, ...get(G), ...mul, ...add, ...set(V),
+    ...at(v, k), ...get(V), ...store,
+    ...at(w, k),
+    ...get(D), ...at(w, k), ...load, ...mul,
+    ...get(A), ...get(M), ...mul, ...get(V), ...sqrt, ...get(E), ...add, ...div,
+    ...sub, ...store,
+  ];
+  return body(k, len, [[1, I32], [10, V128]], [[5, A], [6, B1], [7, C1], [8, B2], [9, C2], [10, E], [11, D]], step);
+})();
+
+// momentum(w, u, g, len, lr, mu, decay, mu2, lr2): u = mu·u - lr·g; w = decay·w + mu2·u - lr2·g
+const MOMENTUM_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [F32], [F32], [F32], [F32], [F32]]), 0x00];
+const MOMENTUM = (() => {
+  const [w, u, g, len] = [0, 1, 2, 3];
+  const [k, G, U, LR, MU, D, MU2, LR2] = [9, 10, 11, 12, 13, 14, 15, 16];
+  const step = [
+    ...at(g, k), ...load, ...set(G),
+    ...get(MU), ...at(u, k), ...load, ...mul, ...get(LR), ...get(G), ...mul, ...sub, ...set(U),
+    ...at(u, k), ...get(U), ...store,
+    ...at(w, k),
+    ...get(D), ...at(w, k), ...load, ...mul, ...get(MU2), ...get(U), ...mul, ...add, ...get(LR2), ...get(G), ...mul, ...sub,
+    ...store,
+  ];
+  return body(k, len, [[1, I32], [7, V128]], [[4, LR], [5, MU], [6, D], [7, MU2], [8, LR2]], step);
+})();
+
+// rmsprop(w, v, g, len, lr, rho, 1-rho, epsilon, decay): v = rho·v + (1-rho)·g²; w = decay·w - lr·g / sqrt(v + eps)
+const RMSPROP_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [F32], [F32], [F32], [F32], [F32]]), 0x00];
+const RMSPROP = (() => {
+  const [w, v, g, len] = [0, 1, 2, 3];
+  const [k, G, V, LR, RHO, C, E, D] = [9, 10, 11, 12, 13, 14, 15, 16];
+  const step = [
+    ...at(g, k), ...load, ...set(G),
+    ...get(RHO), ...at(v, k), ...load, ...mul, ...get(C), ...get(G), ...mul, ...get(G), ...mul, ...add, ...set(V),
+    ...at(v, k), ...get(V), ...store,
+    ...at(w, k),
+    ...get(D), ...at(w, k), ...load, ...mul, ...get(LR), ...get(G), ...mul, ...get(V), ...get(E), ...add, ...sqrt, ...div, ...sub,
+    ...store,
+  ];
+  return body(k, len, [[1, I32], [7, V128]], [[4, LR], [5, RHO], [6, C], [7, E], [8, D]], step);
+})();
+
+function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  // A shared memory import must state its maximum; tfjs' threaded heap allows 4 GiB.
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(0)];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([ADAM_TYPE, MOMENTUM_TYPE, RMSPROP_TYPE])),
+    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, ...limits]])),
+    ...section(3, vec([[0], [1], [2]])),
+    ...section(7, vec([[...str('adam'), 0x00, 0], [...str('momentum'), 0x00, 1], [...str('rmsprop'), 0x00, 2]])),
+    ...section(10, vec([ADAM, MOMENTUM, RMSPROP])),
+  ]);
+}
+
+/** The SIMD update functions; pointers are byte offsets into the memory, `len` bytes in multiples of 16. */
+export interface SimdUpdates {
+  adam(w: number, m: number, v: number, g: number, len: number, alpha: number, b1: number, c1: number, b2: number, c2: number, eps: number, decay: number): void;
+  momentum(w: number, u: number, g: number, len: number, lr: number, mu: number, decay: number, mu2: number, lr2: number): void;
+  rmsprop(w: number, v: number, g: number, len: number, lr: number, rho: number, c: number, eps: number, decay: number): void;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, SimdUpdates | null>();
+
+/**
+ * The SIMD update functions bound to `memory` (the wasm backend's heap), compiled once per
+ * memory; null where wasm SIMD is unavailable or the module does not instantiate.
+ */
+export function simdUpdatesFor(memory: WebAssembly.Memory): SimdUpdates | null {
+  let found = instances.get(memory);
+  if (found !== undefined) return found;
+  try {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = new WebAssembly.Module(moduleBytes(shared));
+    found = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdUpdates;
+  } catch {
+    found = null;
+  }
+  instances.set(memory, found);
+  return found;
+}

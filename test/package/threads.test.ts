@@ -1,0 +1,53 @@
+// The built package starts the threaded wasm build in Node (ESM and CJS), honours
+// STRATA_THREADS, and scripts that never call process.exit still end by themselves.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '../..');
+let dir = '';
+
+beforeAll(() => {
+  spawnSync('node', ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' });
+  dir = mkdtempSync(join(tmpdir(), 'strata-threads-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(root, join(dir, 'node_modules', 'strata'), 'dir');
+}, 300_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const body = `
+  await st.ready();
+  const a = st.tf.randomNormal([256, 256], 0, 1, 'float32', 1);
+  const b = st.tf.randomNormal([256, 256], 0, 1, 'float32', 2);
+  const c = st.tf.matMul(a, b);
+  const s = c.sum().dataSync()[0];
+  console.log(JSON.stringify({ backend: st.getBackend(), threads: st.getThreads(), build: st.threadsInfo().build, finite: Number.isFinite(s) }));
+`;
+
+/** Runs a script with no process.exit; it must end by itself well inside the limit. */
+function run(file: string, code: string, threads: string): Record<string, unknown> {
+  writeFileSync(join(dir, file), code);
+  const env: NodeJS.ProcessEnv = { ...process.env, STRATA_THREADS: threads };
+  delete env.STRATA_BACKEND;
+  const r = spawnSync('node', [file], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+  expect(r.signal, `the script did not end by itself: ${r.stderr}`).toBeNull();
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+describe('threads from the built package', () => {
+  for (const threads of ['2', '1']) {
+    const expected = { backend: 'wasm', threads: Number(threads), build: threads === '1' ? 'simd' : 'threaded-simd', finite: true };
+    it(`ESM, STRATA_THREADS=${threads}: runs on ${threads} thread(s) and exits by itself`, () => {
+      expect(run(`esm-${threads}.mjs`, `import * as st from 'strata';\n${body}`, threads)).toEqual(expected);
+    });
+    it(`CJS, STRATA_THREADS=${threads}: runs on ${threads} thread(s) and exits by itself`, () => {
+      expect(run(`cjs-${threads}.cjs`, `const st = require('strata');\n(async () => {${body}})();`, threads)).toEqual(expected);
+    });
+  }
+});
