@@ -15,6 +15,9 @@ import { Flatten, Reshape, UpSampling2D, ZeroPadding2D } from '../layers/reshape
 import { Cropping2D, Permute } from '../layers/reshape/index.js';
 import { Identity } from '../layers/core/identity.js';
 import { CenterCrop, Normalization, Rescaling, Resizing } from '../layers/preprocessing/index.js';
+import {
+  RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
+} from '../layers/augmentation/index.js';
 
 /**
  * A layer class that can be rebuilt from its config: `new Class(config)` with the camelCase
@@ -40,6 +43,7 @@ export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freez
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
   ResidualBlock, InceptionBlock,
   Rescaling, Normalization, Resizing, CenterCrop, Cropping2D, Permute, Identity,
+  RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, RandomCrop,
 });
 
 // Other names Keras accepts for the same classes.
