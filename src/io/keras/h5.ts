@@ -118,7 +118,8 @@ export class H5Reader {
       throw new SerializationError(`${this.owner}: dataset '${path}' of shape [${shape}] claims ${bytes} bytes, more than the ${this.byteLength}-byte file`);
     }
     const v = this.guard(`'${path}'`, () => (this.file.get(path) as InstanceType<H5['Dataset']>).value);
-    const values = v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
+    // A scalar dataset (Normalization's count) reads as a plain number.
+    const values = v instanceof Float32Array ? v : typeof v === 'number' ? Float32Array.of(v) : Float32Array.from(v as ArrayLike<number>);
     return { shape, values };
   }
 
