@@ -121,7 +121,8 @@ export async function modelFromKerasArchive(bytes: Uint8Array, opts: LoadModelOp
         t.dispose();
       }
       const cc = (config as JsonObject).compile_config;
-      if (isJsonObject(cc) && opts.compile !== false) compileFromConfig(model, cc, owner);
+      // Keras 3 writes `compile_config: {}` (or null) for a model that was never compiled.
+      if (isJsonObject(cc) && Object.keys(cc).length > 0 && opts.compile !== false) compileFromConfig(model, cc, owner);
       return model;
     });
   } finally {
