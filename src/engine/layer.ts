@@ -8,6 +8,7 @@ import { GraphNode, SymbolicTensor } from './symbolic.js';
 import { LayerWeight } from './weight.js';
 import { assertTensors } from './tensor_checks.js';
 import { checkOptionKeys } from './option_keys.js';
+import { readWeightValues, writeWeightValues } from './weight_values.js';
 
 /** Options every layer accepts. */
 export interface LayerOptions {
@@ -141,6 +142,27 @@ export abstract class Layer {
     const t = new Set(this.trainableWeights);
     return this.weights.filter((w) => !t.has(w));
   }
+  /**
+   * Copies of the values of all weights, in `weights` order: the layer's own in creation
+   * order (trainable ones first for the built-in layers, as Keras lists them), then its
+   * sublayers'. Empty before the layer is built. The caller owns the tensors.
+   */
+  getWeights(): tf.Tensor[] {
+    this.assertNotDisposed('getWeights');
+    return readWeightValues(this.weights);
+  }
+
+  /**
+   * Sets all weights from `values` in `getWeights()` order (e.g. another layer's
+   * `getWeights()`); count and shapes are checked before anything is assigned. The caller
+   * keeps ownership of `values`.
+   * @throws ValueError for a wrong count, ShapeError for a wrong shape, StateError when not built.
+   */
+  setWeights(values: tf.Tensor[]): void {
+    this.assertNotDisposed('setWeights');
+    writeWeightValues(this.weights, values, `${this.label}.setWeights`, this.built || this.weights.length > 0);
+  }
+
   /** Number of scalars in all weights. */
   countParams(): number {
     return this.weights.reduce((a, w) => a + w.size, 0);

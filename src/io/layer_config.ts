@@ -1,7 +1,7 @@
 import { SerializationError } from '../engine/errors.js';
 import type { Layer } from '../engine/layer.js';
 import { WeightBudget, guardInitializers } from './budget.js';
-import { configFromKeras, configToKeras, isJsonObject, own, type JsonObject, type KerasDialect } from './keras_config.js';
+import { configFromKeras, configToKeras, isJsonObject, own, short, toSnakeCase, type JsonObject, type KerasDialect } from './keras_config.js';
 import { BUILTIN_LAYERS, type LayerRegistry } from './registry.js';
 
 /** What building layers from a saved config needs. */
@@ -18,31 +18,42 @@ export interface BuildContext {
   order?: Map<Layer, Layer[]>;
 }
 
-// Keras bookkeeping keys that change nothing when they hold these values.
-const IGNORABLE: Readonly<Record<string, (v: unknown) => boolean>> = {
+/** Accepts a saved key's value when it changes nothing; sees the layer's other options too. */
+type Accepts = (v: unknown, opts: Readonly<Record<string, unknown>>) => boolean;
+
+const renormOff = (o: Readonly<Record<string, unknown>>) => o.renorm === undefined || o.renorm === false;
+const isDefaultDtype = (v: unknown) => v === 'float32' || (isJsonObject(v) && isJsonObject(v.config) && v.config.name === 'float32');
+
+// Keys Keras 2 / Keras 3 write that change nothing when they hold these values (a key
+// holding `null` never gets here: nulls mean "not set" and are dropped). Any other value
+// would change the math, and is refused with the layer, key and value named.
+const IGNORABLE: Readonly<Record<string, Accepts>> = {
   sparse: (v) => v === false,
   ragged: (v) => v === false,
+  optional: (v) => v === false,
   autocast: (v) => typeof v === 'boolean',
   synchronized: (v) => v === false,
   renorm: (v) => v === false,
+  // Only read by batch renormalization, which is off.
+  renormMomentum: (v, o) => renormOff(o) && typeof v === 'number',
+  renormClipping: (v, o) => renormOff(o) && (isJsonObject(v) || v === undefined),
   fused: (v) => typeof v === 'boolean',
   groups: (v) => v === 1,
   inputDtype: (v) => v === 'float32',
+  // Keras 3.x adds these to Dense / EinsumDense / Embedding / convolutions.
+  loraRank: (v) => v === 0,
+  loraAlpha: (v, o) => o.loraRank === undefined || o.loraRank === 0 || typeof v === 'number',
+  quantizationConfig: () => false,
+  dtypePolicy: isDefaultDtype,
 };
 
 // Keys only some classes carry, ignorable at these values.
-const CLASS_IGNORABLE: Readonly<Record<string, Readonly<Record<string, (v: unknown) => boolean>>>> = {
+const CLASS_IGNORABLE: Readonly<Record<string, Readonly<Record<string, Accepts>>>> = {
   ReLU: { negativeSlope: (v) => v === 0, threshold: (v) => v === 0 },
-  Conv2D: { groups: (v) => v === 1 },
   // The fill only matters with pad_to_aspect_ratio, which strata does not implement.
   Resizing: { padToAspectRatio: (v) => v === false, antialias: (v) => v === false, fillMode: () => true, fillValue: () => true },
 };
 
-// Keys of IGNORABLE that some classes implement, so other values go to the layer.
-const CLASS_SUPPORTED: Readonly<Record<string, readonly string[]>> = {
-  Conv2D: ['groups'],
-  ReLU: ['negativeSlope', 'threshold'],
-};
 
 // Options that count output features: a layer with n of them has at least n weight values.
 const SIZE_OPTION = /^(units|filters\w*|depthMultiplier)$/;
@@ -82,15 +93,6 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
   const cls = ctx.registry.require(className, `${ctx.owner}: layer '${name}'`);
   let opts = configFromKeras(className, config);
   if ('dtype' in opts) opts.dtype = readDtype(opts.dtype);
-  const ignorable = { ...IGNORABLE, ...(own(CLASS_IGNORABLE, className) ?? {}) };
-  for (const [k, accepts] of Object.entries(ignorable)) {
-    if (!(k in opts)) continue;
-    if (own(CLASS_SUPPORTED, className)?.includes(k) && !accepts(opts[k])) continue;
-    if (!accepts(opts[k])) {
-      throw new SerializationError(`${where}: config key '${k}' = ${JSON.stringify(opts[k])} is not supported`);
-    }
-    delete opts[k];
-  }
   // Only the built-in layers' option contract is known well enough to swap their initializers.
   if (Object.values(BUILTIN_LAYERS).includes(cls)) {
     checkSizes(opts, ctx.budget, where);
@@ -103,8 +105,22 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
     throw new SerializationError(`${where}: bad config: ${(e as Error).message}`);
   }
   ctx.created.push(layer);
+  // Keys the layer does not report back are either Keras bookkeeping at a no-op value
+  // (dropped), or options strata lacks (refused, never silently dropped).
   const known = new Set(Object.keys(layer.getConfig()));
-  const unsupported = Object.keys(opts).filter((k) => !known.has(k));
+  const ignorable = { ...IGNORABLE, ...(own(CLASS_IGNORABLE, className) ?? {}) };
+  const unsupported: string[] = [];
+  for (const k of Object.keys(opts)) {
+    if (known.has(k)) continue;
+    const accepts = own(ignorable, k);
+    if (!accepts) {
+      unsupported.push(k);
+    } else if (!accepts(opts[k], opts)) {
+      throw new SerializationError(
+        `${where}: config key '${toSnakeCase(k)}' = ${short(opts[k])} would change the layer's computation, which strata does not support`,
+      );
+    }
+  }
   if (unsupported.length > 0) {
     throw new SerializationError(
       `${where}: config key(s) ${unsupported.map((k) => `'${k}'`).join(', ')} are not supported by ${layer.label}`,

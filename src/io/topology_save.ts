@@ -7,6 +7,7 @@ import { FunctionalNetwork } from '../models/functional.js';
 import { Network } from '../models/network.js';
 import { SequentialNetwork } from '../models/sequential.js';
 import type { JsonObject, JsonValue, KerasDialect } from './keras_config.js';
+import { kerasLayerOrder } from './keras/layer_order.js';
 import { layerToKeras } from './layer_config.js';
 
 /** The `keras_version` strata writes into `model.json`. */
@@ -14,13 +15,23 @@ export const STRATA_KERAS_VERSION = 'strata 0.1.0';
 
 function kerasModule(layer: Layer, dialect: KerasDialect): JsonObject {
   if (dialect !== 'keras3') return {};
+  // Keras 3 resolves a functional model only through its own module path.
+  if (layer instanceof FunctionalNetwork) return { module: 'keras.src.models.functional', registered_name: 'Functional' };
   if (layer instanceof Network) return { module: 'keras', registered_name: null };
   return { module: 'keras.layers', registered_name: null };
 }
 
+/**
+ * Replaces a layer, applied to inputs of `inputShape`, by what the file should hold
+ * instead (e.g. a ready block by an equivalent nested model of standard Keras layers), or
+ * returns it unchanged. The replacement keeps the layer's name.
+ */
+export type LayerSwap = (layer: Layer, inputShape: Shape) => Layer;
+
 /** A layer's entry in a model config; nested models become nested model configs. */
-function layerEntry(layer: Layer, dialect: KerasDialect): JsonObject {
-  if (layer instanceof Network) return { class_name: layer.className, config: networkConfig(layer, dialect), ...kerasModule(layer, dialect) };
+function layerEntry(original: Layer, dialect: KerasDialect, swap?: LayerSwap, inputShape?: Shape): JsonObject {
+  const layer = swap && inputShape ? swap(original, inputShape) : original;
+  if (layer instanceof Network) return { class_name: layer.className, config: networkConfig(layer, dialect, swap), ...kerasModule(layer, dialect) };
   const entry = layerToKeras(layer, dialect);
   // Keras 3 takes input shapes from InputLayer entries only.
   if (dialect === 'keras3') delete entry.config.batch_input_shape;
@@ -36,12 +47,17 @@ function inputLayerEntry(name: string, batchShape: Shape, dialect: KerasDialect)
   };
 }
 
-function sequentialConfig(model: SequentialNetwork, dialect: KerasDialect): JsonObject {
+function sequentialConfig(model: SequentialNetwork, dialect: KerasDialect, swap?: LayerSwap): JsonObject {
   if (!model.built) {
     throw new StateError(`${model.label}: cannot save a model that is not built; give the first layer an inputShape or call it on data first`);
   }
   const inputShape = model.inputShapes[0]!;
-  const entries = model.layers.map((l) => layerEntry(l, dialect));
+  let shape: Shape = inputShape;
+  const entries = model.layers.map((l) => {
+    const entry = layerEntry(l, dialect, swap, shape);
+    shape = l.computeOutputShape(shape) as Shape;
+    return entry;
+  });
   if (dialect === 'keras3') {
     return { name: model.name, trainable: model.trainable, layers: [inputLayerEntry(`${model.name}_input`, inputShape, dialect), ...entries] };
   }
@@ -66,7 +82,7 @@ function modelNodes(model: FunctionalNetwork): Map<Layer, GraphNode[]> {
   return byLayer;
 }
 
-function functionalConfig(model: FunctionalNetwork, dialect: KerasDialect): JsonObject {
+function functionalConfig(model: FunctionalNetwork, dialect: KerasDialect, swap?: LayerSwap): JsonObject {
   const nodes = modelNodes(model);
   const ref = (t: SymbolicTensor): [string, number, number] => {
     const layer = t.node.layer as Layer;
@@ -76,7 +92,9 @@ function functionalConfig(model: FunctionalNetwork, dialect: KerasDialect): Json
     class_name: '__keras_tensor__',
     config: { shape: [...t.shape], dtype: t.dtype, keras_history: ref(t) },
   });
-  const layers = model.layers.map((layer): JsonObject => {
+  // Keras 3 counts classes in its own layer order to name a .keras file's weight groups.
+  const order = dialect === 'keras3' ? kerasLayerOrder(model) : model.layers;
+  const layers = order.map((layer): JsonObject => {
     const own = nodes.get(layer)!;
     if (layer instanceof InputLayer) {
       const shape = own[0]!.outputs[0]!.shape;
@@ -89,21 +107,25 @@ function functionalConfig(model: FunctionalNetwork, dialect: KerasDialect): Json
       }
       return node.inputs.map((t) => [...ref(t), {}]);
     });
-    return { name: layer.name, ...layerEntry(layer, dialect), inbound_nodes: inbound };
+    return { name: layer.name, ...layerEntry(layer, dialect, swap, own[0]?.inputs[0]?.shape), inbound_nodes: inbound };
   });
   return {
     name: model.name,
     ...(dialect === 'keras3' ? { trainable: model.trainable } : {}),
     layers,
-    input_layers: model.inputs.map(ref),
-    output_layers: model.outputs.map(ref),
+    // Keras 3 writes a single input or output as one triple, and then returns a tensor, not a list.
+    input_layers: dialect === 'keras3' && model.inputs.length === 1 ? ref(model.inputs[0]!) : model.inputs.map(ref),
+    output_layers: dialect === 'keras3' && model.outputs.length === 1 ? ref(model.outputs[0]!) : model.outputs.map(ref),
   };
 }
 
-/** The config of a Sequential or functional model (what goes under `config`). */
-export function networkConfig(model: Network, dialect: KerasDialect = 'tfjs'): JsonObject {
-  if (model instanceof SequentialNetwork) return sequentialConfig(model, dialect);
-  if (model instanceof FunctionalNetwork) return functionalConfig(model, dialect);
+/**
+ * The config of a Sequential or functional model (what goes under `config`); `swap`
+ * replaces layers on the way (see {@link LayerSwap}).
+ */
+export function networkConfig(model: Network, dialect: KerasDialect = 'tfjs', swap?: LayerSwap): JsonObject {
+  if (model instanceof SequentialNetwork) return sequentialConfig(model, dialect, swap);
+  if (model instanceof FunctionalNetwork) return functionalConfig(model, dialect, swap);
   throw new ValueError(`saveModel: cannot save ${model.label}; only Sequential and functional models can be saved`);
 }
 

@@ -178,33 +178,6 @@ export abstract class Network extends Layer {
     return outs.length === 1 ? outs[0]! : outs;
   }
 
-  /** Copies of all weights' values, in `weights` order. The caller owns them. */
-  getWeights(): tf.Tensor[] {
-    this.assertNotDisposed('getWeights');
-    return this.weights.map((w) => tf.clone(w.read()));
-  }
-
-  /**
-   * Sets all weights from values in `weights` order (e.g. from another model's
-   * `getWeights()`); shapes must match. The caller keeps ownership of `values`.
-   */
-  setWeights(values: tf.Tensor[]): void {
-    this.assertNotDisposed('setWeights');
-    if (!Array.isArray(values)) throw new ValueError(`${this.label}.setWeights: expected a list of tensors; got ${describe(values)}`);
-    assertTensors(values, `${this.label}.setWeights`, 'values');
-    const ws = this.weights;
-    if (values.length !== ws.length) {
-      throw new ValueError(`${this.label}.setWeights: expected ${ws.length} tensors, got ${values.length}`);
-    }
-    ws.forEach((w, i) => {
-      const v = values[i]!;
-      if (v.shape.length !== w.shape.length || v.shape.some((d, j) => d !== w.shape[j])) {
-        throw new ShapeError(`${this.label}.setWeights: weight '${w.name}' has shape ${fmtShape(w.shape)}, got ${fmtShape(v.shape)}`);
-      }
-    });
-    ws.forEach((w, i) => w.write(values[i]!));
-  }
-
   /** Prints a Keras-style table of layers, output shapes and parameter counts. */
   summary(opts: SummaryOptions = {}): void {
     this.assertNotDisposed('summary');

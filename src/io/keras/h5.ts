@@ -88,8 +88,8 @@ export class H5Reader {
   }
 
   /**
-   * Shape and size of a float dataset, without reading it.
-   * @throws SerializationError when `path` is not a float dataset.
+   * Shape and size of a float or integer dataset, without reading it.
+   * @throws SerializationError when `path` is not a numeric dataset.
    */
   info(path: string): { shape: number[]; size: number; bytes: number } {
     return this.guard(`'${path}'`, () => this.infoOf(path));
@@ -99,8 +99,12 @@ export class H5Reader {
     const d = this.file.get(path);
     if (!(d instanceof this.h5.Dataset)) throw new SerializationError(`${this.owner}: '${path}' is not a dataset`);
     const m = d.metadata;
-    if (m.type !== 1 || (m.size !== 4 && m.size !== 8)) {
-      throw new SerializationError(`${this.owner}: dataset '${path}' holds ${m.size}-byte values of HDF5 type ${m.type}; expected float32 or float64`);
+    // HDF5 class 1 is float (float32/64), class 0 integer: Keras stores Normalization's
+    // `count` as int64, and some layers keep int32 counters; they are read as float32.
+    const isFloat = m.type === 1 && (m.size === 4 || m.size === 8);
+    const isInt = m.type === 0 && [1, 2, 4, 8].includes(m.size);
+    if (!isFloat && !isInt) {
+      throw new SerializationError(`${this.owner}: dataset '${path}' holds ${m.size}-byte values of HDF5 type ${m.type}; expected float32/float64 or an integer type`);
     }
     const shape = (d.shape ?? []).map(Number);
     const size = shape.reduce((a, b) => a * b, 1);
@@ -108,7 +112,8 @@ export class H5Reader {
   }
 
   /**
-   * Reads a float dataset as float32. Datasets claiming more bytes than the whole file holds
+   * Reads a float or integer dataset as float32 (int64 values past 2^53 lose precision).
+   * Datasets claiming more bytes than the whole file holds
    * (possible with HDF5's unwritten chunks) are refused before reading.
    * @throws SerializationError for a non-float dataset or an implausible size.
    */
@@ -118,8 +123,12 @@ export class H5Reader {
       throw new SerializationError(`${this.owner}: dataset '${path}' of shape [${shape}] claims ${bytes} bytes, more than the ${this.byteLength}-byte file`);
     }
     const v = this.guard(`'${path}'`, () => (this.file.get(path) as InstanceType<H5['Dataset']>).value);
-    // A scalar dataset (Normalization's count) reads as a plain number.
-    const values = v instanceof Float32Array ? v : typeof v === 'number' ? Float32Array.of(v) : Float32Array.from(v as ArrayLike<number>);
+    // A scalar dataset (Normalization's count) reads as a plain number; int64 ones as BigInts.
+    const values = v instanceof Float32Array ? v
+      : typeof v === 'number' ? Float32Array.of(v)
+        : typeof v === 'bigint' ? Float32Array.of(Number(v))
+          : v instanceof BigInt64Array || v instanceof BigUint64Array ? Float32Array.from(v, (x) => Number(x))
+            : Float32Array.from(v as ArrayLike<number>);
     return { shape, values };
   }
 

@@ -19,6 +19,10 @@ import { defaultLayerRegistry } from '../registry.js';
 import type { SavableModel } from '../save.js';
 import { buildNetwork, type LoadedModel } from '../topology_load.js';
 import { networkConfig } from '../topology_save.js';
+import type { Shape } from '../../engine/shape.js';
+import { FunctionalNetwork } from '../../models/functional.js';
+import { blockAsFunctional } from './blocks.js';
+import { kerasLayerOrder } from './layer_order.js';
 import { H5Reader, H5Writer } from './h5.js';
 import { readZip, writeZip, type ZipLimits } from './zip.js';
 
@@ -121,7 +125,8 @@ export async function modelFromKerasArchive(bytes: Uint8Array, opts: LoadModelOp
         t.dispose();
       }
       const cc = (config as JsonObject).compile_config;
-      if (isJsonObject(cc) && opts.compile !== false) compileFromConfig(model, cc, owner);
+      // Keras 3 writes `compile_config: {}` (or null) for a model that was never compiled.
+      if (isJsonObject(cc) && Object.keys(cc).length > 0 && opts.compile !== false) compileFromConfig(model, cc, owner);
       return model;
     });
   } finally {
@@ -142,11 +147,12 @@ function withModules(v: JsonValue, key = ''): JsonValue {
   return out;
 }
 
-function writeWeights(h5: H5Writer, model: Network, prefix: string): void {
+function writeWeights(h5: H5Writer, model: Network, prefix: string, swapped: Map<Layer, Layer>): void {
   h5.group(`${prefix}vars`);
-  for (const [layer, path] of layerPaths(model.layers, prefix)) {
+  const order = model instanceof FunctionalNetwork ? kerasLayerOrder(model) : model.layers;
+  for (const [layer, path] of layerPaths(order.map((l) => swapped.get(l) ?? l), prefix)) {
     if (layer instanceof Network) {
-      writeWeights(h5, layer, `${path}/`);
+      writeWeights(h5, layer, `${path}/`, swapped);
       continue;
     }
     h5.group(`${path}/vars`);
@@ -162,19 +168,36 @@ function writeWeights(h5: H5Writer, model: Network, prefix: string): void {
 export async function kerasArchiveBytes(model: SavableModel): Promise<Uint8Array> {
   if (!model.built) throw new StateError(`${model.label}: cannot save a model that is not built; give its first layer an inputShape or call it on data first`);
   const inputs = model.inputShapes;
-  const config = {
-    module: 'keras',
-    class_name: model.className,
-    config: withModules(networkConfig(model, 'keras3')),
-    registered_name: null,
-    build_config: { input_shape: model instanceof SequentialNetwork || inputs.length === 1 ? inputs[0]! : inputs },
+  // Ready blocks are written as nested functional models of standard Keras layers.
+  const swapped = new Map<Layer, Layer>();
+  const swap = (layer: Layer, inputShape: Shape): Layer => {
+    const known = swapped.get(layer);
+    if (known) return known;
+    const fn = blockAsFunctional(layer, inputShape);
+    if (!fn) return layer;
+    swapped.set(layer, fn);
+    return fn;
   };
-  const h5 = await H5Writer.create();
-  writeWeights(h5, model, '');
+  let weights: Uint8Array;
+  let config: JsonObject;
+  try {
+    config = {
+      module: model instanceof SequentialNetwork ? 'keras' : 'keras.src.models.functional',
+      class_name: model.className,
+      config: withModules(networkConfig(model, 'keras3', swap)),
+      registered_name: model instanceof SequentialNetwork ? null : 'Functional',
+      build_config: { input_shape: model instanceof SequentialNetwork || inputs.length === 1 ? inputs[0]! : inputs },
+    };
+    const h5 = await H5Writer.create();
+    writeWeights(h5, model, '', swapped);
+    weights = h5.bytes();
+  } finally {
+    for (const fn of swapped.values()) fn.dispose();
+  }
   const enc = new TextEncoder();
   return writeZip({
     'metadata.json': enc.encode(JSON.stringify({ keras_version: KERAS_FORMAT_VERSION, date_saved: new Date().toISOString(), saved_by: 'strata 0.1.0' })),
     'config.json': enc.encode(JSON.stringify(config)),
-    'model.weights.h5': h5.bytes(),
+    'model.weights.h5': weights,
   });
 }
