@@ -22,6 +22,7 @@ export interface ReLUOptions extends LayerOptions {
 /** Rectified linear unit `max(x, 0)`, optionally capped at `maxValue`. */
 export class ReLU extends Layer {
   readonly className = 'ReLU';
+  override supportsMasking = true;
   /** Upper bound of the output; undefined when unbounded. */
   readonly maxValue?: number;
   constructor(opts: ReLUOptions = {}) {
@@ -49,6 +50,7 @@ export interface LeakyReLUOptions extends LayerOptions {
 /** Leaky ReLU: `x` for x > 0, `alpha · x` otherwise. */
 export class LeakyReLU extends Layer {
   readonly className = 'LeakyReLU';
+  override supportsMasking = true;
   /** Slope for negative inputs. */
   readonly alpha: number;
   constructor(opts: LeakyReLUOptions = {}) {
@@ -73,6 +75,7 @@ export interface ELUOptions extends LayerOptions {
 /** Exponential linear unit: `x` for x > 0, `alpha · (exp(x) − 1)` otherwise. */
 export class ELU extends Layer {
   readonly className = 'ELU';
+  override supportsMasking = true;
   /** Scale of the negative part, `alpha · (exp(x) − 1)`. */
   readonly alpha: number;
   constructor(opts: ELUOptions = {}) {
@@ -101,6 +104,7 @@ export interface SoftmaxOptions extends LayerOptions {
 /** Softmax over one axis: `exp(x) / Σ exp(x)`. */
 export class Softmax extends Layer {
   readonly className = 'Softmax';
+  override supportsMasking = true;
   /** Axis the probabilities sum to 1 over. */
   readonly axis: number;
   constructor(opts: SoftmaxOptions = {}) {
