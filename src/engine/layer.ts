@@ -190,7 +190,7 @@ export abstract class Layer {
    * (Embedding, Masking) or consume them (an RNN without `returnSequences`) override it.
    * Runs inside the caller's `tidy`; the result is a new tensor or `null`.
    */
-  computeMask(_inputs: tf.Tensor | tf.Tensor[], mask: MaskInput | undefined): Mask | Mask[] | null {
+  computeMask(_inputs: tf.Tensor | tf.Tensor[], mask: MaskInput | undefined): Mask | (Mask | null)[] | null {
     if (!this.supportsMasking) return null;
     const m = firstMask(mask);
     return m ? tf.clone(m) : null;

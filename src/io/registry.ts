@@ -12,6 +12,9 @@ import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from 
 import { BatchNormalization } from '../layers/norm/index.js';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from '../layers/pooling/index.js';
 import { Flatten, Reshape, UpSampling2D, ZeroPadding2D } from '../layers/reshape/index.js';
+import { Embedding } from '../layers/core/embedding.js';
+import { Masking } from '../layers/core/masking.js';
+import { Bidirectional, GRU, LSTM, SimpleRNN, TimeDistributed } from '../layers/recurrent/index.js';
 
 /**
  * A layer class that can be rebuilt from its config: `new Class(config)` with the camelCase
@@ -36,6 +39,7 @@ export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freez
   BatchNormalization,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
   ResidualBlock, InceptionBlock,
+  Embedding, Masking, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed,
 });
 
 // Other names Keras accepts for the same classes.

@@ -23,3 +23,6 @@ export {
 export * from './conv/index.js';
 export * from './pooling/index.js';
 export * from './reshape/index.js';
+export { embedding, Embedding, type EmbeddingOptions } from './core/embedding.js';
+export { masking, Masking, type MaskingOptions } from './core/masking.js';
+export * from './recurrent/index.js';
