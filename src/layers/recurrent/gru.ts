@@ -74,7 +74,9 @@ export class GRUCell extends RnnCell {
  * `bias` (`[2, 3u]` with `resetAfter`, else `[3u]`), gates z, r, h.
  */
 export class GRU extends RNN {
-  readonly className = 'GRU';
+  get className(): string {
+    return 'GRU';
+  }
   /** Size of the state and output. */
   readonly units: number;
   /** Whether the reset gate is applied after the recurrent product. */

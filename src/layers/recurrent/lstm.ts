@@ -71,7 +71,9 @@ export class LSTMCell extends RnnCell {
  * `bias [4u]`, gates i, f, c, o. States `[h, c]`.
  */
 export class LSTM extends RNN {
-  readonly className = 'LSTM';
+  get className(): string {
+    return 'LSTM';
+  }
   /** Size of the state and output. */
   readonly units: number;
   protected readonly cell: LSTMCell;

@@ -37,7 +37,9 @@ export class SimpleRNNCell extends RnnCell {
 
 /** A fully connected recurrent layer (Keras `SimpleRNN`): weights `kernel`, `recurrent_kernel`, `bias`. */
 export class SimpleRNN extends RNN {
-  readonly className = 'SimpleRNN';
+  get className(): string {
+    return 'SimpleRNN';
+  }
   /** Size of the state and output. */
   readonly units: number;
   protected readonly cell: SimpleRNNCell;
