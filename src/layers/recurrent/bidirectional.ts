@@ -1,6 +1,6 @@
 import { tf } from '../../backend/tf.js';
 import { ValueError } from '../../engine/errors.js';
-import type { CallContext, LayerOptions } from '../../engine/layer.js';
+import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
 import { firstMask, type Mask, type MaskInput } from '../../engine/mask.js';
 import { isShapeList, type Shape } from '../../engine/shape.js';
 import { CompositeLayer } from '../blocks/composite.js';
@@ -55,7 +55,7 @@ export class Bidirectional extends CompositeLayer {
   constructor(opts: BidirectionalOptions) {
     super(opts);
     const l = opts?.layer;
-    if (!(l instanceof RNN) && !(l && typeof l === 'object' && typeof (l as SerializedRnn).className === 'string')) {
+    if (!(l instanceof RNN) && !(l && typeof l === 'object' && !(l instanceof Layer) && typeof (l as SerializedRnn).className === 'string')) {
       throw new ValueError(`${this.label}: 'layer' must be a recurrent layer (lstm, gru, simpleRNN); got ${String(l)}`);
     }
     const mm = opts.mergeMode === undefined ? 'concat' : opts.mergeMode;
