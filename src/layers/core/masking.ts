@@ -33,7 +33,12 @@ export class Masking extends Layer {
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    return tf.mul(x, tf.expandDims(tf.cast(this.keep(x), x.dtype), -1));
+    // The 0/1 factor is piecewise constant in x: its gradient is zero (tfjs has none for Any).
+    const factor = tf.customGrad((t: tf.Tensor) => ({
+      value: tf.expandDims(tf.cast(this.keep(t), 'float32'), -1),
+      gradFunc: () => tf.zerosLike(t),
+    }));
+    return tf.mul(x, factor(x));
   }
 
   override computeMask(inputs: tf.Tensor | tf.Tensor[], _mask: MaskInput | undefined): Mask {

@@ -140,8 +140,9 @@ export abstract class RNN extends Layer {
     if (ctx.training && this.dropout > 0) xin = tf.mul(x, tf.expandDims(draw(dim, this.dropout), 1));
     const recMask = ctx.training && this.recurrentDropout > 0 ? draw(this.cell.outputSize, this.recurrentDropout) : null;
     const xp = this.cell.projectInputs(tf.reshape(xin, [batch * time, dim]) as tf.Tensor2D);
-    const steps = tf.unstack(tf.reshape(xp, [batch, time, xp.shape[1]]), 1) as tf.Tensor2D[];
-    const stepMasks = mask ? tf.unstack(tf.expandDims(tf.cast(mask, 'bool'), -1), 1) : null;
+    // Copies: the engine's tape holds unstack's own output array, which must keep its order.
+    const steps = [...tf.unstack(tf.reshape(xp, [batch, time, xp.shape[1]]), 1)] as tf.Tensor2D[];
+    const stepMasks = mask ? [...tf.unstack(tf.expandDims(tf.cast(mask, 'bool'), -1), 1)] : null;
     if (this.goBackwards) {
       steps.reverse();
       stepMasks?.reverse();
