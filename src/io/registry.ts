@@ -15,6 +15,12 @@ import { Flatten, Reshape, UpSampling2D, ZeroPadding2D } from '../layers/reshape
 import { Embedding } from '../layers/core/embedding.js';
 import { Masking } from '../layers/core/masking.js';
 import { Bidirectional, GRU, LSTM, SimpleRNN, TimeDistributed } from '../layers/recurrent/index.js';
+import { Conv1D } from '../layers/conv/conv1d.js';
+import { AveragePooling1D, MaxPooling1D } from '../layers/pooling/pooling1d.js';
+import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../layers/pooling/global_pooling1d.js';
+import { RepeatVector } from '../layers/reshape/repeat_vector.js';
+import { UpSampling1D } from '../layers/reshape/up_sampling1d.js';
+import { LayerNormalization } from '../layers/norm/layer_normalization.js';
 
 /**
  * A layer class that can be rebuilt from its config: `new Class(config)` with the camelCase
@@ -40,6 +46,8 @@ export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freez
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
   ResidualBlock, InceptionBlock,
   Embedding, Masking, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed,
+  Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D,
+  UpSampling1D, RepeatVector, LayerNormalization,
 });
 
 // Other names Keras accepts for the same classes.

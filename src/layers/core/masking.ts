@@ -34,10 +34,10 @@ export class Masking extends Layer {
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     // The 0/1 factor is piecewise constant in x: its gradient is zero (tfjs has none for Any).
-    const factor = tf.customGrad((t: tf.Tensor) => ({
+    const factor = tf.customGrad(((t: tf.Tensor) => ({
       value: tf.expandDims(tf.cast(this.keep(t), 'float32'), -1),
       gradFunc: () => tf.zerosLike(t),
-    }));
+    })) as never) as (t: tf.Tensor) => tf.Tensor;
     return tf.mul(x, factor(x));
   }
 
