@@ -21,6 +21,7 @@ import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../layers/pooling/gl
 import { RepeatVector } from '../layers/reshape/repeat_vector.js';
 import { UpSampling1D } from '../layers/reshape/up_sampling1d.js';
 import { LayerNormalization } from '../layers/norm/layer_normalization.js';
+import { MultiHeadAttention } from '../layers/attention/multi_head_attention.js';
 
 /**
  * A layer class that can be rebuilt from its config: `new Class(config)` with the camelCase
@@ -47,7 +48,7 @@ export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freez
   ResidualBlock, InceptionBlock,
   Embedding, Masking, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed,
   Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D,
-  UpSampling1D, RepeatVector, LayerNormalization,
+  UpSampling1D, RepeatVector, LayerNormalization, MultiHeadAttention,
 });
 
 // Other names Keras accepts for the same classes.

@@ -26,3 +26,4 @@ export * from './reshape/index.js';
 export { embedding, Embedding, type EmbeddingOptions } from './core/embedding.js';
 export { masking, Masking, type MaskingOptions } from './core/masking.js';
 export * from './recurrent/index.js';
+export * from './attention/index.js';
