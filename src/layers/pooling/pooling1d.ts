@@ -3,6 +3,7 @@ import { ShapeError, ValueError, fmtShape } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import { checkPositiveInt, convOutputLength } from '../conv/conv_utils.js';
+import { AveragePooling2D } from './pooling2d.js';
 
 /** Options of {@link maxPooling1d} and {@link averagePooling1d}. */
 export interface Pooling1DOptions extends LayerOptions {
@@ -64,8 +65,12 @@ export class AveragePooling1D extends Pooling1D {
   get className(): string {
     return 'AveragePooling1D';
   }
+  // The 2-D layer on [batch, 1, time, channels] handles 'same' windows right in both directions
+  // (tfjs' own avgPool gradient divides padded windows by the full window size).
+  private inner?: AveragePooling2D;
   protected pool(x: tf.Tensor4D): tf.Tensor4D {
-    return tf.avgPool(x, [1, this.poolSize], [1, this.strides], this.padding);
+    this.inner ??= new AveragePooling2D({ poolSize: [1, this.poolSize], strides: [1, this.strides], padding: this.padding });
+    return this.inner.call(x, { training: false }) as tf.Tensor4D;
   }
 }
 
