@@ -25,7 +25,7 @@ function run(c: LayerCase): void {
   const n0 = tf.memory().numTensors;
   const layer = new CLASSES[c.className]!(c.options as never);
   const xs = c.inputs ? c.inputs.map((a) => toTensor(a)) : [toTensor(c.x)];
-  const masks = (c.masks ?? [c.mask]).map((m) => (m ? tf.tensor2d(m, undefined, 'bool') : null));
+  const masks: (tf.Tensor | null)[] = (c.masks ?? [c.mask]).map((m) => (m ? tf.tensor2d(m, undefined, 'bool') : null));
   const ins = c.inputs ? xs : xs[0]!;
   layer.ensureBuilt(Array.isArray(ins) ? ins.map((t) => [null, ...t.shape.slice(1)]) : [null, ...xs[0]!.shape.slice(1)]);
   setKerasWeights(layer, c.weights);
@@ -35,7 +35,7 @@ function run(c: LayerCase): void {
   // MultiHeadAttention cases hold [output, scores]; run it again with scores returned.
   if (c.className === 'MultiHeadAttention') {
     expectClose(outs[0]!, c.outputs[0]!, 1e-5, `${c.name} output`);
-    const withScores = new MultiHeadAttention({ ...(c.options as never), returnAttentionScores: true });
+    const withScores = new MultiHeadAttention({ ...(c.options as object), returnAttentionScores: true } as never);
     withScores.ensureBuilt((ins as tf.Tensor[]).map((t) => [null, ...t.shape.slice(1)]));
     setKerasWeights(withScores, c.weights);
     const both = withScores.apply(ins, { mask: anyMask ? masks : null }) as tf.Tensor[];
