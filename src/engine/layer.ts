@@ -9,6 +9,7 @@ import { LayerWeight } from './weight.js';
 import { assertTensors } from './tensor_checks.js';
 import { checkOptionKeys } from './option_keys.js';
 import { readWeightValues, writeWeightValues } from './weight_values.js';
+import { firstMask, type Mask, type MaskInput } from './mask.js';
 
 /** Options every layer accepts. */
 export interface LayerOptions {
@@ -31,6 +32,12 @@ const BASE_OPTION_KEYS = ['name', 'trainable', 'inputShape', 'batchInputShape', 
 export interface CallContext {
   /** True inside `fit` (dropout active, BatchNorm updates its statistics); false otherwise. */
   training: boolean;
+  /**
+   * The padding mask(s) of the inputs (bool `[batch, time]`, true on real steps), or
+   * undefined / `null` when the inputs carry none. Models fill it from the previous layer's
+   * `computeMask`; layers that honour masks (RNNs, attention, pooling) read it.
+   */
+  mask?: MaskInput;
 }
 
 /** What a layer may be applied to: real tensors (eager) or symbolic ones (graph building). */
@@ -60,6 +67,11 @@ export abstract class Layer {
   protected inputSpec?: InputSpec;
   /** The full input shape this layer was declared with, if any. */
   batchInputShape?: Shape;
+  /**
+   * Whether the layer passes a padding mask on (see `computeMask`). Default false: the
+   * mask stops here, as in Keras for layers that do not support masking.
+   */
+  supportsMasking = false;
   /** Applications of this layer in functional graphs. */
   readonly inboundNodes: GraphNode[] = [];
   private _name?: string;
@@ -244,6 +256,18 @@ export abstract class Layer {
     return inputShape;
   }
 
+  /**
+   * The padding mask of this layer's output, given its inputs and their mask(s). Default:
+   * the (first) input mask when `supportsMasking`, else `null`. Layers that make masks
+   * (Embedding, Masking) or consume them (an RNN without `returnSequences`) override it.
+   * Runs inside the caller's `tidy`; the result is a new tensor or `null`.
+   */
+  computeMask(_inputs: tf.Tensor | tf.Tensor[], mask: MaskInput | undefined): Mask | (Mask | null)[] | null {
+    if (!this.supportsMasking) return null;
+    const m = firstMask(mask);
+    return m ? tf.clone(m) : null;
+  }
+
   /** The options that rebuild this layer, in the same typed form it was made with. */
   getConfig(): LayerOptions {
     const c: LayerOptions = { name: this.name, trainable: this.trainable };
@@ -307,8 +331,9 @@ export abstract class Layer {
     this.ensureBuilt(shape);
     this.checkInput(shape);
     const training = ctx.training ?? false;
+    const mask = ctx.mask ?? null;
     return tf.tidy(() => {
-      const out = this.call(inputs as tf.Tensor | tf.Tensor[], { training });
+      const out = this.call(inputs as tf.Tensor | tf.Tensor[], mask === null ? { training } : { training, mask });
       // An identity layer must not hand back its input: disposing the output would free it.
       const fresh = (t: tf.Tensor) => ((list as tf.Tensor[]).includes(t) ? tf.clone(t) : t);
       return Array.isArray(out) ? out.map(fresh) : fresh(out);

@@ -18,6 +18,16 @@ import { CenterCrop, Normalization, Rescaling, Resizing } from '../layers/prepro
 import {
   RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
 } from '../layers/augmentation/index.js';
+import { Embedding } from '../layers/core/embedding.js';
+import { Masking } from '../layers/core/masking.js';
+import { Bidirectional, GRU, LSTM, SimpleRNN, TimeDistributed } from '../layers/recurrent/index.js';
+import { Conv1D } from '../layers/conv/conv1d.js';
+import { AveragePooling1D, MaxPooling1D } from '../layers/pooling/pooling1d.js';
+import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../layers/pooling/global_pooling1d.js';
+import { RepeatVector } from '../layers/reshape/repeat_vector.js';
+import { UpSampling1D } from '../layers/reshape/up_sampling1d.js';
+import { LayerNormalization } from '../layers/norm/layer_normalization.js';
+import { MultiHeadAttention } from '../layers/attention/multi_head_attention.js';
 
 /**
  * A layer class that can be rebuilt from its config: `new Class(config)` with the camelCase
@@ -44,6 +54,9 @@ export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freez
   ResidualBlock, InceptionBlock,
   Rescaling, Normalization, Resizing, CenterCrop, Cropping2D, Permute, Identity,
   RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, RandomCrop,
+  Embedding, Masking, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed,
+  Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D,
+  UpSampling1D, RepeatVector, LayerNormalization, MultiHeadAttention,
 });
 
 // Other names Keras accepts for the same classes.

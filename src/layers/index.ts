@@ -26,3 +26,7 @@ export * from './reshape/index.js';
 export * from './preprocessing/index.js';
 export { identity, Identity, type IdentityOptions } from './core/identity.js';
 export * from './augmentation/index.js';
+export { embedding, Embedding, type EmbeddingOptions } from './core/embedding.js';
+export { masking, Masking, type MaskingOptions } from './core/masking.js';
+export * from './recurrent/index.js';
+export * from './attention/index.js';

@@ -1,6 +1,7 @@
 import type { tf } from '../backend/tf.js';
 import { StrataError, ValueError } from '../engine/errors.js';
 import type { CallContext, Layer } from '../engine/layer.js';
+import { maskAt, type Mask } from '../engine/mask.js';
 import type { Shape } from '../engine/shape.js';
 import { SymbolicTensor, type GraphNode } from '../engine/symbolic.js';
 import { InputLayer } from '../layers/core/input.js';
@@ -117,13 +118,27 @@ export class FunctionalNetwork extends Network {
 
   forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[] {
     const values = new Map<SymbolicTensor, tf.Tensor>();
-    this.inputs.forEach((t, i) => values.set(t, inputs[i]!));
+    // Padding masks travel beside the data, explicitly, one per symbolic tensor.
+    const masks = new Map<SymbolicTensor, Mask | null>();
+    this.inputs.forEach((t, i) => {
+      values.set(t, inputs[i]!);
+      masks.set(t, maskAt(ctx.mask, i));
+    });
     for (const node of this.order) {
       if (node.layer instanceof InputLayer) continue;
+      const layer = node.layer as Layer;
       const args = node.inputs.map((t) => values.get(t)!);
-      const out = (node.layer as Layer).apply(node.singleInput ? args[0]! : args, ctx) as tf.Tensor | tf.Tensor[];
+      const argMasks = node.inputs.map((t) => masks.get(t) ?? null);
+      const anyMask = argMasks.some((m) => m !== null);
+      const mask = !anyMask ? null : node.singleInput ? argMasks[0]! : argMasks;
+      const x = node.singleInput ? args[0]! : args;
+      const out = layer.apply(x, { training: ctx.training, mask }) as tf.Tensor | tf.Tensor[];
       const list = Array.isArray(out) ? out : [out];
-      node.outputs.forEach((t, i) => values.set(t, list[i]!));
+      const outMask = layer.computeMask(x, mask);
+      node.outputs.forEach((t, i) => {
+        values.set(t, list[i]!);
+        masks.set(t, Array.isArray(outMask) ? (outMask[i] ?? null) : outMask);
+      });
     }
     return this.outputs.map((t) => values.get(t)!);
   }

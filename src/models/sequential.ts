@@ -1,6 +1,7 @@
 import type { tf } from '../backend/tf.js';
 import { ShapeError, StrataError, ValueError } from '../engine/errors.js';
 import type { CallContext, Layer } from '../engine/layer.js';
+import { firstMask, type Mask } from '../engine/mask.js';
 import { isShapeList, type Shape } from '../engine/shape.js';
 import { SymbolicTensor } from '../engine/symbolic.js';
 import { InputLayer } from '../layers/core/input.js';
@@ -143,7 +144,14 @@ export class SequentialNetwork extends Network {
 
   forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[] {
     let x = inputs[0]!;
-    for (const l of this.stack) x = l.apply(x, ctx) as tf.Tensor;
+    // The padding mask travels beside the data: each layer says what its output carries.
+    let mask: Mask | null = firstMask(ctx.mask);
+    for (const l of this.stack) {
+      const y = l.apply(x, { training: ctx.training, mask }) as tf.Tensor;
+      const next = l.computeMask(x, mask);
+      mask = Array.isArray(next) ? (next[0] ?? null) : next;
+      x = y;
+    }
     return [x];
   }
 

@@ -11,6 +11,7 @@ export interface ActivationOptions extends LayerOptions {
 /** Applies a named activation function elementwise (softmax: over the last axis). */
 export class Activation extends Layer {
   readonly className = 'Activation';
+  override supportsMasking = true;
   /** Canonical name of the activation function. */
   readonly activation: string;
   private readonly fn: (x: tf.Tensor) => tf.Tensor;

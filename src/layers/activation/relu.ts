@@ -29,6 +29,7 @@ export interface ReLUOptions extends LayerOptions {
  */
 export class ReLU extends Layer {
   readonly className = 'ReLU';
+  override supportsMasking = true;
   /** Upper bound of the output; undefined when unbounded. */
   readonly maxValue?: number;
   /** Slope below the threshold. */
@@ -76,6 +77,7 @@ export interface LeakyReLUOptions extends LayerOptions {
 /** Leaky ReLU: `x` for x > 0, `alpha · x` otherwise. */
 export class LeakyReLU extends Layer {
   readonly className = 'LeakyReLU';
+  override supportsMasking = true;
   /** Slope for negative inputs. */
   readonly alpha: number;
   constructor(opts: LeakyReLUOptions = {}) {
@@ -100,6 +102,7 @@ export interface ELUOptions extends LayerOptions {
 /** Exponential linear unit: `x` for x > 0, `alpha · (exp(x) − 1)` otherwise. */
 export class ELU extends Layer {
   readonly className = 'ELU';
+  override supportsMasking = true;
   /** Scale of the negative part, `alpha · (exp(x) − 1)`. */
   readonly alpha: number;
   constructor(opts: ELUOptions = {}) {
@@ -128,6 +131,7 @@ export interface SoftmaxOptions extends LayerOptions {
 /** Softmax over one axis: `exp(x) / Σ exp(x)`. */
 export class Softmax extends Layer {
   readonly className = 'Softmax';
+  override supportsMasking = true;
   /** Axis the probabilities sum to 1 over. */
   readonly axis: number;
   constructor(opts: SoftmaxOptions = {}) {

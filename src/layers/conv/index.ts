@@ -8,3 +8,4 @@ export { depthwiseConv2d, DepthwiseConv2D, type DepthwiseConv2DOptions } from '.
 export { separableConv2d, SeparableConv2D, type SeparableConv2DOptions } from './separable_conv2d.js';
 export { BaseConv, type BaseConvOptions } from './base_conv.js';
 export type { DataFormat, PaddingMode, IntOrPair } from './conv_utils.js';
+export { conv1d, Conv1D, type Conv1DOptions } from './conv1d.js';

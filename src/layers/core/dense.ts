@@ -33,6 +33,7 @@ const FUSABLE = new Set(['linear', 'relu', 'relu6', 'elu', 'sigmoid']);
 /** A fully connected layer: `activation(x · kernel + bias)` on the last axis. */
 export class Dense extends Layer {
   readonly className = 'Dense';
+  override supportsMasking = true;
   /** Number of output units. */
   readonly units: number;
   /** Canonical name of the activation applied to the output. */

@@ -25,6 +25,7 @@ export interface DropoutOptions extends LayerOptions {
  */
 export class Dropout extends Layer {
   readonly className = 'Dropout';
+  override supportsMasking = true;
   /** Fraction of the inputs zeroed while training. */
   readonly rate: number;
   /** Shape of the mask (batch included, `null` = the input's size); undefined for the input's shape. */

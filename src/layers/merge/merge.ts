@@ -1,6 +1,7 @@
 import { tf } from '../../backend/tf.js';
 import { ShapeError, fmtShape } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
+import { combineMasks, type Mask, type MaskInput } from '../../engine/mask.js';
 import { isShapeList, type Shape } from '../../engine/shape.js';
 
 /**
@@ -44,6 +45,12 @@ export abstract class Merge extends Layer {
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     return this.mergedShape(this.shapeList(inputShape));
+  }
+
+  /** The AND of the inputs' padding masks (`null` when none has one), as Keras merges them. */
+  override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask: MaskInput | undefined): Mask | null {
+    if (mask === undefined || mask === null) return null;
+    return combineMasks(Array.isArray(mask) ? mask : [mask]);
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {

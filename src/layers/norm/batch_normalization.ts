@@ -48,6 +48,7 @@ const DEFAULT_INIT = {
  */
 export class BatchNormalization extends Layer {
   readonly className = 'BatchNormalization';
+  override supportsMasking = true;
   /** The feature axis, batch dimension included (negative counts from the end). */
   readonly axis: number;
   /** Decay of the moving statistics. */
