@@ -116,16 +116,70 @@ export class FunctionalNetwork extends Network {
   }
 
   forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[] {
-    const values = new Map<SymbolicTensor, tf.Tensor>();
+    return this.forwardFrom(inputs, ctx, new Map(), new Set());
+  }
+
+  /** Runs the graph but the nodes in `skip`, whose outputs the rest reads are in `given`. */
+  private forwardFrom(inputs: tf.Tensor[], ctx: CallContext, given: ReadonlyMap<SymbolicTensor, tf.Tensor>, skip: ReadonlySet<GraphNode>): tf.Tensor[] {
+    const values = new Map<SymbolicTensor, tf.Tensor>(given);
     this.inputs.forEach((t, i) => values.set(t, inputs[i]!));
     for (const node of this.order) {
-      if (node.layer instanceof InputLayer) continue;
+      if (node.layer instanceof InputLayer || skip.has(node)) continue;
       const args = node.inputs.map((t) => values.get(t)!);
       const out = (node.layer as Layer).apply(node.singleInput ? args[0]! : args, ctx) as tf.Tensor | tf.Tensor[];
       const list = Array.isArray(out) ? out : [out];
       node.outputs.forEach((t, i) => values.set(t, list[i]!));
     }
     return this.outputs.map((t) => values.get(t)!);
+  }
+
+  /**
+   * @internal Runs now every node that depends on no trainable weight (the frozen base),
+   * freeing each intermediate tensor after its last use, and keeps only the tensors the rest
+   * of the graph reads; see {@link Network.splitForward}.
+   */
+  override splitForward(inputs: tf.Tensor[], ctx: CallContext): () => tf.Tensor[] {
+    const constant = new Set<GraphNode>();
+    for (const node of this.order) {
+      const fixed = node.layer instanceof InputLayer
+        || (!(node.layer as Layer).weights.some((w) => w.trainable) && node.inputs.every((t) => constant.has(t.node)));
+      if (fixed) constant.add(node);
+    }
+    // Uses of each symbolic tensor by constant nodes; the ones the rest reads are kept.
+    const uses = new Map<SymbolicTensor, number>();
+    const keep = new Set<SymbolicTensor>(this.outputs);
+    for (const node of this.order) {
+      for (const t of node.inputs) {
+        if (constant.has(node)) uses.set(t, (uses.get(t) ?? 0) + 1);
+        else keep.add(t);
+      }
+    }
+    const values = new Map<SymbolicTensor, tf.Tensor>();
+    this.inputs.forEach((t, i) => values.set(t, inputs[i]!));
+    const held = new Set<tf.Tensor>(inputs);
+    const release = (t: SymbolicTensor) => {
+      const n = (uses.get(t) ?? 0) - 1;
+      uses.set(t, n);
+      if (n > 0 || keep.has(t)) return;
+      const v = values.get(t)!;
+      values.delete(t);
+      // A layer may return its input unchanged: free a tensor only when nothing else holds it.
+      if (!held.has(v) && ![...values.values()].includes(v)) v.dispose();
+    };
+    for (const node of this.order) {
+      if (!constant.has(node) || node.layer instanceof InputLayer) continue;
+      const args = node.inputs.map((t) => values.get(t)!);
+      const out = (node.layer as Layer).apply(node.singleInput ? args[0]! : args, ctx) as tf.Tensor | tf.Tensor[];
+      const list = Array.isArray(out) ? out : [out];
+      node.outputs.forEach((t, i) => values.set(t, list[i]!));
+      node.inputs.forEach(release);
+      for (const t of node.outputs) {
+        if (uses.has(t) || keep.has(t)) continue;
+        uses.set(t, 1);
+        release(t);
+      }
+    }
+    return () => this.forwardFrom(inputs, ctx, values, constant);
   }
 
   protected summaryRows(): SummaryRow[] {

@@ -147,6 +147,23 @@ export class SequentialNetwork extends Network {
     return [x];
   }
 
+  /** @internal Runs the leading layers without trainable weights now; see {@link Network.splitForward}. */
+  override splitForward(inputs: tf.Tensor[], ctx: CallContext): () => tf.Tensor[] {
+    let x = inputs[0]!;
+    let i = 0;
+    for (; i < this.stack.length && !this.stack[i]!.weights.some((w) => w.trainable); i++) {
+      const y = this.stack[i]!.apply(x, ctx) as tf.Tensor;
+      if (x !== inputs[0] && x !== y) x.dispose();
+      x = y;
+    }
+    const rest = this.stack.slice(i);
+    return () => {
+      let h = x;
+      for (const l of rest) h = l.apply(h, ctx) as tf.Tensor;
+      return [h];
+    };
+  }
+
   protected summaryRows(): SummaryRow[] {
     return this.stack.map((layer, i) => ({ layer, outputShape: this.outShapes[i] }));
   }
