@@ -33,6 +33,15 @@ const IGNORABLE: Readonly<Record<string, (v: unknown) => boolean>> = {
 // Keys only some classes carry, ignorable at these values.
 const CLASS_IGNORABLE: Readonly<Record<string, Readonly<Record<string, (v: unknown) => boolean>>>> = {
   ReLU: { negativeSlope: (v) => v === 0, threshold: (v) => v === 0 },
+  Conv2D: { groups: (v) => v === 1 },
+  // The fill only matters with pad_to_aspect_ratio, which strata does not implement.
+  Resizing: { padToAspectRatio: (v) => v === false, antialias: (v) => v === false, fillMode: () => true, fillValue: () => true },
+};
+
+// Keys of IGNORABLE that some classes implement, so other values go to the layer.
+const CLASS_SUPPORTED: Readonly<Record<string, readonly string[]>> = {
+  Conv2D: ['groups'],
+  ReLU: ['negativeSlope', 'threshold'],
 };
 
 // Options that count output features: a layer with n of them has at least n weight values.
@@ -76,6 +85,7 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
   const ignorable = { ...IGNORABLE, ...(own(CLASS_IGNORABLE, className) ?? {}) };
   for (const [k, accepts] of Object.entries(ignorable)) {
     if (!(k in opts)) continue;
+    if (own(CLASS_SUPPORTED, className)?.includes(k) && !accepts(opts[k])) continue;
     if (!accepts(opts[k])) {
       throw new SerializationError(`${where}: config key '${k}' = ${JSON.stringify(opts[k])} is not supported`);
     }
