@@ -1,4 +1,4 @@
-import type { tf } from '../backend/tf.js';
+import { tf } from '../backend/tf.js';
 import { StrataError, ValueError } from '../engine/errors.js';
 import type { CallContext, Layer } from '../engine/layer.js';
 import type { Shape } from '../engine/shape.js';
@@ -116,7 +116,12 @@ export class FunctionalNetwork extends Network {
   }
 
   forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[] {
-    return this.forwardFrom(inputs, ctx, new Map(), new Set());
+    // Under a gradient tape every activation is kept for the backward pass anyway; without
+    // one, each is freed after its last use, so inference holds a few layers' outputs at a
+    // time rather than all of them.
+    if (tf.engine().state.gradientDepth > 0) return this.forwardFrom(inputs, ctx, new Map(), new Set());
+    const values = this.runFreeing(inputs, ctx, new Set(this.order));
+    return this.outputs.map((t) => values.get(t)!);
   }
 
   /** Runs the graph but the nodes in `skip`, whose outputs the rest reads are in `given`. */
@@ -145,6 +150,16 @@ export class FunctionalNetwork extends Network {
         || (!(node.layer as Layer).weights.some((w) => w.trainable) && node.inputs.every((t) => constant.has(t.node)));
       if (fixed) constant.add(node);
     }
+    const values = this.runFreeing(inputs, ctx, constant);
+    return () => this.forwardFrom(inputs, ctx, values, constant);
+  }
+
+  /**
+   * Runs the nodes in `constant` (those of the graph up to some frontier), freeing each
+   * intermediate tensor after its last use; returns the values the other nodes and the
+   * outputs read.
+   */
+  private runFreeing(inputs: tf.Tensor[], ctx: CallContext, constant: ReadonlySet<GraphNode>): Map<SymbolicTensor, tf.Tensor> {
     // Uses of each symbolic tensor by constant nodes; the ones the rest reads are kept.
     const uses = new Map<SymbolicTensor, number>();
     const keep = new Set<SymbolicTensor>(this.outputs);
@@ -179,7 +194,7 @@ export class FunctionalNetwork extends Network {
         release(t);
       }
     }
-    return () => this.forwardFrom(inputs, ctx, values, constant);
+    return values;
   }
 
   protected summaryRows(): SummaryRow[] {

@@ -1,4 +1,4 @@
-import type { tf } from '../backend/tf.js';
+import { tf } from '../backend/tf.js';
 import { ShapeError, StrataError, ValueError } from '../engine/errors.js';
 import type { CallContext, Layer } from '../engine/layer.js';
 import { isShapeList, type Shape } from '../engine/shape.js';
@@ -142,8 +142,14 @@ export class SequentialNetwork extends Network {
   }
 
   forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[] {
+    // Without a gradient tape, each activation is freed once the next layer has read it.
+    const free = tf.engine().state.gradientDepth === 0;
     let x = inputs[0]!;
-    for (const l of this.stack) x = l.apply(x, ctx) as tf.Tensor;
+    for (const l of this.stack) {
+      const y = l.apply(x, ctx) as tf.Tensor;
+      if (free && x !== inputs[0] && x !== y) x.dispose();
+      x = y;
+    }
     return [x];
   }
 
