@@ -1,14 +1,13 @@
 // Transfer learning from a real pretrained network. The backbone is the Keras-trained
 // MobileNetV2 shipped in the nsfwjs package (ImageNet weights, its top blocks fine-tuned
-// by nsfwjs), loaded from its tfjs files and cut at its last feature map `out_relu`
-// (Keras' `include_top=False`). The new task is real data that it never saw: MNIST digits,
+// by nsfwjs), built by `st.applications.mobileNetV2({ weights: 'nsfwjs', includeTop: false })`
+// up to its last feature map `out_relu`. The new task is real data that it never saw: MNIST digits,
 // resized to the network's input size and repeated over 3 channels. Two phases:
 //   1. the backbone frozen, a new head trained (global average pooling, dropout, softmax);
 //   2. the top block unfrozen (its BatchNorm layers kept frozen, in inference mode) and
 //      everything trained on with a new optimizer at a 10× lower learning rate.
 // `--quick` uses fewer images and epochs (a CI smoke run).
 import * as st from 'strata';
-import { mobileNetV2Artifacts } from './_shared/mobilenet_v2.js';
 
 const { tf } = st;
 const quick = process.argv.includes('--quick');
@@ -24,18 +23,17 @@ const tStart = performance.now();
 // The backbone, frozen. Its layers arrive with the trainable flags nsfwjs saved; freezing
 // the whole model makes the starting point explicit.
 let t0 = performance.now();
-const loaded = await st.loadModel(tf.io.fromMemory(mobileNetV2Artifacts({ inputSize: settings.size })), { compile: false });
-if (!(loaded instanceof st.Model)) throw new Error('expected MobileNetV2 to load as a functional model');
-const base = loaded;
+const base = await st.applications.mobileNetV2({ weights: 'nsfwjs', includeTop: false, inputShape: [settings.size, settings.size, 3] });
 base.freeze();
 const features = base.getLayer('out_relu');
 console.log(`MobileNetV2 backbone: ${base.layers.length} layers, ${base.countParams().toLocaleString('en-US')} weights, ` +
   `input ${JSON.stringify(base.inputShapes[0])}, features '${features.name}' ${JSON.stringify(base.outputShapes[0])} ` +
   `(loaded in ${seconds(t0).toFixed(1)} s)`);
 
-/** MNIST images as the backbone expects them: size × size × 3, values in [0, 1]. */
+/** MNIST images as the backbone expects them: size × size × 3, scaled to [-1, 1] by its preprocessInput. */
 function toRgb(x: st.tf.Tensor): st.tf.Tensor4D {
-  return tf.tidy(() => tf.tile(tf.image.resizeBilinear(x as st.tf.Tensor4D, [settings.size, settings.size]), [1, 1, 1, 3]));
+  return tf.tidy(() => st.applications.mobileNetV2.preprocessInput(
+    tf.mul(tf.tile(tf.image.resizeBilinear(x as st.tf.Tensor4D, [settings.size, settings.size]), [1, 1, 1, 3]), 255)) as st.tf.Tensor4D);
 }
 const mnist = st.datasets.mnist({ trainLimit: settings.train, testLimit: settings.test });
 const xTrain = toRgb(mnist.xTrain);

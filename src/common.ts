@@ -39,3 +39,4 @@ export {
 } from './apps/gan/index.js';
 export * as io from './io/index.js';
 export { setThreads, getThreads, threadsInfo, type ThreadsInfo } from './backend/threads.js';
+export * as applications from './apps/applications/index.js';

@@ -16,3 +16,4 @@ export {
   configToKeras, configFromKeras, toSnakeCase, toCamelCase, type JsonValue, type JsonObject, type KerasDialect,
 } from './keras_config.js';
 export { loadKerasModel, saveKerasModel, type LoadKerasOptions, type ZipLimits } from './keras/index.js';
+export { loadKerasWeights, type LoadKerasWeightsOptions } from './keras/weights_h5.js';

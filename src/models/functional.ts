@@ -1,4 +1,4 @@
-import type { tf } from '../backend/tf.js';
+import { tf } from '../backend/tf.js';
 import { StrataError, ValueError } from '../engine/errors.js';
 import type { CallContext, Layer } from '../engine/layer.js';
 import { maskAt, type Mask } from '../engine/mask.js';
@@ -7,6 +7,13 @@ import { SymbolicTensor, type GraphNode } from '../engine/symbolic.js';
 import { InputLayer } from '../layers/core/input.js';
 import { Network } from './network.js';
 import type { SummaryRow } from './summary.js';
+
+/** Values and padding masks of a graph's symbolic tensors during one run. */
+interface GraphState {
+  values: Map<SymbolicTensor, tf.Tensor>;
+  masks: Map<SymbolicTensor, Mask | null>;
+  inputs: tf.Tensor[];
+}
 
 /** Arguments of `st.model`. */
 export interface FunctionalOptions {
@@ -117,30 +124,103 @@ export class FunctionalNetwork extends Network {
   }
 
   forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[] {
-    const values = new Map<SymbolicTensor, tf.Tensor>();
-    // Padding masks travel beside the data, explicitly, one per symbolic tensor.
-    const masks = new Map<SymbolicTensor, Mask | null>();
+    const state = this.startState(inputs, ctx);
+    // Under a gradient tape every activation is kept for the backward pass anyway; without
+    // one, each is freed after its last use, so inference holds a few layers' outputs at a
+    // time rather than all of them.
+    if (tf.engine().state.gradientDepth > 0) return this.forwardFrom(state, ctx, new Set());
+    this.runFreeing(state, ctx, new Set(this.order));
+    return this.outputs.map((t) => state.values.get(t)!);
+  }
+
+  /** The graph's inputs with their padding masks: masks travel beside the data, explicitly, one per symbolic tensor. */
+  private startState(inputs: tf.Tensor[], ctx: CallContext): GraphState {
+    const state: GraphState = { values: new Map(), masks: new Map(), inputs };
     this.inputs.forEach((t, i) => {
-      values.set(t, inputs[i]!);
-      masks.set(t, maskAt(ctx.mask, i));
+      state.values.set(t, inputs[i]!);
+      state.masks.set(t, maskAt(ctx.mask, i));
     });
+    return state;
+  }
+
+  /** Runs one node on its inputs' values and masks, recording its outputs' values and masks. */
+  private runNode(node: GraphNode, state: GraphState, ctx: CallContext): void {
+    const layer = node.layer as Layer;
+    const args = node.inputs.map((t) => state.values.get(t)!);
+    const argMasks = node.inputs.map((t) => state.masks.get(t) ?? null);
+    const mask = !argMasks.some((m) => m !== null) ? null : node.singleInput ? argMasks[0]! : argMasks;
+    const x = node.singleInput ? args[0]! : args;
+    const out = layer.apply(x, { ...ctx, mask }) as tf.Tensor | tf.Tensor[];
+    const list = Array.isArray(out) ? out : [out];
+    const outMask = layer.computeMask(x, mask);
+    node.outputs.forEach((t, i) => {
+      state.values.set(t, list[i]!);
+      state.masks.set(t, Array.isArray(outMask) ? (outMask[i] ?? null) : outMask);
+    });
+  }
+
+  /** Runs the graph but the nodes in `skip`, whose outputs `state` already holds. */
+  private forwardFrom(state: GraphState, ctx: CallContext, skip: ReadonlySet<GraphNode>): tf.Tensor[] {
     for (const node of this.order) {
-      if (node.layer instanceof InputLayer) continue;
-      const layer = node.layer as Layer;
-      const args = node.inputs.map((t) => values.get(t)!);
-      const argMasks = node.inputs.map((t) => masks.get(t) ?? null);
-      const anyMask = argMasks.some((m) => m !== null);
-      const mask = !anyMask ? null : node.singleInput ? argMasks[0]! : argMasks;
-      const x = node.singleInput ? args[0]! : args;
-      const out = layer.apply(x, { training: ctx.training, mask }) as tf.Tensor | tf.Tensor[];
-      const list = Array.isArray(out) ? out : [out];
-      const outMask = layer.computeMask(x, mask);
-      node.outputs.forEach((t, i) => {
-        values.set(t, list[i]!);
-        masks.set(t, Array.isArray(outMask) ? (outMask[i] ?? null) : outMask);
-      });
+      if (node.layer instanceof InputLayer || skip.has(node)) continue;
+      this.runNode(node, state, ctx);
     }
-    return this.outputs.map((t) => values.get(t)!);
+    return this.outputs.map((t) => state.values.get(t)!);
+  }
+
+  /**
+   * @internal Runs now every node that depends on no trainable weight (the frozen base),
+   * freeing each intermediate tensor after its last use, and keeps only the tensors the rest
+   * of the graph reads; see {@link Network.splitForward}.
+   */
+  override splitForward(inputs: tf.Tensor[], ctx: CallContext): () => tf.Tensor[] {
+    const constant = new Set<GraphNode>();
+    for (const node of this.order) {
+      const fixed = node.layer instanceof InputLayer
+        || (!(node.layer as Layer).weights.some((w) => w.trainable) && node.inputs.every((t) => constant.has(t.node)));
+      if (fixed) constant.add(node);
+    }
+    const state = this.startState(inputs, ctx);
+    this.runFreeing(state, ctx, constant);
+    return () => this.forwardFrom({ values: new Map(state.values), masks: new Map(state.masks), inputs }, ctx, constant);
+  }
+
+  /**
+   * Runs the nodes in `constant` (those of the graph up to some frontier), freeing each
+   * intermediate tensor after its last use; `state` keeps the values the other nodes and
+   * the outputs read.
+   */
+  private runFreeing(state: GraphState, ctx: CallContext, constant: ReadonlySet<GraphNode>): void {
+    // Uses of each symbolic tensor by constant nodes; the ones the rest reads are kept.
+    const uses = new Map<SymbolicTensor, number>();
+    const keep = new Set<SymbolicTensor>(this.outputs);
+    for (const node of this.order) {
+      for (const t of node.inputs) {
+        if (constant.has(node)) uses.set(t, (uses.get(t) ?? 0) + 1);
+        else keep.add(t);
+      }
+    }
+    const { values } = state;
+    const held = new Set<tf.Tensor>(state.inputs);
+    const release = (t: SymbolicTensor) => {
+      const n = (uses.get(t) ?? 0) - 1;
+      uses.set(t, n);
+      if (n > 0 || keep.has(t)) return;
+      const v = values.get(t)!;
+      values.delete(t);
+      // A layer may return its input unchanged: free a tensor only when nothing else holds it.
+      if (!held.has(v) && ![...values.values()].includes(v)) v.dispose();
+    };
+    for (const node of this.order) {
+      if (!constant.has(node) || node.layer instanceof InputLayer) continue;
+      this.runNode(node, state, ctx);
+      node.inputs.forEach(release);
+      for (const t of node.outputs) {
+        if (uses.has(t) || keep.has(t)) continue;
+        uses.set(t, 1);
+        release(t);
+      }
+    }
   }
 
   protected summaryRows(): SummaryRow[] {

@@ -50,6 +50,17 @@ export abstract class Network extends Layer {
   /** Runs the model on real tensors; one tensor per model input / output. */
   abstract forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[];
 
+  /**
+   * @internal For the training step: runs now the part of the model that no trainable
+   * weight affects (a frozen base), freeing its intermediate tensors as it goes, and returns
+   * a function that computes the rest from there. Called outside the gradient tape, the
+   * frozen part then keeps no activations for a backward pass that would not use them.
+   * This default runs everything in the returned function.
+   */
+  splitForward(inputs: tf.Tensor[], ctx: CallContext): () => tf.Tensor[] {
+    return () => this.forward(inputs, ctx);
+  }
+
   /** @internal Rows of the summary table. */
   protected abstract summaryRows(): SummaryRow[];
 

@@ -1,4 +1,4 @@
-import type { tf } from '../backend/tf.js';
+import { tf } from '../backend/tf.js';
 import { ShapeError, StrataError, ValueError } from '../engine/errors.js';
 import type { CallContext, Layer } from '../engine/layer.js';
 import { firstMask, type Mask } from '../engine/mask.js';
@@ -143,16 +143,30 @@ export class SequentialNetwork extends Network {
   }
 
   forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[] {
+    // Without a gradient tape, each activation is freed once the next layer has read it.
+    const free = tf.engine().state.gradientDepth === 0;
     let x = inputs[0]!;
     // The padding mask travels beside the data: each layer says what its output carries.
     let mask: Mask | null = firstMask(ctx.mask);
-    for (const l of this.stack) {
-      const y = l.apply(x, { training: ctx.training, mask }) as tf.Tensor;
-      const next = l.computeMask(x, mask);
-      mask = Array.isArray(next) ? (next[0] ?? null) : next;
-      x = y;
-    }
+    for (const l of this.stack) [x, mask] = runLayer(l, x, mask, ctx, free && x !== inputs[0]);
     return [x];
+  }
+
+  /** @internal Runs the leading layers without trainable weights now; see {@link Network.splitForward}. */
+  override splitForward(inputs: tf.Tensor[], ctx: CallContext): () => tf.Tensor[] {
+    let x = inputs[0]!;
+    let mask: Mask | null = firstMask(ctx.mask);
+    let i = 0;
+    for (; i < this.stack.length && !this.stack[i]!.weights.some((w) => w.trainable); i++) {
+      [x, mask] = runLayer(this.stack[i]!, x, mask, ctx, x !== inputs[0]);
+    }
+    const rest = this.stack.slice(i);
+    return () => {
+      let h = x;
+      let m = mask;
+      for (const l of rest) [h, m] = runLayer(l, h, m, ctx, false);
+      return [h];
+    };
   }
 
   protected summaryRows(): SummaryRow[] {
@@ -173,4 +187,12 @@ export class SequentialNetwork extends Network {
       })),
     };
   }
+}
+
+/** Applies one layer with the incoming mask; returns its output and the mask it carries. Frees the input when asked. */
+function runLayer(l: Layer, x: tf.Tensor, mask: Mask | null, ctx: CallContext, freeInput: boolean): [tf.Tensor, Mask | null] {
+  const y = l.apply(x, { ...ctx, mask }) as tf.Tensor;
+  const next = l.computeMask(x, mask);
+  if (freeInput && x !== y) x.dispose();
+  return [y, Array.isArray(next) ? (next[0] ?? null) : next];
 }

@@ -130,8 +130,10 @@ export class StepRunner {
     tf.tidy(() => {
       let preds: tf.Tensor[] = [];
       let terms: tf.Scalar[] = [];
+      // The frozen part runs before the tape starts, so it keeps no activations for backprop.
+      const rest = vars.length > 0 ? this.model.splitForward(xs, { training: true }) : () => this.model.forward(xs, { training: true });
       const lossFn = (): tf.Scalar => {
-        preds = this.model.forward(xs, { training: true });
+        preds = rest();
         terms = this.lossTerms(ys, preds, sw, batch);
         let total = terms.reduce((a, t, i) => tf.add(a, tf.mul(t, this.spec.lossWeights[i]!)), tf.scalar(0)) as tf.Scalar;
         const reg = this.model.regularizationLosses();

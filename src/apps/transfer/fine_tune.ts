@@ -1,4 +1,7 @@
+import { tf } from '../../backend/tf.js';
 import { ValueError } from '../../engine/errors.js';
+import type { Model } from '../../io/models.js';
+import { cacheFeatures, headOf } from './cache.js';
 import type { Layer } from '../../engine/layer.js';
 import type { Network } from '../../models/network.js';
 import type { LayerSelector } from '../../models/selector.js';
@@ -49,6 +52,14 @@ export interface FineTuneOptions {
   callbacks?: (Callback | CallbackHooks)[];
   /** As in `fit`. Default as in `fit`. */
   verbose?: FitOptions['verbose'];
+  /**
+   * Phase 1 computes the frozen base's output for every sample once (`cacheFeatures`) and
+   * trains the head alone on it: each head epoch then costs a pass over small feature
+   * vectors, not the whole base. Needs `x` (and validation inputs) as one tensor and a
+   * model built on the base's output (as `addHead` makes it). Layers of the base that act
+   * only in training (dropout, augmentation) do not act on cached features. Default false.
+   */
+  cacheFeatures?: boolean;
 }
 
 /** The histories of the two phases; the second continues the epoch count of the first. */
@@ -73,6 +84,28 @@ function rate(owner: string, name: string, value: number | undefined, fallback: 
 
 function batchNorms(layers: Layer[]): Layer[] {
   return layers.flatMap((l) => [...(l.className === 'BatchNormalization' ? [l] : []), ...batchNorms(l.sublayers())]);
+}
+
+/** Phase 1 on cached features: the head alone, fitted on the base's outputs computed once. */
+async function fitHeadOnFeatures(model: Network, base: Network, x: TensorData, y: TensorData, fitOpts: FitOptions,
+  compile: (m: Model) => void, owner: string): Promise<History> {
+  const one = (t: unknown, what: string): tf.Tensor => {
+    if (!(t instanceof tf.Tensor)) throw new ValueError(`${owner}: 'cacheFeatures' needs ${what} as one tensor`);
+    return t;
+  };
+  const head = headOf(model, base);
+  const feats = cacheFeatures(base, one(x, 'x'));
+  const val = fitOpts.validationData;
+  const valFeats = val ? cacheFeatures(base, one(val[0], 'the validation inputs')) : undefined;
+  try {
+    compile(head);
+    return await head.fit(feats, y, { ...fitOpts, ...(val && valFeats ? { validationData: [valFeats, val[1]] } : {}) });
+  } finally {
+    tf.dispose([feats, ...(valFeats ? [valFeats] : [])]);
+    // The head shares its layers with the model, so it is not disposed; only what its
+    // compile made (optimizer, running sums, metric state) is freed.
+    (head as unknown as { trainer?: { dispose(): void } }).trainer?.dispose();
+  }
 }
 
 /**
@@ -116,8 +149,14 @@ export async function fineTune(model: Network & Trainable, x: TensorData, y: Ten
     model.compile({ optimizer: makeOptimizer(learningRate), loss: opts.loss, metrics: opts.metrics ?? ['accuracy'] });
 
   base.freeze();
-  compile(lr);
-  const head = await model.fit(x, y, { ...fitOpts, epochs: headEpochs });
+  let head: History;
+  if (opts.cacheFeatures) {
+    head = await fitHeadOnFeatures(model, base, x, y, { ...fitOpts, epochs: headEpochs }, (m) =>
+      m.compile({ optimizer: makeOptimizer(lr), loss: opts.loss, metrics: opts.metrics ?? ['accuracy'] }), owner);
+  } else {
+    compile(lr);
+    head = await model.fit(x, y, { ...fitOpts, epochs: headEpochs });
+  }
   if (fineTuneEpochs === 0) return { head, fineTune: undefined };
 
   base.unfreeze(opts.unfreeze);

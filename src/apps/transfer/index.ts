@@ -7,3 +7,4 @@
 export { featureExtractor, type FeatureExtractorOptions } from './extract.js';
 export { addHead, type HeadOptions, type HeadPooling } from './head.js';
 export { fineTune, type FineTuneOptions, type FineTuneResult } from './fine_tune.js';
+export { cacheFeatures, headOf, type CacheFeaturesOptions } from './cache.js';

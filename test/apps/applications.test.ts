@@ -1,0 +1,80 @@
+/**
+ * st.applications against the real Keras: every layer's name, class, parameter count and
+ * output shape, in Keras' layer order, and the model's parameter totals equal what
+ * `keras.applications.X(weights=None, …)` builds (fixtures written by
+ * scripts/fixtures/make_applications_fixtures.py with Keras 3).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as st from '../../src/index.js';
+import { kerasLayerOrder } from '../../src/io/keras/keras_order.js';
+
+const { tf } = st;
+const DIR = join(__dirname, '..', 'fixtures', 'applications');
+
+interface Case {
+  name: string;
+  options: { alpha?: number; input_shape?: [number, number, number]; include_top?: boolean; pooling?: 'avg' | 'max'; classes?: number };
+  layers: [string, string, number, (number | null)[]][];
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+}
+const CASES = JSON.parse(readFileSync(join(DIR, 'layers.json'), 'utf8')) as Record<string, Case>;
+
+const BUILDERS: Record<string, st.applications.Application<st.applications.MobileNetV2Options>> = {
+  mobileNetV2: st.applications.mobileNetV2, resNet50: st.applications.resNet50, vgg16: st.applications.vgg16,
+  inceptionV3: st.applications.inceptionV3, denseNet121: st.applications.denseNet121,
+};
+
+beforeAll(async () => {
+  await st.setBackend('cpu');
+});
+
+/** Each layer's output shape (no batch dimension), from the model's graph. */
+function outputShapes(m: st.Model): Map<st.Layer, (number | null)[]> {
+  const out = new Map<st.Layer, (number | null)[]>();
+  const stack = [...m.outputs];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    const layer = t.node.layer as st.Layer;
+    if (out.has(layer)) continue;
+    out.set(layer, [...t.shape].slice(1));
+    stack.push(...t.node.inputs);
+  }
+  return out;
+}
+
+function optionsOf(c: Case): st.applications.MobileNetV2Options {
+  const o = c.options;
+  return {
+    ...(o.alpha !== undefined ? { alpha: o.alpha } : {}),
+    ...(o.input_shape ? { inputShape: o.input_shape } : {}),
+    ...(o.include_top !== undefined ? { includeTop: o.include_top } : {}),
+    ...(o.pooling ? { pooling: o.pooling } : {}),
+    ...(o.classes !== undefined ? { classes: o.classes } : {}),
+  };
+}
+
+describe('st.applications builds what keras.applications builds', () => {
+  for (const [key, c] of Object.entries(CASES)) {
+    const family = key.split('_')[0]!;
+    const build = BUILDERS[family];
+    if (!build) continue;
+    it(`${key}: layer names, classes, parameters and shapes in Keras' order`, () => {
+      const before = tf.memory().numTensors;
+      const m = build.build(optionsOf(c));
+      const shapes = outputShapes(m);
+      const ours = kerasLayerOrder(m).map((l) => [l.name, l.className, l.countParams(), shapes.get(l)]);
+      const theirs = c.layers.map(([n, cls, p, shape]) => [cls === 'InputLayer' ? 'input_layer' : n, cls, p, shape]);
+      expect(ours.map((r) => r.slice(0, 3))).toEqual(theirs.map((r) => r.slice(0, 3)));
+      expect(ours.map((r) => r[3])).toEqual(theirs.map((r) => r[3]));
+      expect(m.countParams()).toBe(c.totalParams);
+      expect(m.trainableWeights.reduce((a, w) => a + w.size, 0)).toBe(c.trainableParams);
+      expect(m.name).toBe(c.name);
+      m.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }, 120_000);
+  }
+});
