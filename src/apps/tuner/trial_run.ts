@@ -135,7 +135,7 @@ export async function runTrial(run: RunFn, info: TrialInfo, reporter: TrialRepor
       throw new ValueError(`tuner trial ${info.number}: run must return the fit History or a number; got ${String(result)}`);
     }
     if (value === undefined || !Number.isFinite(value)) throw new ValueError(`tuner trial ${info.number}: the objective is not a finite number (${String(value)})`);
-    const artifacts = info.keepModel && trial.model && !trial.pruned ? await modelArtifacts(trial.model) : undefined;
+    const artifacts = info.keepModel && trial.model && !trial.pruned ? await modelArtifacts(trial.model, { includeOptimizer: trial.model.optimizer !== undefined }) : undefined;
     return { value, intermediate, epochs, pruned: trial.pruned, ...(artifacts ? { artifacts } : {}) };
   } catch (e) {
     return { intermediate: trial.intermediate, epochs: trial.intermediate.length, pruned: false, error: e instanceof Error ? e.message : String(e) };
