@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import { StateError, ValueError } from '../../engine/errors.js';
 import { setBackend, type BackendName } from '../../backend/backends.js';
@@ -14,6 +17,7 @@ export async function workerMain(setup: WorkerSetup): Promise<void> {
   const port = parentPort;
   if (!port) throw new StateError('tuner workerMain: not running in a worker thread');
   if (setup.backend) await setBackend(setup.backend as BackendName);
+  if (/\.[cm]?ts$/.test(setup.module)) await registerTypeScript(setup.module);
   const mod = (await import(setup.module)) as { run?: RunFn; default?: RunFn };
   const run = mod.run ?? mod.default;
   if (typeof run !== 'function') throw new ValueError(`tuner: the trial module ${setup.module} must export a function 'run' (or a default export)`);
@@ -35,4 +39,21 @@ export async function workerMain(setup: WorkerSetup): Promise<void> {
       port.postMessage({ type: 'done', outcome } satisfies ToMain, transfer);
     });
   });
+}
+
+/**
+ * Node 20 does not carry the main thread's `--import tsx` hooks into workers: a TypeScript
+ * trial module gets tsx's loader registered in the worker (resolved from the module's folder).
+ */
+async function registerTypeScript(moduleUrl: string): Promise<void> {
+  try {
+    // tsx's ESM API registers its hooks for this thread; require.resolve finds the CJS
+    // twin of that file, so take the .mjs beside it.
+    const cjs = createRequire(moduleUrl).resolve('tsx/esm/api');
+    const esm = cjs.replace(/\.cjs$/, '.mjs');
+    const api = (await import(pathToFileURL(existsSync(esm) ? esm : cjs).href)) as { register: () => unknown };
+    api.register();
+  } catch (e) {
+    throw new StateError(`tuner: the trial module ${moduleUrl} is TypeScript, and registering tsx for it failed (${(e as Error).message}); install tsx beside it, or give a .js module`);
+  }
 }
