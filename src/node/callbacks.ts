@@ -4,3 +4,5 @@
  */
 export * from '../training/callbacks/index.js';
 export { CsvLogger, csvLogger, type CsvLoggerOptions } from './csv_logger.js';
+export { tensorBoard, eventFileSink } from './tensorboard.js';
+export { TensorBoard, type TensorBoardOptions } from '../io/tensorboard/callback.js';
