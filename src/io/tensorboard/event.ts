@@ -70,7 +70,7 @@ export type HParamDomain = { values: (number | string | boolean)[] } | { min: nu
  * The HParams plugin's experiment summary content: the hyperparameters (with domains) and
  * the metric tags shown as columns.
  */
-export function hparamsExperiment(hparams: Record<string, HParamDomain>, metrics: readonly string[], timeCreatedSecs: number): Uint8Array {
+export function hparamsExperiment(hparams: Record<string, HParamDomain>, metrics: readonly { group: string; tag: string }[], timeCreatedSecs: number): Uint8Array {
   const exp = new ProtoWriter().double(3, timeCreatedSecs);
   for (const [name, d] of Object.entries(hparams)) {
     const info = new ProtoWriter().string(1, name);
@@ -84,6 +84,6 @@ export function hparamsExperiment(hparams: Record<string, HParamDomain>, metrics
     }
     exp.message(4, info);
   }
-  for (const tag of metrics) exp.message(5, new ProtoWriter().message(1, new ProtoWriter().string(2, tag)));
+  for (const m of metrics) exp.message(5, new ProtoWriter().message(1, new ProtoWriter().string(1, m.group).string(2, m.tag)));
   return new ProtoWriter().uint(1, 0).message(2, exp).finish();
 }

@@ -1,9 +1,10 @@
 import { ValueError } from '../../engine/errors.js';
 import { getBackend } from '../../backend/backends.js';
 import { search as searchCommon, type SearchOptions } from '../../apps/tuner/search.js';
+import { flattenSpace } from '../../apps/tuner/space.js';
 import type { Study } from '../../apps/tuner/study.js';
 import { JsonFileStorage } from './file_storage.js';
-import { trialCallbacks } from './trial_callbacks.js';
+import { trialCallbacks, writeExperiment } from './trial_callbacks.js';
 import { WorkerExecutor } from './worker_executor.js';
 
 /** Options of the Node {@link search}: the common ones plus files and worker threads. */
@@ -48,6 +49,8 @@ export async function search(opts: NodeSearchOptions): Promise<Study> {
     })
     : undefined);
   const user = opts.callbacks;
+  flattenSpace(opts.space);
+  if (opts.logDir) await writeExperiment(opts.logDir, opts.space, opts.objective ?? 'val_loss');
   return searchCommon({
     ...opts,
     ...(executor ? { executor } : {}),
