@@ -15,3 +15,4 @@ export * as io from './io/node/index.js';
 // Node-only: make `file://` URLs resolvable through tfjs-core's io routers.
 registerFileRouters();
 export * as tuner from './node/tuner/index.js';
+export * as runs from './node/runs.js';
