@@ -39,3 +39,4 @@ export {
 } from './apps/gan/index.js';
 export * as io from './io/index.js';
 export * as tuner from './apps/tuner/index.js';
+export * as tensorboard from './io/tensorboard/index.js';

@@ -104,3 +104,29 @@ describe('callbacks.tensorBoard', () => {
     tf.dispose([x, y]);
   });
 });
+
+describe('tuner logDir', () => {
+  it('writes one run per trial with HParams summaries, and the experiment at the top', async () => {
+    const logDir = mkdtempSync(join(tmpdir(), 'strata-tb-tune-'));
+    dirs.push(logDir);
+    const x = tf.randomUniform([24, 2], -1, 1, 'float32', 1);
+    const y = tf.randomUniform([24, 1], -1, 1, 'float32', 2);
+    const study = await st.tuner.search({
+      space: { units: st.tuner.choice([2, 3]), act: st.tuner.choice(['relu', 'tanh']) }, trials: 2, maxEpochs: 2, seed: 1, verbose: 0, logDir,
+      run: async (hp, trial) => {
+        const m = st.sequential([st.layers.dense({ units: hp.units as number, inputShape: [2], activation: hp.act as 'relu' }), st.layers.dense({ units: 1 })]);
+        m.compile({ optimizer: 'sgd', loss: 'mse' });
+        return m.fit(x, y, { epochs: trial.epochs, validationSplit: 0.25, callbacks: trial.callbacks, verbose: 0 });
+      },
+    });
+    const events = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('events.')).flatMap((f) => readEventFile(new Uint8Array(readFileSync(join(dir, f)))).values);
+    expect(events(logDir).map((v) => [v.tag, v.plugin])).toEqual([['_hparams_/experiment', 'hparams']]);
+    for (const t of study.trials) {
+      const root = events(join(logDir, `trial-${t.number}`));
+      expect(root.map((v) => v.tag)).toEqual(['_hparams_/session_start_info', '_hparams_/session_end_info']);
+      expect(events(join(logDir, `trial-${t.number}`, 'validation')).filter((v) => v.tag === 'epoch_loss').map((v) => v.scalar))
+        .toEqual(t.intermediate.map((v) => Math.fround(v)));
+    }
+    tf.dispose([x, y]);
+  });
+});
