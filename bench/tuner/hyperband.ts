@@ -7,13 +7,13 @@ import * as st from 'strata';
 
 const trials = Number(process.argv[2] ?? 18);
 const maxEpochs = Number(process.argv[3] ?? 9);
-process.env.TUNE_MNIST_TRAIN = process.argv[4] ?? '10000';
+process.env.TUNE_MNIST_TRAIN = process.argv[4] ?? '5000';
 await st.ready();
 const space = {
   units: st.tuner.choice([64, 128, 256, 512]),
   dropout: st.tuner.quantized(0, 0.5, 0.1),
   lr: st.tuner.logUniform(1e-5, 1e-1),
-  batchSize: st.tuner.choice([32, 64, 128, 256]),
+  batchSize: st.tuner.choice([64, 128, 256]),
 };
 const module = new URL('../../examples/_shared/tune_mnist_trial.ts', import.meta.url);
 

@@ -3,6 +3,7 @@
 // CPU time and wall time to the file named by TUNER_BENCH_LOG, so the measurement can tell
 // waiting for a core from working.
 import { appendFileSync, readFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import * as st from 'strata';
 
 const { tf } = st;
@@ -26,6 +27,6 @@ export async function run(hp: st.tuner.Params, trial: st.tuner.Trial) {
   net.compile({ optimizer: st.optimizers.adam({ learningRate: hp.lr as number }), loss: 'sparseCategoricalCrossentropy' });
   const h = await net.fit(x, y, { epochs: trial.epochs, batchSize: 64, callbacks: trial.callbacks, verbose: 0 });
   const log = process.env.TUNER_BENCH_LOG;
-  if (log) appendFileSync(log, JSON.stringify({ trial: trial.number, cpu: threadCpu() - c0, wall: (performance.now() - t0) / 1000, start: performance.timeOrigin + t0, end: Date.now() }) + '\n');
+  if (log) appendFileSync(log, JSON.stringify({ thread: threadId, trial: trial.number, threadCpuBefore: c0, cpu: threadCpu() - c0, wall: (performance.now() - t0) / 1000, start: performance.timeOrigin + t0, end: Date.now() }) + '\n');
   return h;
 }
