@@ -40,3 +40,5 @@ export {
 export * as io from './io/index.js';
 export { setThreads, getThreads, threadsInfo, type ThreadsInfo } from './backend/threads.js';
 export * as applications from './apps/applications/index.js';
+export * as tuner from './apps/tuner/index.js';
+export * as tensorboard from './io/tensorboard/index.js';

@@ -15,3 +15,5 @@ export * as io from './io/node/index.js';
 // Node-only: make `file://` URLs resolvable through tfjs-core's io routers.
 registerFileRouters();
 export * as applications from './apps/applications/node.js';
+export * as tuner from './node/tuner/index.js';
+export * as runs from './node/runs.js';
