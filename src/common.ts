@@ -38,3 +38,4 @@ export {
   gan, GAN, type GanOptions, type GanCompileOptions, type GanFitOptions, type GanSampleOptions, type GanLossName, type GanDataset,
 } from './apps/gan/index.js';
 export * as io from './io/index.js';
+export * as explain from './apps/explain/index.js';
