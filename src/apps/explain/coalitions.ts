@@ -58,7 +58,7 @@ export function shapCoalitions(m: number, budget: number, random: () => number, 
   for (; s <= Math.ceil((m - 1) / 2); s++) {
     const count = binomial(m, s) * (paired(s) ? 2 : 1);
     const share = (left * masses[s - 1]!) / massLeft;
-    if (count > share || count > left) break;
+    if (count > share * (1 + 1e-9) || count > left) break;
     const subsets: number[][] = [];
     pushSubsets(m, s, subsets);
     const w = sizeMass(m, s) / binomial(m, s);
