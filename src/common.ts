@@ -39,3 +39,4 @@ export {
 } from './apps/gan/index.js';
 export * as io from './io/index.js';
 export * as explain from './apps/explain/index.js';
+export * as plot from './apps/plot/index.js';
