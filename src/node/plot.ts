@@ -7,8 +7,8 @@ import { dirname } from 'node:path';
 import pngjs from 'pngjs';
 import { ValueError } from '../engine/errors.js';
 import {
-  Raster, confusionMatrixImage, gridImage, heatmapImage, historyImage, overlayImage,
-  type ConfusionImageOptions, type ConfusionLike, type GridOptions, type HeatmapOptions, type HistoryImageOptions,
+  Raster, barChartImage, confusionMatrixImage, gridImage, heatmapImage, historyImage, overlayImage,
+  type BarChartOptions, type ConfusionImageOptions, type ConfusionLike, type GridOptions, type HeatmapOptions, type HistoryImageOptions,
   type HistoryLike, type OverlayOptions, type PixelSource,
 } from '../apps/plot/index.js';
 
@@ -75,6 +75,13 @@ export async function grid(tiles: readonly Raster[], path: string, opts: GridOpt
 /** A confusion matrix as a PNG. */
 export async function confusionMatrix(cm: ConfusionLike, path: string, opts: ConfusionImageOptions = {}): Promise<Raster> {
   const r = confusionMatrixImage(cm, opts);
+  await writePng(r, path);
+  return r;
+}
+
+/** Signed values as a labelled bar chart PNG (e.g. SHAP values or LIME coefficients). */
+export async function barChart(values: ReadonlyArray<readonly [string, number]>, path: string, opts: BarChartOptions = {}): Promise<Raster> {
+  const r = barChartImage(values, opts);
   await writePng(r, path);
   return r;
 }

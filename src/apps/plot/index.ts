@@ -16,3 +16,4 @@ export {
   historyImage, confusionMatrixImage, formatTick,
   type HistoryLike, type HistoryImageOptions, type ConfusionLike, type ConfusionImageOptions,
 } from './charts.js';
+export { barChartImage, type BarChartOptions } from './bars.js';
