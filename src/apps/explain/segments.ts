@@ -2,9 +2,13 @@ import { ShapeError, ValueError } from '../../engine/errors.js';
 
 /** A segmentation of an `h × w` image: a segment id per pixel, ids `0..count-1`. */
 export interface Segmentation {
+  /** Segment id of each pixel, row-major `h × w`. */
   labels: Int32Array;
+  /** Number of segments. */
   count: number;
+  /** Image height in pixels. */
   height: number;
+  /** Image width in pixels. */
   width: number;
 }
 

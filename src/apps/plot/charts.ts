@@ -4,7 +4,13 @@ import { textWidth } from './font.js';
 import { Raster, lineHeight, type Rgba } from './raster.js';
 
 /** Per-epoch logs: a `History` (from `fit`) or its `history` record. */
-export type HistoryLike = { history: Record<string, number[]> } | Record<string, number[]>;
+export type HistoryLike = HistoryRecord | Record<string, number[]>;
+
+/** Anything with a `history` record, like the `History` that `fit` returns. */
+export interface HistoryRecord {
+  /** Each log's values, one per epoch. */
+  history: Record<string, number[]>;
+}
 
 /** Options of {@link historyImage}. */
 export interface HistoryImageOptions {
@@ -19,7 +25,15 @@ export interface HistoryImageOptions {
 }
 
 /** A confusion matrix as a table of counts (rows: true class). */
-export type ConfusionLike = { matrix: number[][]; labels?: string[] } | number[][];
+export type ConfusionLike = ConfusionTable | number[][];
+
+/** Counts with class names, like the `ConfusionMatrix` of `st.metrics.confusionMatrix`. */
+export interface ConfusionTable {
+  /** Counts, rows = true class, columns = predicted class. */
+  matrix: number[][];
+  /** Class names. */
+  labels?: string[];
+}
 
 /** Options of {@link confusionMatrixImage}. */
 export interface ConfusionImageOptions {

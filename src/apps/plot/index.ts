@@ -5,7 +5,7 @@
  * `raster.toImageData()` on a canvas.
  * @module
  */
-export { Raster, type Rgba } from './raster.js';
+export { Raster, type Rgba, type RasterImageData } from './raster.js';
 export { colorAt, type Colormap } from './colormap.js';
 export type { PixelSource } from './pixels.js';
 export {
@@ -14,6 +14,6 @@ export {
 } from './images.js';
 export {
   historyImage, confusionMatrixImage, formatTick,
-  type HistoryLike, type HistoryImageOptions, type ConfusionLike, type ConfusionImageOptions,
+  type HistoryLike, type HistoryRecord, type ConfusionTable, type HistoryImageOptions, type ConfusionLike, type ConfusionImageOptions,
 } from './charts.js';
 export { barChartImage, type BarChartOptions } from './bars.js';

@@ -16,10 +16,22 @@ export class Raster {
   /** RGBA bytes, `4 · width · height`. */
   readonly data: Uint8ClampedArray;
 
-  constructor(readonly width: number, readonly height: number, background: Rgba = [255, 255, 255, 255]) {
+  /** Width in pixels. */
+  readonly width: number;
+  /** Height in pixels. */
+  readonly height: number;
+
+  /**
+   * @param width - width in pixels, 1–16384
+   * @param height - height in pixels, 1–16384
+   * @param background - colour every pixel starts as; default opaque white
+   */
+  constructor(width: number, height: number, background: Rgba = [255, 255, 255, 255]) {
     for (const [name, v] of [['width', width], ['height', height]] as const) {
       if (!Number.isInteger(v) || v < 1 || v > MAX_SIDE) throw new ValueError(`Raster: '${name}' must be an integer in [1, ${MAX_SIDE}]; got ${v}`);
     }
+    this.width = width;
+    this.height = height;
     this.data = new Uint8ClampedArray(width * height * 4);
     for (let i = 0; i < width * height; i++) this.data.set(background, i * 4);
   }
@@ -102,9 +114,19 @@ export class Raster {
   }
 
   /** The pixels as a DOM-compatible `ImageData` init (`new ImageData(r.data, r.width)` in a browser). */
-  toImageData(): { data: Uint8ClampedArray; width: number; height: number } {
+  toImageData(): RasterImageData {
     return { data: this.data, width: this.width, height: this.height };
   }
+}
+
+/** The shape of a DOM `ImageData`: RGBA bytes and the picture's size. */
+export interface RasterImageData {
+  /** RGBA bytes, row-major. */
+  data: Uint8ClampedArray;
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
 }
 
 /** Height in pixels of one line of text at `scale`. */
