@@ -42,3 +42,5 @@ export { setThreads, getThreads, threadsInfo, type ThreadsInfo } from './backend
 export * as applications from './apps/applications/index.js';
 export * as tuner from './apps/tuner/index.js';
 export * as tensorboard from './io/tensorboard/index.js';
+export * as explain from './apps/explain/index.js';
+export * as plot from './apps/plot/index.js';

@@ -11,6 +11,7 @@ export * as datasets from './data/node.js';
 export * as callbacks from './node/callbacks.js';
 export { saveModel, loadModel, fileSystem } from './io/node/index.js';
 export * as io from './io/node/index.js';
+export * as plot from './node/plot.js';
 
 // Node-only: make `file://` URLs resolvable through tfjs-core's io routers.
 registerFileRouters();

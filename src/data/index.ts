@@ -11,3 +11,4 @@ export { shuffle, type ShuffleOptions, type Pair } from './shuffle.js';
 export { trainTestSplit, type TrainTestSplitOptions, type TrainTestSplit } from './split.js';
 export { filterClasses, type FilterClassesOptions } from './filter_classes.js';
 export { take } from './take.js';
+export { permutation, uniformSource } from './rng.js';
