@@ -12,14 +12,6 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/**
- * A source of uniform numbers in [0, 1): reproducible (mulberry32) when `seed` is given,
- * `Math.random` otherwise.
- */
-export function uniformSource(seed?: number): () => number {
-  return seed === undefined ? Math.random : mulberry32((seed % 4294967296) ^ Math.floor(seed / 4294967296));
-}
-
 /** A uniformly random permutation of `0..n-1` (Fisher–Yates); reproducible when `seed` is given. */
 export function permutation(n: number, seed?: number): Int32Array {
   // Seeds beyond 32 bits fold their high part in, so 1 and 2**32 + 1 differ.
