@@ -17,7 +17,9 @@ export interface CompiledModel {
   readonly weights: LayerWeight[];
   readonly optimizer: Optimizer | undefined;
   /** The training half made by `compile` (strata's `Trainer`), if compiled. */
-  readonly trainer?: { spec: { outputNames: string[]; losses: Loss[]; lossWeights: number[]; metrics: Metric[][] } };
+  readonly trainer?: {
+    spec: { outputNames: string[]; losses: Loss[]; lossWeights: number[]; metrics: Metric[][]; weightedMetrics?: Metric[][] };
+  };
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -56,6 +58,9 @@ export function trainingConfig(model: CompiledModel): JsonObject {
     loss: perOutput(spec.losses, names, lossToKeras),
     metrics: names.length === 1 ? metricNames(spec.metrics[0] ?? []) : perOutput(spec.metrics, names, metricNames),
     loss_weights: spec.lossWeights.every((w) => w === 1) ? null : perOutput(spec.lossWeights, names, (w) => w),
+    ...(spec.weightedMetrics?.some((ms) => ms.length > 0)
+      ? { weighted_metrics: names.length === 1 ? metricNames(spec.weightedMetrics[0] ?? []) : perOutput(spec.weightedMetrics, names, metricNames) }
+      : {}),
     optimizer_config: { class_name: opt.className, config: configToKeras(opt.className, opt.getConfig()) },
   };
 }
@@ -147,7 +152,10 @@ export function compileOptionsFrom(tc: unknown, outputNames: string[], owner: st
       if (typeof x !== 'number') throw new SerializationError(`${owner}: loss weight ${short(x)} is not a number`);
       return x;
     }, (x) => typeof x === 'number', owner, 'loss_weights');
-  return { optimizer, loss, metrics, ...(lossWeights ? { lossWeights } : {}) };
+  const wm = tc.weighted_metrics ?? tc.weightedMetrics;
+  const weightedMetrics = wm === undefined || wm === null ? undefined
+    : readPerOutput(wm, outputNames, metricList, isMetricList, owner, 'weighted_metrics');
+  return { optimizer, loss, metrics, ...(lossWeights ? { lossWeights } : {}), ...(weightedMetrics ? { weightedMetrics } : {}) };
 }
 
 // tfjs-core's names for the same slots (its Adam calls them `m` and `v`, its counter `iter`).

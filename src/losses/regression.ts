@@ -1,5 +1,6 @@
 import { tf } from '../backend/tf.js';
 import { BaseLoss, checkNumberOption } from './base.js';
+import { signedTargets } from './hinge.js';
 import type { TargetKind } from './loss.js';
 import { alignElementwise, asFloat, checkElementwise, perSample, type Dims } from './shapes.js';
 
@@ -93,11 +94,7 @@ export class Hinge extends BaseLoss {
   readonly kind: TargetKind = 'binary';
 
   protected compute(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-    const t = asFloat(alignElementwise(yTrue, yPred));
-    // 1 when every target is 0 or 1, else 0; arithmetic rather than a broadcast `where`,
-    // which some backends implement with a host read.
-    const zeroOne = tf.cast(tf.all(tf.logicalOr(tf.equal(t, 0), tf.equal(t, 1))), 'float32');
-    const signed = tf.add(t, tf.mul(zeroOne, tf.sub(t, 1)));
+    const signed = signedTargets(asFloat(alignElementwise(yTrue, yPred)));
     return perSample(tf.relu(tf.sub(1, tf.mul(signed, asFloat(yPred)))));
   }
 

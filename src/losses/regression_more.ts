@@ -6,6 +6,7 @@ import { alignElementwise, asFloat, checkElementwise, perSample, type Dims } fro
 
 /** An elementwise loss of aligned float targets and predictions, averaged per sample. */
 abstract class ElementwiseLoss extends BaseLoss {
+  /** What targets it expects: real values, compared entry by entry. */
   readonly kind: TargetKind = 'regression';
 
   /** The loss of each entry. */
@@ -19,6 +20,7 @@ abstract class ElementwiseLoss extends BaseLoss {
     checkElementwise(yTrue, yPred, who);
   }
 
+  /** No options: an empty config. */
   getConfig(): Record<string, unknown> {
     return {};
   }
@@ -26,7 +28,9 @@ abstract class ElementwiseLoss extends BaseLoss {
 
 /** Mean absolute percentage error: `100 · mean(|t - p| / max(|t|, 1e-7))` (Keras `MeanAbsolutePercentageError`). */
 export class MeanAbsolutePercentageError extends ElementwiseLoss {
+  /** Canonical camelCase name. */
   readonly name = 'meanAbsolutePercentageError';
+  /** Keras class name, for saved configs. */
   readonly className = 'MeanAbsolutePercentageError';
 
   protected elementwise(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
@@ -39,7 +43,9 @@ export class MeanAbsolutePercentageError extends ElementwiseLoss {
  * (Keras `MeanSquaredLogarithmicError`; negative values count as ε).
  */
 export class MeanSquaredLogarithmicError extends ElementwiseLoss {
+  /** Canonical camelCase name. */
   readonly name = 'meanSquaredLogarithmicError';
+  /** Keras class name, for saved configs. */
   readonly className = 'MeanSquaredLogarithmicError';
 
   protected elementwise(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
@@ -52,7 +58,9 @@ export class MeanSquaredLogarithmicError extends ElementwiseLoss {
  * not overflow for large errors (Keras `LogCosh`). About `x²/2` near 0 and `|x| - log 2` far out.
  */
 export class LogCosh extends ElementwiseLoss {
+  /** Canonical camelCase name. */
   readonly name = 'logCosh';
+  /** Keras class name, for saved configs. */
   readonly className = 'LogCosh';
 
   protected elementwise(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
@@ -66,7 +74,9 @@ export class LogCosh extends ElementwiseLoss {
  * predictions (Keras `Poisson`). It omits the `log(t!)` term, so it can be negative.
  */
 export class Poisson extends ElementwiseLoss {
+  /** Canonical camelCase name. */
   readonly name = 'poisson';
+  /** Keras class name, for saved configs. */
   readonly className = 'Poisson';
 
   protected elementwise(t: tf.Tensor, p: tf.Tensor): tf.Tensor {

@@ -115,3 +115,79 @@ export function checkClassWeight(classWeight: Record<number, number>, numClasses
     }
   }
 }
+
+/**
+ * The same checks for batches that arrive one at a time (`fitDataset`), without a host
+ * read per batch: each batch adds its count of bad labels and weights (and the range of
+ * the labels) to device variables, and `check` reads them once per epoch.
+ */
+export class DeviceValueWatch {
+  private readonly sparse: { index: number; numClasses: number; ignoreClass: number | null; output: string; loss: string }[] = [];
+  private readonly state: tf.Variable[] = [];
+
+  constructor(losses: Loss[], outputNames: string[], numClasses: (i: number) => number | null) {
+    losses.forEach((loss, i) => {
+      const n = numClasses(i);
+      if (loss.kind !== 'sparse' || n === null) return;
+      const ic = loss.getConfig().ignoreClass;
+      this.sparse.push({ index: i, numClasses: n, ignoreClass: typeof ic === 'number' ? ic : null, output: outputNames[i] ?? `output ${i}`, loss: loss.name });
+    });
+    // Per sparse output: bad count, lowest and highest label; then the bad-weight count.
+    this.state = tf.tidy(() => [
+      ...this.sparse.flatMap(() => [tf.variable(tf.scalar(0), false), tf.variable(tf.scalar(Infinity), false), tf.variable(tf.scalar(-Infinity), false)]),
+      tf.variable(tf.scalar(0), false),
+    ]);
+  }
+
+  /** Adds one batch's counts (device work only). */
+  add(ys: tf.Tensor[], sw: tf.Tensor | undefined): void {
+    tf.tidy(() => {
+      this.sparse.forEach((t, k) => {
+        const y = ys[t.index]!;
+        const [bad, lo, hi] = this.state.slice(3 * k, 3 * k + 3) as [tf.Variable, tf.Variable, tf.Variable];
+        bad.assign(tf.add(bad, tf.sum(tf.cast(badLabels({ y, numClasses: t.numClasses, ignoreClass: t.ignoreClass, output: t.output, loss: t.loss }), 'float32'))));
+        const yf = tf.cast(y, 'float32');
+        lo.assign(tf.minimum(lo, tf.min(yf)));
+        hi.assign(tf.maximum(hi, tf.max(yf)));
+      });
+      if (sw) {
+        const w = this.state[this.state.length - 1]!;
+        w.assign(tf.add(w, tf.sum(tf.cast(badWeights(sw), 'float32'))));
+      }
+    });
+  }
+
+  /**
+   * Reads the counts (one host read) and starts afresh.
+   * @throws ValueError naming the output, the count, the range of labels seen and the valid range.
+   */
+  async check(owner: string, epoch: number): Promise<void> {
+    const packed = tf.tidy(() => tf.stack(this.state));
+    const v = await packed.data();
+    packed.dispose();
+    tf.tidy(() => {
+      this.state.forEach((s, i) => {
+        const isLo = i < 3 * this.sparse.length && i % 3 === 1;
+        const isHi = i < 3 * this.sparse.length && i % 3 === 2;
+        s.assign(tf.scalar(isLo ? Infinity : isHi ? -Infinity : 0));
+      });
+    });
+    this.sparse.forEach((t, k) => {
+      const bad = v[3 * k]!;
+      if (bad > 0) {
+        throw new ValueError(
+          `${owner}: ${bad} label(s) of output '${t.output}' in epoch ${epoch} are outside the valid range of [0, ${t.numClasses}) ` +
+            `or not integers, for loss '${t.loss}'${t.ignoreClass === null ? '' : ` (ignoreClass ${t.ignoreClass} is also allowed)`}; ` +
+            `the labels seen range over [${fmt(v[3 * k + 1]!)}, ${fmt(v[3 * k + 2]!)}]`,
+        );
+      }
+    });
+    const badW = v[v.length - 1]!;
+    if (badW > 0) throw new ValueError(`${owner}: ${badW} sample weight(s) in epoch ${epoch} are negative or not finite`);
+  }
+
+  /** Frees the device variables. */
+  dispose(): void {
+    tf.dispose(this.state);
+  }
+}

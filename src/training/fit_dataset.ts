@@ -5,7 +5,8 @@ import type { History } from './callbacks/index.js';
 import type { CompiledSpec } from './compiled.js';
 import { toList } from './data.js';
 import { evaluateTensors } from './evaluate.js';
-import { checkData, inputSampleShapes, ioNames } from './fit.js';
+import { DeviceValueWatch } from './check_values.js';
+import { checkData, checkValues, inputSampleShapes, ioNames, outputClasses } from './fit.js';
 import { runEpochs, type LoopModel } from './loop.js';
 import type { Dataset, DatasetBatch, FitDatasetOptions } from './options.js';
 import type { StepRunner } from './step.js';
@@ -82,31 +83,40 @@ export async function fitDatasetImpl(model: LoopModel, spec: CompiledSpec, runne
     const vxs = toList(vd[0], names.inputs, owner, 'validationData x', [], inputSampleShapes(model));
     const vys = toList(vd[1], names.outputs, owner, 'validationData y', []);
     checkData(model, spec, vxs, vys, `${owner} (validationData)`);
+    await checkValues(model, spec, vys, undefined, `${owner} (validationData)`);
     validate = async () => evaluateTensors(runner, vxs, vys, undefined, 32, 'val_');
   }
-  return runEpochs({
-    model, runner, opts, owner,
-    params: { steps },
-    hasValidation: !!validate,
-    validate,
-    body: async (epoch, callbacks) => {
-      const it = shared ?? iterate(data, owner);
-      const n = await drain(it, steps, model, spec, owner, async (xs, ys, sw, b) => {
-        await callbacks.onBatchBegin(b);
-        runner.trainBatch(xs, ys, sw);
-        await callbacks.onBatchEnd(b, { batch: b, size: xs[0]!.shape[0]!, values: () => runner.read() });
-        await nextTurn();
-      });
-      if (n === 0) {
-        throw new ValueError(`${owner}: the dataset yielded no batches in epoch ${epoch}` +
-          (steps !== undefined ? '; it ran out before stepsPerEpoch × epochs batches' : ''));
-      }
-      if (steps !== undefined && n < steps) {
-        // Keras: the input ran out of data, so training ends here rather than failing.
-        console.warn(`${owner}: the dataset ran out after ${n} of ${steps} steps in epoch ${epoch}; stopping training`);
-        model.stopTraining = true;
-      }
-      return n;
-    },
-  });
+  // Batch label and weight values are checked on the device and read once per epoch.
+  const watch = new DeviceValueWatch(spec.losses, spec.outputNames, (i) => outputClasses(model, i));
+  try {
+    return await runEpochs({
+      model, runner, opts, owner,
+      params: { steps },
+      hasValidation: !!validate,
+      validate,
+      body: async (epoch, callbacks) => {
+        const it = shared ?? iterate(data, owner);
+        const n = await drain(it, steps, model, spec, owner, async (xs, ys, sw, b) => {
+          await callbacks.onBatchBegin(b);
+          watch.add(ys, sw);
+          runner.trainBatch(xs, ys, sw);
+          await callbacks.onBatchEnd(b, { batch: b, size: xs[0]!.shape[0]!, values: () => runner.read() });
+          await nextTurn();
+        });
+        if (n === 0) {
+          throw new ValueError(`${owner}: the dataset yielded no batches in epoch ${epoch}` +
+            (steps !== undefined ? '; it ran out before stepsPerEpoch × epochs batches' : ''));
+        }
+        await watch.check(owner, epoch);
+        if (steps !== undefined && n < steps) {
+          // Keras: the input ran out of data, so training ends here rather than failing.
+          console.warn(`${owner}: the dataset ran out after ${n} of ${steps} steps in epoch ${epoch}; stopping training`);
+          model.stopTraining = true;
+        }
+        return n;
+      },
+    });
+  } finally {
+    watch.dispose();
+  }
 }

@@ -97,9 +97,9 @@ describe('includeOptimizer', () => {
     const mem = memory();
     await st.saveModel(m, mem.save, { includeOptimizer: true });
     const tc = mem.artifacts().trainingConfig as unknown as Record<string, any>;
-    expect(tc.loss).toEqual({ class_name: 'SparseCategoricalCrossentropy', config: { from_logits: true } });
+    expect(tc.loss).toEqual({ class_name: 'SparseCategoricalCrossentropy', config: { from_logits: true, ignore_class: null } });
     const again = await st.loadModel(mem.load());
-    expect(again.losses![0]!.getConfig()).toEqual({ fromLogits: true });
+    expect(again.losses![0]!.getConfig()).toEqual({ fromLogits: true, ignoreClass: null });
     m.dispose();
     again.dispose();
   });

@@ -4,7 +4,7 @@
  * "Received a label value of 7 which is outside the valid range of [0, 3)"), checked with
  * one device read per fit / evaluate call, and nothing leaks.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as st from '../../src/index.js';
 import { ValueError } from '../../src/engine/errors.js';
 
@@ -105,6 +105,41 @@ describe('weights are checked before training', () => {
     await net.fit(x, y, { epochs: 1, verbose: 0, classWeight: { 0: 1, 1: 4 } });
     await expect(net.fit(x, y, { epochs: 1, verbose: 0, classWeight: { 2: 1 } })).rejects.toThrow(/key '2' names no class/);
     tf.dispose([x, y]);
+    net.dispose();
+  });
+});
+
+describe('fitDataset checks batch values on the device, read once per epoch', () => {
+  function* batches(labels: number[][], weights?: number[][]): Generator<st.DatasetBatch> {
+    for (let i = 0; i < labels.length; i++) {
+      const ys = tf.tensor1d(labels[i]!);
+      const xs = tf.ones([labels[i]!.length, 2]);
+      yield weights ? { xs, ys, sampleWeight: tf.tensor1d(weights[i]!) } : { xs, ys };
+    }
+  }
+
+  it('a bad label in any batch fails the epoch with the count and the range seen', async () => {
+    const net = classifier(3);
+    const before = tf.memory().numTensors;
+    await expect(net.fitDataset({ [Symbol.iterator]: () => batches([[0, 1], [2, 7], [-1, 1]]) }, { epochs: 2, verbose: 0 }))
+      .rejects.toThrow(/2 label\(s\) of output '.*' in epoch 0 are outside the valid range of \[0, 3\) or not integers.*range over \[-1, 7\]/);
+    expect(tf.memory().numTensors).toBe(before);
+    const w = (): Generator<st.DatasetBatch> => batches([[0, 1], [2, 1]], [[1, 1], [-3, 1]]);
+    await expect(net.fitDataset({ [Symbol.iterator]: w }, { epochs: 1, verbose: 0 })).rejects.toThrow(/1 sample weight\(s\) in epoch 0 are negative/);
+    net.dispose();
+  });
+
+  it('good batches train with no host read per batch', async () => {
+    const net = classifier(3);
+    const labels = Array.from({ length: 12 }, (_, i) => [i % 3, (i + 1) % 3]);
+    const reads = vi.spyOn(tf.Tensor.prototype, 'data');
+    const syncs = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+    await net.fitDataset({ [Symbol.iterator]: () => batches(labels) }, { epochs: 1, verbose: 0 });
+    // The epoch's logs and the value watch: a constant number of reads, not one per batch.
+    expect(reads.mock.calls.length).toBeLessThanOrEqual(3);
+    expect(syncs.mock.calls.length).toBe(0);
+    reads.mockRestore();
+    syncs.mockRestore();
     net.dispose();
   });
 });

@@ -99,3 +99,26 @@ describe('metrics are unweighted, weightedMetrics are weighted (Keras 3)', () =>
     net.dispose();
   });
 });
+
+describe('weightedMetrics travel with a saved compile config', () => {
+  it('save with includeOptimizer, load: the same log keys, weighted_metrics in the training config', async () => {
+    const { memory } = await import('../io/helpers.js');
+    const net = fixedDense([[1, 0], [0, 1]], 'linear');
+    net.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mse'], weightedMetrics: ['mse', 'mae'] });
+    const mem = memory();
+    await st.saveModel(net, mem.save, { includeOptimizer: true });
+    const tc = (mem.artifacts() as { trainingConfig?: Record<string, unknown> }).trainingConfig;
+    expect(tc?.weighted_metrics).toEqual(['mse', 'mae']);
+    const again = await st.loadModel(mem.load());
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const y = tf.tensor2d([[1, 1], [3, 3]]);
+    const sw = tf.tensor1d([1, 0]);
+    const a = await net.evaluate(x, y, { sampleWeight: sw });
+    const b = await again.evaluate(x, y, { sampleWeight: sw });
+    expect(Object.keys(b)).toEqual(['loss', 'mse', 'weighted_mse', 'mae']);
+    expect(b).toEqual(a);
+    tf.dispose([x, y, sw]);
+    net.dispose();
+    again.dispose();
+  });
+});
