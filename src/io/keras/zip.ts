@@ -9,7 +9,11 @@ import { SerializationError } from '../../engine/errors.js';
 
 /** Limits on what reading an archive may allocate. */
 export interface ZipLimits {
-  /** Most bytes all entries may inflate to together. Default 2 GiB. */
+  /**
+   * Most bytes all entries may inflate to together. Default: 64 MiB plus 8 times the
+   * archive's size (Keras stores weights uncompressed, so a real archive inflates to about
+   * its own size), at most 2 GiB. Raise it for an archive that is genuinely compressed.
+   */
   maxTotalBytes?: number;
   /**
    * Largest accepted ratio of inflated to compressed size for entries above 1 MiB. Model
@@ -111,14 +115,16 @@ function inflateEntry(bytes: Uint8Array, e: Entry, owner: string): Uint8Array {
  * @throws SerializationError for a malformed archive, a missing entry, or sizes past the limits.
  */
 export function readZip(bytes: Uint8Array, names: readonly string[], owner: string, limits: ZipLimits = {}): Map<string, Uint8Array> {
-  const maxTotal = limits.maxTotalBytes ?? 2 ** 31;
+  const maxTotal = limits.maxTotalBytes ?? Math.min(2 ** 31, 64 * 2 ** 20 + 8 * bytes.length);
   const maxRatio = limits.maxRatio ?? 200;
   const all = entries(bytes, owner);
   const wanted = all.filter((e) => names.includes(e.name));
   let total = 0;
   for (const e of wanted) {
     total += e.size;
-    if (total > maxTotal) fail(owner, `the archive's entries declare ${total}+ bytes, over the limit of ${maxTotal}`);
+    if (total > maxTotal) {
+      fail(owner, `the archive's entries declare ${total}+ bytes, over the limit of ${maxTotal} (raise it with the maxTotalBytes option if the archive is genuine)`);
+    }
     if (e.size > 2 ** 20 && e.size > maxRatio * Math.max(1, e.compressedSize)) {
       fail(owner, `zip entry '${e.name}' declares ${e.size} bytes from ${e.compressedSize} compressed, a ratio over ${maxRatio} (a zip bomb?)`);
     }
