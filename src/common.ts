@@ -38,3 +38,8 @@ export {
   gan, GAN, type GanOptions, type GanCompileOptions, type GanFitOptions, type GanSampleOptions, type GanLossName, type GanDataset,
 } from './apps/gan/index.js';
 export * as io from './io/index.js';
+export type { EvaluateLogs } from './training/trainable.js';
+export type { DataLike } from './training/options.js';
+export type { PredictOutput } from './training/models.js';
+export type { PlainData } from './engine/tensor_checks.js';
+export type { PredictInput } from './models/network.js';

@@ -14,3 +14,4 @@ export * as io from './io/node/index.js';
 
 // Node-only: make `file://` URLs resolvable through tfjs-core's io routers.
 registerFileRouters();
+export type { NodeLoadOptions, FileSystemOptions } from './io/node/index.js';
