@@ -69,6 +69,8 @@ export async function fitDatasetImpl(model: LoopModel, spec: CompiledSpec, runne
   const shared = steps !== undefined ? iterate(data, owner) : undefined;
   const vd = opts.validationData;
   const names = ioNames(model);
+  // Plain-array validation data converted to tensors here, freed when training ends.
+  const converted: tf.Tensor[] = [];
   let validate: ((epoch: number) => Promise<Logs | undefined>) | undefined;
   if (isDataset(vd)) {
     validate = async () => {
@@ -79,11 +81,21 @@ export async function fitDatasetImpl(model: LoopModel, spec: CompiledSpec, runne
       return runner.read('val_');
     };
   } else if (Array.isArray(vd)) {
-    const vxs = toList(vd[0], names.inputs, owner, 'validationData x', [], inputSampleShapes(model));
-    const vys = toList(vd[1], names.outputs, owner, 'validationData y', []);
+    const vxs = toList(vd[0], names.inputs, owner, 'validationData x', converted, inputSampleShapes(model));
+    const vys = toList(vd[1], names.outputs, owner, 'validationData y', converted);
     checkData(model, spec, vxs, vys, `${owner} (validationData)`);
     validate = async () => evaluateTensors(runner, vxs, vys, undefined, 32, 'val_');
   }
+  try {
+    return await runEpochsFor(model, runner, opts, owner, steps, shared, data, spec, validate);
+  } finally {
+    tf.dispose(converted);
+  }
+}
+
+async function runEpochsFor(model: LoopModel, runner: StepRunner, opts: FitDatasetOptions, owner: string,
+  steps: number | undefined, shared: AnyIterator | undefined, data: Dataset, spec: CompiledSpec,
+  validate: ((epoch: number) => Promise<Logs | undefined>) | undefined): Promise<History> {
   return runEpochs({
     model, runner, opts, owner,
     params: { steps },
