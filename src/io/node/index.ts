@@ -18,6 +18,7 @@ import { FILE_SCHEME, fileSystem, isKerasPath, writeFileAtomic } from './file_ha
 export * from '../index.js';
 export { fileSystem, FILE_SCHEME, writeFileAtomic, type FileSystemOptions } from './file_handler.js';
 import { MAX_FILE_BYTES, readRegularFile } from './safe_read.js';
+import { checkOptionKeys, keysOf } from '../../engine/option_keys.js';
 export type { HandlerRouter } from '../handlers.js';
 
 /** The path of a `file://` URL naming a Keras file (`.keras` or `.h5`), else undefined. */
@@ -32,6 +33,10 @@ export interface NodeLoadOptions extends LoadKerasOptions {
   /** Most bytes read from a `file://` Keras file. Default 2 GiB - 1. */
   maxBytes?: number;
 }
+
+const NODE_LOAD_KEYS = keysOf<NodeLoadOptions>({
+  customLayers: true, registry: true, compile: true, ioOptions: true, maxTotalBytes: true, maxRatio: true, maxBytes: true,
+});
 
 /** Serves `file://` URLs with {@link fileSystem}. */
 export const fileRouter: HandlerRouter = (url) => (url.startsWith(FILE_SCHEME) ? fileSystem(url) : undefined);
@@ -69,9 +74,11 @@ export async function saveModel(model: SavableModel, target: ModelLocation, opts
  * ```
  */
 export async function loadModel(source: ModelLocation, opts: NodeLoadOptions = {}): Promise<LoadedModel> {
+  checkOptionKeys('loadModel', opts, NODE_LOAD_KEYS);
   const keras = kerasPath(source);
   if (keras === undefined) return loadModelVia(source, opts, NODE_ROUTERS);
   // A regular file only (never a device or FIFO), within `maxBytes`.
-  const bytes = await readRegularFile(keras, opts.maxBytes ?? MAX_FILE_BYTES, 'loadModel', 'Keras file');
-  return loadKerasModel(bytes, opts);
+  const { maxBytes, ...kerasOpts } = opts;
+  const bytes = await readRegularFile(keras, maxBytes ?? MAX_FILE_BYTES, 'loadModel', 'Keras file');
+  return loadKerasModel(bytes, kerasOpts);
 }
