@@ -44,3 +44,8 @@ export * as tuner from './apps/tuner/index.js';
 export * as tensorboard from './io/tensorboard/index.js';
 export * as explain from './apps/explain/index.js';
 export * as plot from './apps/plot/index.js';
+export type { EvaluateLogs } from './training/trainable.js';
+export type { DataLike } from './training/options.js';
+export type { PredictOutput } from './training/models.js';
+export type { PlainData } from './engine/tensor_checks.js';
+export type { PredictInput } from './models/network.js';

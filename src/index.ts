@@ -18,3 +18,4 @@ registerFileRouters();
 export * as applications from './apps/applications/node.js';
 export * as tuner from './node/tuner/index.js';
 export * as runs from './node/runs.js';
+export type { NodeLoadOptions, FileSystemOptions } from './io/node/index.js';

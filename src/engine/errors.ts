@@ -5,9 +5,19 @@
  */
 export class StrataError extends Error {
   constructor(message: string) {
-    super(message);
+    super(boundMessage(String(message)));
     this.name = new.target.name;
   }
+}
+
+/** Longest message kept whole; longer ones (a 100 MB layer name quoted back) are cut in the middle. */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+function boundMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_LENGTH) return message;
+  const head = message.slice(0, 1200);
+  const tail = message.slice(-600);
+  return `${head} … [${message.length - 1800} characters cut] … ${tail}`;
 }
 
 /** An option or argument has a value outside what is allowed. */

@@ -28,6 +28,24 @@ export interface LayerOptions {
 /** Keys every layer accepts (its {@link LayerOptions} and Keras-style shorthands). */
 const BASE_OPTION_KEYS = ['name', 'trainable', 'inputShape', 'batchInputShape', 'dtype', 'inputDim', 'inputLength'];
 
+/**
+ * Marks a weight list read from a layer that is not built yet (so it is empty or partial),
+ * with the layer and how to read the list again once built: `checkGradients` uses it to
+ * build the layer first instead of checking nothing.
+ */
+export const UNBUILT_WEIGHTS: unique symbol = Symbol('strata.unbuiltWeights');
+
+/** What {@link UNBUILT_WEIGHTS} holds. */
+export interface UnbuiltWeights {
+  layer: Layer;
+  read: (layer: Layer) => LayerWeight[];
+}
+
+function markUnbuilt(layer: Layer, list: LayerWeight[], read: (layer: Layer) => LayerWeight[]): LayerWeight[] {
+  if (!layer.built) Object.defineProperty(list, UNBUILT_WEIGHTS, { value: { layer, read } satisfies UnbuiltWeights });
+  return list;
+}
+
 /** How a layer is being run. */
 export interface CallContext {
   /** True inside `fit` (dropout active, BatchNorm updates its statistics); false otherwise. */
@@ -142,12 +160,13 @@ export abstract class Layer {
 
   /** All weights, own then sublayers', in creation order. */
   get weights(): LayerWeight[] {
-    return [...this._weights, ...this.sublayers().flatMap((l) => l.weights)];
+    return markUnbuilt(this, [...this._weights, ...this.sublayers().flatMap((l) => l.weights)], (l) => l.weights);
   }
   /** Weights an optimizer updates now (empty when the layer is frozen). */
   get trainableWeights(): LayerWeight[] {
     if (!this._trainable) return [];
-    return [...this._weights.filter((w) => w.trainableByKind), ...this.sublayers().flatMap((l) => l.trainableWeights)];
+    return markUnbuilt(this, [...this._weights.filter((w) => w.trainableByKind), ...this.sublayers().flatMap((l) => l.trainableWeights)],
+      (l) => l.trainableWeights);
   }
   /** Weights no optimizer updates now: statistics, and everything of a frozen layer. */
   get nonTrainableWeights(): LayerWeight[] {

@@ -30,6 +30,9 @@ export function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
+/** Deepest nesting of plain arrays accepted (tensor rank). */
+const MAX_RANK = 16;
+
 /** Plain numeric data accepted where a tensor is expected: nested number arrays or a typed array. */
 export type PlainData = number[] | number[][] | number[][][] | number[][][][] | number[][][][][] | Float32Array | Int32Array | Uint8Array;
 
@@ -38,7 +41,10 @@ export function isPlainData(v: unknown): v is PlainData {
   if (v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array) return true;
   if (!Array.isArray(v)) return false;
   let x: unknown = v;
-  while (Array.isArray(x)) x = x[0];
+  for (let depth = 0; Array.isArray(x); depth++) {
+    if (depth > MAX_RANK) return true; // toTensor reports the depth
+    x = x[0];
+  }
   return typeof x === 'number' || (x === undefined && (v as unknown[]).length === 0);
 }
 
@@ -63,6 +69,9 @@ export function toTensor(v: PlainData, owner: string, what: string, sampleShape?
   let x: unknown = v;
   while (Array.isArray(x)) {
     shape.push(x.length);
+    if (shape.length > MAX_RANK) {
+      throw new ValueError(`${owner}: '${what}' is nested more than ${MAX_RANK} arrays deep; a tensor has at most ${MAX_RANK} dimensions here`);
+    }
     x = x[0];
   }
   const flat: number[] = [];

@@ -10,6 +10,7 @@ import { defaultLayerRegistry, type LayerClass, type LayerRegistry } from './reg
 import { buildNetwork, type LoadedModel } from './topology_load.js';
 import { compileOptionsFrom, restoreOptimizerState } from './training_config.js';
 import { assignWeights, checkWeights, weightBuffer } from './weights.js';
+import { guardLoad } from './load_errors.js';
 
 /** Options of `loadModel`. */
 export interface LoadModelOptions {
@@ -86,6 +87,10 @@ function readTopology(artifacts: tf.io.ModelArtifacts, owner: string): { entry: 
  * @throws SerializationError for anything wrong in the artifacts.
  */
 export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, opts: LoadModelOptions = {}, owner = 'loadModel'): Promise<LoadedModel> {
+  return guardLoad(owner, () => modelFromArtifactsUnguarded(artifacts, opts, owner));
+}
+
+async function modelFromArtifactsUnguarded(artifacts: tf.io.ModelArtifacts, opts: LoadModelOptions, owner: string): Promise<LoadedModel> {
   if (!isJsonObject(artifacts)) throw new SerializationError(`${owner}: the handler returned no model artifacts; got ${short(artifacts)}`);
   const { entry, training } = readTopology(artifacts, owner);
   const checked = checkWeights(artifacts.weightSpecs, weightBuffer(artifacts.weightData, owner), owner);
@@ -115,7 +120,7 @@ export async function loadModelVia(source: ModelLocation, opts: LoadModelOptions
   try {
     artifacts = await handler.load!();
   } catch (e) {
-    if (e instanceof SerializationError) throw e;
+    if (e instanceof StrataError) throw e;
     throw new SerializationError(`${owner}: cannot read the model: ${(e as Error)?.message ?? String(e)}`);
   }
   return modelFromArtifacts(artifacts, opts, owner);

@@ -1,6 +1,7 @@
 import type { FunctionalOptions } from '../models/functional.js';
 import type { SequentialItem, SequentialOptions } from '../models/sequential.js';
 import type { tf } from '../backend/tf.js';
+import type { SymbolicTensor } from '../engine/symbolic.js';
 import { Model as TrainableModel, Sequential as TrainableSequential } from '../training/models.js';
 import type { ModelLocation } from './handlers.js';
 import { saveModel, type SaveOptions } from './save.js';
@@ -25,8 +26,8 @@ export class Sequential extends TrainableSequential {
   }
 }
 
-/** A functional (graph) model with the Keras training API and `save`. */
-export class Model extends TrainableModel {
+/** A functional (graph) model with the Keras training API and `save`; `O` is the type of its outputs. */
+export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor | SymbolicTensor[]> extends TrainableModel<O> {
   /** Saves the model; see {@link Sequential.save}. */
   save(target: ModelLocation, opts: SaveOptions = {}): Promise<tf.io.SaveResult> {
     return saveModel(this, target, opts);
@@ -57,7 +58,7 @@ export function sequential(items: SequentialItem[] = [], opts: SequentialOptions
  * const m = st.model({ inputs: inp, outputs: out });
  * ```
  */
-export function model(opts: FunctionalOptions): Model {
-  return new Model(opts);
+export function model<O extends SymbolicTensor | SymbolicTensor[]>(opts: FunctionalOptions & { outputs: O }): Model<O> {
+  return new Model<O>(opts);
 }
 

@@ -5,7 +5,7 @@ import { firstMask, type Mask } from '../engine/mask.js';
 import { isShapeList, type Shape } from '../engine/shape.js';
 import { SymbolicTensor } from '../engine/symbolic.js';
 import { InputLayer } from '../layers/core/input.js';
-import { Network } from './network.js';
+import { Network, type PredictInput, type PredictOptions } from './network.js';
 import type { SummaryRow } from './summary.js';
 
 /** Options of a Sequential model. */
@@ -140,6 +140,18 @@ export class SequentialNetwork extends Network {
     let shape = (isShapeList(inputShape) ? inputShape[0]! : inputShape) as Shape;
     for (const l of this.stack) shape = l.computeOutputShape(shape) as Shape;
     return shape;
+  }
+
+  /**
+   * Runs the model in inference mode, `batchSize` samples at a time. A Sequential model
+   * has one output, so this is typed as one tensor (no cast needed).
+   * @example
+   * ```ts
+   * const probs = net.predict(xTest);   // tf.Tensor
+   * ```
+   */
+  override predict(x: PredictInput, opts: PredictOptions = {}): tf.Tensor {
+    return super.predict(x, opts) as tf.Tensor;
   }
 
   forward(inputs: tf.Tensor[], ctx: CallContext): tf.Tensor[] {

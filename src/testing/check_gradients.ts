@@ -1,6 +1,6 @@
 import { tf } from '../backend/tf.js';
 import { ValueError } from '../engine/errors.js';
-import { Layer } from '../engine/layer.js';
+import { Layer, UNBUILT_WEIGHTS, type UnbuiltWeights } from '../engine/layer.js';
 import { checkOptionKeys, keysOf } from '../engine/option_keys.js';
 import type { LayerWeight } from '../engine/weight.js';
 
@@ -12,9 +12,9 @@ export interface GradientCheckOptions {
   tolerance?: number;
   /**
    * Weights (or variables) to check as well as the inputs, or a layer (or model): its
-   * trainable weights are checked, after one call of `f` has built it. An empty list is
-   * an error (the weights of an unbuilt layer are empty: pass the layer instead).
-   * Default none.
+   * trainable weights are checked, after one call of `f` has built it. A list read from a
+   * layer that is not built yet (`layer.weights` before its first call) is read again after
+   * `f` has built it, never checked empty. Default none.
    */
   weights?: (LayerWeight | tf.Variable)[] | Layer;
   /** Most elements checked per tensor (sampled evenly). Default 256. */
@@ -93,22 +93,26 @@ export function checkGradients(
     throw new ValueError(`checkGradients: 'inputs' must be a non-empty list of tensors`);
   }
   let given: (LayerWeight | tf.Variable)[];
-  if (opts.weights instanceof Layer) {
-    const layer = opts.weights;
-    tf.tidy(() => {
-      f(...inputs); // builds the layer, if f applies it
-    });
+  // A layer, or a weight list read from a layer not built yet: build it by calling f once,
+  // then read its weights, so an unbuilt layer is never checked vacuously.
+  const unbuilt = Array.isArray(opts.weights) ? (opts.weights as { [UNBUILT_WEIGHTS]?: UnbuiltWeights })[UNBUILT_WEIGHTS] : undefined;
+  const layer = opts.weights instanceof Layer ? opts.weights : unbuilt?.layer;
+  if (layer) {
+    if (!layer.built) {
+      tf.tidy(() => {
+        f(...inputs);
+      });
+    }
     if (!layer.built) {
       throw new ValueError(`checkGradients: ${layer.label} is still not built after calling f; f must apply it to the inputs`);
     }
-    given = layer.trainableWeights;
-    if (given.length === 0) {
+    given = unbuilt ? unbuilt.read(layer) : layer.trainableWeights;
+    if (opts.weights instanceof Layer && given.length === 0) {
       throw new ValueError(`checkGradients: ${layer.label} has no trainable weights to check; pass only inputs, or unfreeze it`);
     }
   } else {
-    if (opts.weights !== undefined && (!Array.isArray(opts.weights) || opts.weights.length === 0)) {
-      throw new ValueError('checkGradients: \'weights\' is an empty list, so no weight would be checked (an unbuilt layer has ' +
-        'no weights yet); pass the layer itself, `weights: layer`, to build it first and check its trainable weights');
+    if (opts.weights !== undefined && !Array.isArray(opts.weights)) {
+      throw new ValueError(`checkGradients: 'weights' must be a list of weights or variables, or a layer; got ${typeof opts.weights}`);
     }
     given = opts.weights ?? [];
   }

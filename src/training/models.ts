@@ -1,13 +1,15 @@
 import { StateError } from '../engine/errors.js';
 import type { Loss } from '../losses/loss.js';
 import { FunctionalNetwork, type FunctionalOptions } from '../models/functional.js';
-import type { Network } from '../models/network.js';
+import type { Network, PredictInput, PredictOptions } from '../models/network.js';
+import type { tf } from '../backend/tf.js';
+import type { SymbolicTensor } from '../engine/symbolic.js';
 import { SequentialNetwork, type SequentialItem, type SequentialOptions } from '../models/sequential.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Logs } from './callbacks/callback.js';
 import type { History } from './callbacks/index.js';
 import type { CompileOptions, Dataset, EvaluateOptions, FitDatasetOptions, FitOptions, TensorData } from './options.js';
-import type { Trainable } from './trainable.js';
+import type { EvaluateLogs, Trainable } from './trainable.js';
 import { Trainer, type TrainOnBatchOptions } from './trainer.js';
 import { checkCallOptions, COMPILE_KEYS, EVALUATE_KEYS, FIT_DATASET_KEYS, FIT_KEYS, TRAIN_ON_BATCH_KEYS } from './option_keys.js';
 
@@ -55,7 +57,7 @@ function withTraining<B extends NetworkCtor>(Base: B) {
       checkCallOptions(`${this.label}.fitDataset`, opts, FIT_DATASET_KEYS);
       return this.need('fitDataset').fitDataset(data, opts);
     }
-    async evaluate(x: TensorData, y: TensorData, opts?: EvaluateOptions): Promise<Logs> {
+    async evaluate(x: TensorData, y: TensorData, opts?: EvaluateOptions): Promise<EvaluateLogs> {
       checkCallOptions(`${this.label}.evaluate`, opts, EVALUATE_KEYS);
       return this.need('evaluate').evaluate(x, y, opts);
     }
@@ -80,8 +82,19 @@ const ModelBase = withTraining(FunctionalNetwork) as unknown as
 /** A stack of layers with the Keras training API (`compile`, `fit`, `evaluate`, `predict`…). */
 export class Sequential extends SequentialBase {}
 
-/** A functional (graph) model with the Keras training API. */
-export class Model extends ModelBase {}
+/** What `predict` returns for a model whose outputs are `O`: one tensor for one symbolic output. */
+export type PredictOutput<O> = O extends SymbolicTensor ? tf.Tensor : tf.Tensor | tf.Tensor[];
+
+/**
+ * A functional (graph) model with the Keras training API. `O` is the type of its
+ * `outputs`: with one symbolic output, `predict` is typed as one tensor.
+ */
+export class Model<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor | SymbolicTensor[]> extends ModelBase {
+  /** Runs the model in inference mode; see {@link Network.predict}. */
+  override predict(x: PredictInput, opts: PredictOptions = {}): PredictOutput<O> {
+    return super.predict(x, opts) as PredictOutput<O>;
+  }
+}
 
 /**
  * Makes a Sequential model.
@@ -107,6 +120,6 @@ export function sequential(items: SequentialItem[] = [], opts: SequentialOptions
  * const m = st.model({ inputs: inp, outputs: out });
  * ```
  */
-export function model(opts: FunctionalOptions): Model {
-  return new Model(opts);
+export function model<O extends SymbolicTensor | SymbolicTensor[]>(opts: FunctionalOptions & { outputs: O }): Model<O> {
+  return new Model<O>(opts);
 }

@@ -173,8 +173,9 @@ export class StepRunner {
 
   /**
    * Reads the current values (one device→host copy) as logs, names prefixed by `prefix`.
-   * When a batch since the reset held NaN or ±Infinity (inputs, targets, predictions or
-   * loss), the losses read NaN and {@link nonFinite} names the first such batch.
+   * When a batch since the reset held NaN or ±Infinity, {@link nonFinite} names the first
+   * such batch and the losses read NaN (and the metrics too, when the inputs, targets or
+   * predictions were non-finite).
    */
   async read(prefix = ''): Promise<Logs> {
     const names = this.logNames();
@@ -192,10 +193,12 @@ export class StepRunner {
       ? { batch: Math.floor(code / KIND_SLOTS), what: NON_FINITE_KINDS[(code % KIND_SLOTS) - 1]! }
       : undefined;
     const logs: Logs = {};
+    // A clipped loss (wasm crossentropy) can stay finite on NaN inputs: report NaN. When the
+    // data or predictions were non-finite, the metrics computed from them mean nothing either.
+    const allBad = this.nonFinite !== undefined && this.nonFinite.what !== 'loss';
     names.forEach((n, i) => {
-      // A clipped loss (wasm crossentropy) can stay finite on NaN inputs: report NaN.
       const isLoss = i <= this.perOutput.length;
-      logs[prefix + n] = this.nonFinite && isLoss ? NaN : values[i]!;
+      logs[prefix + n] = allBad || (this.nonFinite && isLoss) ? NaN : values[i]!;
     });
     return logs;
   }

@@ -5,6 +5,9 @@ import type { History } from './callbacks/index.js';
 import type { CompileOptions, Dataset, EvaluateOptions, FitDatasetOptions, FitOptions, TensorData } from './options.js';
 import type { TrainOnBatchOptions } from './trainer.js';
 
+/** What `evaluate` returns: `loss`, then each metric by name (`accuracy`…), all numbers. */
+export type EvaluateLogs = Logs & { loss: number };
+
 /** The Keras training API that `Sequential` and functional `Model` share. */
 export interface Trainable {
   /** Set to true (e.g. by a callback) to end `fit` after the current batch. */
@@ -34,7 +37,7 @@ export interface Trainable {
   /** Trains on a (sync or async) iterable of `{ xs, ys }` batches; it takes ownership of the batch tensors. */
   fitDataset(data: Dataset, opts?: FitDatasetOptions): Promise<History>;
   /** Loss and metrics over the data, in inference mode: `{ loss, accuracy, … }`. */
-  evaluate(x: TensorData, y: TensorData, opts?: EvaluateOptions): Promise<Logs>;
+  evaluate(x: TensorData, y: TensorData, opts?: EvaluateOptions): Promise<EvaluateLogs>;
   /** One gradient step on one batch; returns that batch's loss and metrics. */
   trainOnBatch(x: TensorData, y: TensorData, opts?: TrainOnBatchOptions): Promise<Logs>;
 }

@@ -12,6 +12,7 @@ import { fitDatasetImpl } from './fit_dataset.js';
 import { nonFiniteMessage, type LoopModel } from './loop.js';
 import type { CompileOptions, Dataset, EvaluateOptions, FitDatasetOptions, FitOptions, TensorData } from './options.js';
 import { StepRunner } from './step.js';
+import type { EvaluateLogs } from './trainable.js';
 
 /** Options of `trainOnBatch`. */
 export interface TrainOnBatchOptions {
@@ -61,7 +62,7 @@ export class Trainer {
     return this.exclusive('fitDataset', () => fitDatasetImpl(this.model, this.spec, this.runner, data, opts));
   }
 
-  evaluate(x: TensorData, y: TensorData, opts: EvaluateOptions = {}): Promise<Logs> {
+  evaluate(x: TensorData, y: TensorData, opts: EvaluateOptions = {}): Promise<EvaluateLogs> {
     return this.exclusive('evaluate', async () => {
       const owned: tf.Tensor[] = [];
       try {
@@ -72,7 +73,7 @@ export class Trainer {
     });
   }
 
-  private async evaluateConverted(x: TensorData, y: TensorData, opts: EvaluateOptions, owned: tf.Tensor[]): Promise<Logs> {
+  private async evaluateConverted(x: TensorData, y: TensorData, opts: EvaluateOptions, owned: tf.Tensor[]): Promise<EvaluateLogs> {
     {
       const owner = `${this.model.label}.evaluate`;
       const names = ioNames(this.model);
@@ -91,7 +92,7 @@ export class Trainer {
       const logs = await evaluateTensors(this.runner, xs, ys, opts.sampleWeight, batchSize);
       if (this.runner.nonFinite) console.warn(nonFiniteMessage(owner, this.runner.nonFinite));
       if (opts.verbose) console.log(Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - '));
-      return logs;
+      return logs as EvaluateLogs;
     }
   }
 

@@ -23,11 +23,12 @@ describe('checkGradients never passes vacuously', () => {
     layer.dispose();
   });
 
-  it("the unbuilt layer's empty weight list is an error, not a pass", () => {
-    const layer = st.layers.dense({ units: 3 });
-    const x = tf.ones([2, 4]);
-    expect(() => st.testing.checkGradients((t) => layer.apply(t) as st.tf.Tensor, [x], { weights: layer.weights }))
-      .toThrow(/'weights' is an empty list.*weights: layer/);
+  it("an unbuilt layer's (empty) weight list: the layer is built and its weights are checked", () => {
+    const layer = st.layers.dense({ units: 3, kernelInitializer: st.initializers.glorotUniform({ seed: 4 }) });
+    const x = tf.randomNormal([2, 4], 0, 1, 'float32', 5);
+    const report = st.testing.checkGradients((t) => layer.apply(t) as st.tf.Tensor, [x], { weights: layer.weights });
+    expect(report.checkedWeights).toEqual(['dense/kernel', 'dense/bias']);
+    expect(report.passed).toBe(true);
     x.dispose();
     layer.dispose();
   });

@@ -71,6 +71,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const first = String(warn.mock.calls[0]?.[0]);
       warn.mockRestore();
       expect(logs.loss).toBeNaN();
+      expect(logs.accuracy).toBeNaN();
       expect(first).toMatch(/evaluate: batch 0: the inputs \(x\) hold NaN/);
       m.dispose();
       tf.dispose([x, y]);

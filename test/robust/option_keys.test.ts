@@ -71,6 +71,11 @@ describe('typos in options are ValueErrors that name the key and suggest the kno
     expect(() => st.callbacks.csvLogger('x.csv', any({ seperator: ';' }))).toThrow(/did you mean 'separator'/);
   });
 
+  it('loadModel and loadKerasModel', async () => {
+    await expect(st.loadModel('file:///nonexistent/model.json', any({ custom_layers: [] }))).rejects.toThrow(/did you mean 'customLayers'/);
+    await expect(st.loadKerasModel(new Uint8Array(4), any({ maxTotalByte: 1 }))).rejects.toThrow(/did you mean 'maxTotalBytes'/);
+  });
+
   it('huge keys are cut in the message', () => {
     const key = 'k'.repeat(100_000);
     let msg = '';

@@ -67,6 +67,9 @@ describe('plain arrays are converted and freed', () => {
     expect(() => m.predict(Float32Array.from([1, 2, 3, 4]))).toThrow(/not a whole number of samples of shape \[3\]/);
     expect(() => m.predict('abc' as unknown as number[])).toThrow(st.ValueError);
     expect(() => m.predict(undefined as unknown as number[])).toThrow(st.ValueError);
+    let deep: unknown = [1];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => m.predict(deep as number[])).toThrow(/nested more than 16 arrays deep/);
     await expect(m.fit(rows, [[1, 'a']] as unknown as number[][], { verbose: 0 })).rejects.toBeInstanceOf(st.ValueError);
     await expect(m.evaluate({ nope: 1 } as never, targets)).rejects.toBeInstanceOf(st.ValueError);
     m.dispose();

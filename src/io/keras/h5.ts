@@ -9,13 +9,37 @@ import { SerializationError } from '../../engine/errors.js';
 type H5 = typeof import('h5wasm');
 type H5File = InstanceType<H5['File']>;
 
-let loading: Promise<{ h5: H5; fs: { writeFile(p: string, d: Uint8Array): void; readFile(p: string): Uint8Array; unlink(p: string): void } }> | undefined;
+interface EmFS {
+  writeFile(p: string, d: Uint8Array): void;
+  readFile(p: string): Uint8Array;
+  unlink(p: string): void;
+  streams?: ({ tty?: { ops: object; output: number[] } } | undefined)[];
+}
+let loading: Promise<{ h5: H5; fs: EmFS }> | undefined;
+
+/**
+ * Runs `f` with the HDF5 library's stderr muted: on a failed open or read, HDF5 prints a
+ * ~50-line HDF5-DIAG trace there before h5wasm reports the failure, which strata turns
+ * into one SerializationError instead.
+ */
+function quietly<T>(fs: EmFS, f: () => T): T {
+  const tty = fs.streams?.[2]?.tty;
+  if (!tty) return f();
+  const ops = tty.ops;
+  tty.ops = { put_char() {}, fsync() {} };
+  try {
+    return f();
+  } finally {
+    tty.output = [];
+    tty.ops = ops;
+  }
+}
 let counter = 0;
 
 async function lib() {
   loading ??= (async () => {
     const h5 = (await import('h5wasm')).default as unknown as H5;
-    const module = (await h5.ready) as unknown as { FS: { writeFile(p: string, d: Uint8Array): void; readFile(p: string): Uint8Array; unlink(p: string): void } };
+    const module = (await h5.ready) as unknown as { FS: EmFS };
     return { h5, fs: module.FS };
   })();
   return loading;
@@ -35,7 +59,7 @@ export interface H5Array {
 /** An HDF5 file opened read-only from bytes. Call `close()` when done. */
 export class H5Reader {
   private constructor(private readonly file: H5File, private readonly h5: H5, private readonly path: string,
-    private readonly unlink: (p: string) => void, readonly byteLength: number, private readonly owner: string) {}
+    private readonly fs: EmFS, readonly byteLength: number, private readonly owner: string) {}
 
   /**
    * Opens HDF5 bytes.
@@ -46,19 +70,23 @@ export class H5Reader {
     const path = tempName();
     fs.writeFile(path, bytes);
     try {
-      const file = new h5.File(path, 'r');
-      if (!file.file_id) throw new Error('h5wasm could not open the file');
-      return new H5Reader(file, h5, path, (p) => fs.unlink(p), bytes.byteLength, owner);
+      const file = quietly(fs, () => new h5.File(path, 'r'));
+      // h5wasm reports a failed open as file_id -1n (truthy), not as an exception.
+      const id = (file as { file_id?: bigint | number }).file_id;
+      if (id === undefined || id === null || BigInt(id) < 0n) {
+        throw new Error('the HDF5 library cannot open it (truncated, or not HDF5)');
+      }
+      return new H5Reader(file, h5, path, fs, bytes.byteLength, owner);
     } catch (e) {
       fs.unlink(path);
-      throw new SerializationError(`${owner}: not a readable HDF5 file: ${(e as Error).message}`);
+      throw new SerializationError(`${owner}: not a readable HDF5 file: ${(e as Error)?.message ?? String(e)}`);
     }
   }
 
   /** Runs an h5wasm call, reporting its failures (a corrupt file) as SerializationErrors. */
   private guard<T>(what: string, f: () => T): T {
     try {
-      return f();
+      return quietly(this.fs, f);
     } catch (e) {
       if (e instanceof SerializationError) throw e;
       throw new SerializationError(`${this.owner}: corrupt HDF5 file (reading ${what}): ${(e as Error)?.message ?? String(e)}`);
@@ -135,9 +163,9 @@ export class H5Reader {
   /** Closes the file and frees its in-memory copy. */
   close(): void {
     try {
-      this.file.close();
+      quietly(this.fs, () => this.file.close());
     } finally {
-      this.unlink(this.path);
+      this.fs.unlink(this.path);
     }
   }
 }

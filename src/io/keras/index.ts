@@ -10,12 +10,18 @@ import type { LoadedModel } from '../topology_load.js';
 import { kerasArchiveBytes, modelFromKerasArchive } from './keras3.js';
 import { modelFromLegacyH5 } from './legacy_h5.js';
 import type { ZipLimits } from './zip.js';
+import { guardLoad } from '../load_errors.js';
+import { checkOptionKeys, keysOf } from '../../engine/option_keys.js';
 
 export type { ZipLimits } from './zip.js';
 export { kerasSnakeCase } from './keras3.js';
 
 /** Options of {@link loadKerasModel}: those of `loadModel` plus limits on a `.keras` archive's size. */
 export interface LoadKerasOptions extends LoadModelOptions, ZipLimits {}
+
+const LOAD_KERAS_KEYS = keysOf<LoadKerasOptions>({
+  customLayers: true, registry: true, compile: true, ioOptions: true, maxTotalBytes: true, maxRatio: true,
+});
 
 function asBytes(data: ArrayBuffer | Uint8Array, owner: string): Uint8Array {
   if (data instanceof Uint8Array) return data;
@@ -36,10 +42,13 @@ function asBytes(data: ArrayBuffer | Uint8Array, owner: string): Uint8Array {
  */
 export async function loadKerasModel(data: ArrayBuffer | Uint8Array, opts: LoadKerasOptions = {}): Promise<LoadedModel> {
   const owner = 'loadKerasModel';
+  checkOptionKeys(owner, opts, LOAD_KERAS_KEYS);
   const bytes = asBytes(data, owner);
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return modelFromKerasArchive(bytes, opts, owner);
-  if (bytes[0] === 0x89 && bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46) return modelFromLegacyH5(bytes, opts, owner);
-  throw new SerializationError(`${owner}: the bytes are neither a .keras archive (zip) nor a Keras .h5 file (HDF5)`);
+  return guardLoad(owner, async () => {
+    if (bytes[0] === 0x50 && bytes[1] === 0x4b) return modelFromKerasArchive(bytes, opts, owner);
+    if (bytes[0] === 0x89 && bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46) return modelFromLegacyH5(bytes, opts, owner);
+    throw new SerializationError(`${owner}: the bytes are neither a .keras archive (zip) nor a Keras .h5 file (HDF5)`);
+  });
 }
 
 /**

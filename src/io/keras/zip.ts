@@ -9,7 +9,11 @@ import { SerializationError } from '../../engine/errors.js';
 
 /** Limits on what reading an archive may allocate. */
 export interface ZipLimits {
-  /** Most bytes all entries may inflate to together. Default 2 GiB. */
+  /**
+   * Most bytes all entries may inflate to together. Default: 64 MiB plus 8 times the
+   * archive's size (Keras stores weights uncompressed, so a real archive inflates to about
+   * its own size), at most 2 GiB. Raise it for an archive that is genuinely compressed.
+   */
   maxTotalBytes?: number;
   /**
    * Largest accepted ratio of inflated to compressed size for entries above 1 MiB. Model
@@ -20,6 +24,7 @@ export interface ZipLimits {
 
 interface Entry {
   name: string;
+  crc: number;
   method: number;
   flags: number;
   compressedSize: number;
@@ -31,6 +36,24 @@ const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const CHUNK = 16 * 1024;
+
+let CRC_TABLE: Uint32Array | undefined;
+
+/** The CRC-32 (IEEE, as zip uses) of `data`. */
+export function crc32(data: Uint8Array): number {
+  if (!CRC_TABLE) {
+    CRC_TABLE = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      CRC_TABLE[n] = c >>> 0;
+    }
+  }
+  const t = CRC_TABLE;
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
 
 function fail(owner: string, msg: string): never {
   throw new SerializationError(`${owner}: ${msg}`);
@@ -58,6 +81,7 @@ function entries(bytes: Uint8Array, owner: string): Entry[] {
     const nameLen = v.getUint16(p + 28, true);
     const e: Entry = {
       flags: v.getUint16(p + 8, true),
+      crc: v.getUint32(p + 16, true),
       method: v.getUint16(p + 10, true),
       compressedSize: v.getUint32(p + 20, true),
       size: v.getUint32(p + 24, true),
@@ -111,14 +135,16 @@ function inflateEntry(bytes: Uint8Array, e: Entry, owner: string): Uint8Array {
  * @throws SerializationError for a malformed archive, a missing entry, or sizes past the limits.
  */
 export function readZip(bytes: Uint8Array, names: readonly string[], owner: string, limits: ZipLimits = {}): Map<string, Uint8Array> {
-  const maxTotal = limits.maxTotalBytes ?? 2 ** 31;
+  const maxTotal = limits.maxTotalBytes ?? Math.min(2 ** 31, 64 * 2 ** 20 + 8 * bytes.length);
   const maxRatio = limits.maxRatio ?? 200;
   const all = entries(bytes, owner);
   const wanted = all.filter((e) => names.includes(e.name));
   let total = 0;
   for (const e of wanted) {
     total += e.size;
-    if (total > maxTotal) fail(owner, `the archive's entries declare ${total}+ bytes, over the limit of ${maxTotal}`);
+    if (total > maxTotal) {
+      fail(owner, `the archive's entries declare ${total}+ bytes, over the limit of ${maxTotal} (raise it with the maxTotalBytes option if the archive is genuine)`);
+    }
     if (e.size > 2 ** 20 && e.size > maxRatio * Math.max(1, e.compressedSize)) {
       fail(owner, `zip entry '${e.name}' declares ${e.size} bytes from ${e.compressedSize} compressed, a ratio over ${maxRatio} (a zip bomb?)`);
     }
@@ -126,7 +152,10 @@ export function readZip(bytes: Uint8Array, names: readonly string[], owner: stri
   const out = new Map<string, Uint8Array>();
   for (const e of wanted) {
     if (out.has(e.name)) fail(owner, `zip entry '${e.name}' appears twice`);
-    out.set(e.name, inflateEntry(bytes, e, owner));
+    const data = inflateEntry(bytes, e, owner);
+    // Every zip entry carries a CRC-32 of its content: a flipped byte shows here.
+    if (crc32(data) !== e.crc) fail(owner, `zip entry '${e.name}' is corrupt: its CRC-32 does not match the archive's record`);
+    out.set(e.name, data);
   }
   for (const n of names) if (!out.has(n)) fail(owner, `the archive has no '${n}' (entries: ${all.map((e) => e.name).join(', ') || 'none'})`);
   return out;

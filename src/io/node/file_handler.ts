@@ -15,6 +15,7 @@ import { kerasArchiveBytes } from '../keras/keras3.js';
 import { isJsonObject, short } from '../keras_config.js';
 import { modelFromArtifacts } from '../load.js';
 import { modelArtifacts } from '../save.js';
+import { MAX_FILE_BYTES, MAX_JSON_BYTES, checkShardHash, cleanLeftovers, declaredWeightBytes, errCode, readRegularFile } from './safe_read.js';
 
 /** The URL prefix this handler serves. */
 export const FILE_SCHEME = 'file://';
@@ -140,45 +141,89 @@ async function save(path: string, artifacts: tf.io.ModelArtifacts): Promise<tf.i
   for (const old of previous) {
     if (old !== shard) await fsp.rm(nodePath.join(dir, old), { force: true });
   }
+  await cleanLeftovers(dir, nodePath.basename(json, '.json'), [shard]);
   return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
 }
 
-async function load(path: string): Promise<tf.io.ModelArtifacts> {
+/** Limits of `file://` loads; raise them for genuinely larger files. */
+export interface FileSystemOptions {
+  /**
+   * Most bytes read from one file: a Keras file, or a `model.json` (whose default is
+   * 64 MiB). Weight shards are held to the sizes their manifest declares. Default 2 GiB - 1.
+   */
+  maxBytes?: number;
+}
+
+async function load(path: string, opts: FileSystemOptions): Promise<tf.io.ModelArtifacts> {
   const owner = `loadModel('${path}')`;
   const { dir, json } = locate(path, owner);
   const jsonPath = nodePath.join(dir, json);
-  let text: string;
-  try {
-    text = await fsp.readFile(jsonPath, 'utf8');
-  } catch (e) {
-    throw new SerializationError(`${owner}: cannot read '${jsonPath}': ${(e as Error).message}`);
+  // A save may replace the model between reading model.json and its shards (the old shards
+  // are removed once the new model.json is in place): read again when that happened.
+  for (let attempt = 0; ; attempt++) {
+    const text = (await readRegularFile(jsonPath, opts.maxBytes ?? MAX_JSON_BYTES, owner, 'model file')).toString('utf8');
+    try {
+      return await loadFrom(text, dir, jsonPath, owner);
+    } catch (e) {
+      if (attempt >= 4 || errCode(e) !== 'ENOENT') throw e;
+      let now: string | undefined;
+      try {
+        now = await fsp.readFile(jsonPath, 'utf8');
+      } catch {
+        now = undefined;
+      }
+      if (now === text) throw e;
+    }
   }
+}
+
+async function loadFrom(text: string, dir: string, jsonPath: string, owner: string): Promise<tf.io.ModelArtifacts> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new SerializationError(`${owner}: '${jsonPath}' is not valid JSON: ${(e as Error).message}`);
+    throw new SerializationError(`${owner}: '${jsonPath}' is not valid JSON: ${short((e as Error).message)}`);
   }
   if (!isJsonObject(parsed)) throw new SerializationError(`${owner}: '${jsonPath}' must hold a JSON object; got ${short(parsed)}`);
   const manifest = parsed.weightsManifest ?? [];
   if (!Array.isArray(manifest)) throw new SerializationError(`${owner}: 'weightsManifest' must be a list; got ${short(manifest)}`);
   const specs: unknown[] = [];
-  const buffers: ArrayBuffer[] = [];
   for (const [i, group] of manifest.entries()) {
     if (!isJsonObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
       throw new SerializationError(`${owner}: weightsManifest group ${i} must be { paths: [...], weights: [...] }; got ${short(group)}`);
     }
+    specs.push(...group.weights);
+  }
+  // Shards are read up to the bytes the manifest declares, and must add up to exactly that.
+  const declared = declaredWeightBytes(specs);
+  const buffers: ArrayBuffer[] = [];
+  const shards: [string, Buffer][] = [];
+  let read = 0;
+  for (const group of manifest as { paths: unknown[] }[]) {
     for (const rel of group.paths) {
       const file = shardPath(dir, rel, owner);
+      const left = declared === undefined ? MAX_FILE_BYTES : declared - read;
       let buf: Buffer;
       try {
-        buf = await fsp.readFile(file);
+        buf = await readRegularFile(file, Math.max(left, 0), owner, 'weight shard');
       } catch (e) {
-        throw new SerializationError(`${owner}: missing or unreadable weight shard '${String(rel)}': ${(e as Error).message}`);
+        if (/over the limit/.test((e as Error).message)) {
+          throw new SerializationError(`${owner}: weight shard '${String(rel)}' holds more bytes than the ${declared} its manifest declares for all weights; the files do not match`);
+        }
+        const err = new SerializationError(`${owner}: missing or unreadable weight shard '${short(rel)}': ${(e as Error).message}`);
+        (err as { code?: string }).code = errCode(e);
+        throw err;
       }
-      buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+      read += buf.byteLength;
+      shards.push([String(rel), buf]);
     }
-    specs.push(...group.weights);
+  }
+  if (declared !== undefined && read !== declared) {
+    throw new SerializationError(`${owner}: the weight shards hold ${read} bytes but the manifest declares ${declared}; a shard is truncated or belongs to another model`);
+  }
+  for (const [rel, buf] of shards) {
+    checkShardHash(rel, buf, owner);
+    buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
   }
   return {
     modelTopology: parsed.modelTopology as object,
@@ -211,14 +256,9 @@ async function saveKeras(path: string, artifacts: tf.io.ModelArtifacts): Promise
 }
 
 /** Loads a Keras file as tfjs artifacts, through a temporary model. */
-async function loadKeras(path: string): Promise<tf.io.ModelArtifacts> {
+async function loadKeras(path: string, opts: FileSystemOptions): Promise<tf.io.ModelArtifacts> {
   const file = path.startsWith(FILE_SCHEME) ? path.slice(FILE_SCHEME.length) : path;
-  let bytes: Uint8Array;
-  try {
-    bytes = await fsp.readFile(file);
-  } catch (e) {
-    throw new SerializationError(`loadModel('${path}'): cannot read '${file}': ${(e as Error).message}`);
-  }
+  const bytes = await readRegularFile(file, opts.maxBytes ?? MAX_FILE_BYTES, `loadModel('${path}')`, 'Keras file');
   const model = await loadKerasModel(bytes);
   try {
     return await modelArtifacts(model, { includeOptimizer: model.optimizer !== undefined });
@@ -234,13 +274,15 @@ async function loadKeras(path: string): Promise<tf.io.ModelArtifacts> {
  * `model.json` (or the named JSON file) and the shards its manifest lists, which must lie
  * inside its directory. A path ending in `.keras` (or, for loading, `.h5`) is a Keras file
  * instead, converted through a temporary model.
+ * Loads read regular files only (never a device or FIFO), within `opts.maxBytes`, and
+ * check weight shards against the sizes (and, for strata's shards, the hashes) declared.
  * @param path - a directory or JSON file path, with or without the `file://` prefix.
  * @example
  * ```ts
  * await st.saveModel(net, st.io.fileSystem('./out/mnist'));
  * ```
  */
-export function fileSystem(path: string): tf.io.IOHandler {
-  if (isKerasPath(path)) return { save: (artifacts) => saveKeras(path, artifacts), load: () => loadKeras(path) };
-  return { save: (artifacts) => save(path, artifacts), load: () => load(path) };
+export function fileSystem(path: string, opts: FileSystemOptions = {}): tf.io.IOHandler {
+  if (isKerasPath(path)) return { save: (artifacts) => saveKeras(path, artifacts), load: () => loadKeras(path, opts) };
+  return { save: (artifacts) => save(path, artifacts), load: () => load(path, opts) };
 }

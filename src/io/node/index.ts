@@ -5,7 +5,6 @@
  * in `fs`.
  * @module
  */
-import { promises as fsp } from 'node:fs';
 import type { tf } from '../../backend/tf.js';
 import { SerializationError, ValueError } from '../../engine/errors.js';
 import type { HandlerRouter, ModelLocation } from '../handlers.js';
@@ -17,7 +16,9 @@ import { FILE_SCHEME, fileSystem, isKerasPath, writeFileAtomic } from './file_ha
 
 // The common io module; saveModel and loadModel below take precedence over its own.
 export * from '../index.js';
-export { fileSystem, FILE_SCHEME, writeFileAtomic } from './file_handler.js';
+export { fileSystem, FILE_SCHEME, writeFileAtomic, type FileSystemOptions } from './file_handler.js';
+import { MAX_FILE_BYTES, readRegularFile } from './safe_read.js';
+import { checkOptionKeys, keysOf } from '../../engine/option_keys.js';
 export type { HandlerRouter } from '../handlers.js';
 
 /** The path of a `file://` URL naming a Keras file (`.keras` or `.h5`), else undefined. */
@@ -26,6 +27,16 @@ function kerasPath(location: ModelLocation): string | undefined {
   const p = location.slice(FILE_SCHEME.length);
   return isKerasPath(p) ? p : undefined;
 }
+
+/** Options of the Node `loadModel`: those of `loadKerasModel`, plus the size limit of a Keras file read from disk. */
+export interface NodeLoadOptions extends LoadKerasOptions {
+  /** Most bytes read from a `file://` Keras file. Default 2 GiB - 1. */
+  maxBytes?: number;
+}
+
+const NODE_LOAD_KEYS = keysOf<NodeLoadOptions>({
+  customLayers: true, registry: true, compile: true, ioOptions: true, maxTotalBytes: true, maxRatio: true, maxBytes: true,
+});
 
 /** Serves `file://` URLs with {@link fileSystem}. */
 export const fileRouter: HandlerRouter = (url) => (url.startsWith(FILE_SCHEME) ? fileSystem(url) : undefined);
@@ -62,14 +73,12 @@ export async function saveModel(model: SavableModel, target: ModelLocation, opts
  * const net = await st.loadModel('file://./out/mnist/model.json');
  * ```
  */
-export async function loadModel(source: ModelLocation, opts: LoadKerasOptions = {}): Promise<LoadedModel> {
+export async function loadModel(source: ModelLocation, opts: NodeLoadOptions = {}): Promise<LoadedModel> {
+  checkOptionKeys('loadModel', opts, NODE_LOAD_KEYS);
   const keras = kerasPath(source);
   if (keras === undefined) return loadModelVia(source, opts, NODE_ROUTERS);
-  let bytes: Uint8Array;
-  try {
-    bytes = await fsp.readFile(keras);
-  } catch (e) {
-    throw new SerializationError(`loadModel: cannot read '${keras}': ${(e as Error).message}`);
-  }
-  return loadKerasModel(bytes, opts);
+  // A regular file only (never a device or FIFO), within `maxBytes`.
+  const { maxBytes, ...kerasOpts } = opts;
+  const bytes = await readRegularFile(keras, maxBytes ?? MAX_FILE_BYTES, 'loadModel', 'Keras file');
+  return loadKerasModel(bytes, kerasOpts);
 }
