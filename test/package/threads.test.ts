@@ -50,4 +50,23 @@ describe('threads from the built package', () => {
       expect(run(`cjs-${threads}.cjs`, `const st = require('strata');\n(async () => {${body}})();`, threads)).toEqual(expected);
     });
   }
+
+  it('falls back to the single-threaded SIMD build, with the reason, when the threaded one cannot start', () => {
+    // Without process.getBuiltinModule (Node < 20.16) the threaded start cannot reach Node's modules.
+    const code = `process.getBuiltinModule = undefined;
+      const st = await import('strata');
+      await st.ready();
+      const info = st.threadsInfo();
+      const s = st.tf.sum(st.tf.matMul(st.tf.ones([64, 64]), st.tf.ones([64, 64]))).dataSync()[0];
+      console.log(JSON.stringify({ backend: st.getBackend(), build: info.build, active: info.active, reason: info.fallbackReason, s }));`;
+    writeFileSync(join(dir, 'fallback.mjs'), code);
+    const env: NodeJS.ProcessEnv = { ...process.env, STRATA_THREADS: '2' };
+    delete env.STRATA_BACKEND;
+    const r = spawnSync('node', ['fallback.mjs'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/wasm threads unavailable \(threaded wasm: needs Node >= 20\.16/);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(out).toMatchObject({ backend: 'wasm', build: 'simd', active: 1, s: 64 * 64 * 64 });
+    expect(out.reason).toMatch(/getBuiltinModule/);
+  });
 });

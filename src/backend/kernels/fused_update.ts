@@ -28,6 +28,34 @@ function soleOwner(backend: WasmBackend, t: tf.Tensor): boolean {
   return backend.refCount(dataId) === 1;
 }
 
+interface WasmData {
+  id: number;
+  memoryOffset: number;
+}
+
+interface WasmModuleTfjs {
+  tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void };
+}
+
+/**
+ * Tells the backend's C++ side that the tensors' data changed in place. tfjs assumes
+ * tensors never change: its XNNPACK operators (matMul, convolutions) pack a weight once
+ * and cache the packed copy under the weight's id until the id is disposed. Re-registering
+ * the id at the same memory drops those caches, so the next product packs the new values
+ * (as it would for the new tensor an op-by-op update makes).
+ */
+export function invalidatePacked(tensors: tf.Tensor[]): void {
+  const backend = activeWasm();
+  if (!backend) return;
+  const module = backend.wasm as unknown as WasmModuleTfjs;
+  for (const t of tensors) {
+    const d = backend.dataIdMap.get(t.dataId as object) as unknown as WasmData | undefined;
+    if (!d) continue;
+    module.tfjs.disposeData(d.id);
+    module.tfjs.registerTensor(d.id, t.size, d.memoryOffset);
+  }
+}
+
 /** Heap views of the targets (written) and the gradient (read), or undefined if not fusable. */
 function views(targets: tf.Tensor[], g: tf.Tensor): Float32Array[] | undefined {
   const backend = activeWasm();
@@ -74,6 +102,7 @@ export function fusedAdam(w: tf.Variable, m: tf.Variable, v: tf.Variable, vHat: 
   const G = vs[vs.length - 1]!;
   if (vHat) {
     adamLoopAmsgrad(W, M, V, vs[3]!, G, p);
+    invalidatePacked([w]);
     return true;
   }
   // Four at a time in wasm SIMD, the last n mod 4 in JavaScript.
@@ -84,6 +113,7 @@ export function fusedAdam(w: tf.Variable, m: tf.Variable, v: tf.Variable, vHat: 
     s.f.adam(pw, pm, pv, pg, head * 4, p.alpha, p.beta1, 1 - p.beta1, p.beta2, 1 - p.beta2, p.epsilon, p.decay);
   }
   adamLoop(W, M, V, G, p, head);
+  invalidatePacked([w]);
   return true;
 }
 
@@ -160,6 +190,7 @@ export function fusedMomentum(w: tf.Variable, u: tf.Variable, g: tf.Tensor, p: M
       W[i] = decay * W[i]! + ui;
     }
   }
+  invalidatePacked([w]);
   return true;
 }
 
@@ -207,6 +238,7 @@ export function fusedRmsprop(
       V[i] = vi;
       W[i] = decay * W[i]! - (lr * gi) / Math.sqrt(vi + epsilon);
     }
+    invalidatePacked([w]);
     return true;
   }
   for (let i = 0; i < n; i++) {
@@ -226,5 +258,6 @@ export function fusedRmsprop(
     }
     W[i] = decay * W[i]! - inc;
   }
+  invalidatePacked([w]);
   return true;
 }
