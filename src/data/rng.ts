@@ -26,3 +26,11 @@ export function permutation(n: number, seed?: number): Int32Array {
   }
   return perm;
 }
+
+/**
+ * A source of uniform numbers in [0, 1): seeded (the same sequence on every run and platform)
+ * when `seed` is given, `Math.random` otherwise. Seeds beyond 32 bits fold their high part in.
+ */
+export function uniformSource(seed?: number): () => number {
+  return seed === undefined ? Math.random : mulberry32((seed % 4294967296) ^ Math.floor(seed / 4294967296));
+}

@@ -4,7 +4,8 @@ import { ValueError } from './errors.js';
 /** Activation names accepted by layers (camelCase or the Keras snake_case form). */
 export type ActivationName =
   | 'linear' | 'relu' | 'relu6' | 'elu' | 'selu' | 'sigmoid' | 'hardSigmoid' | 'hard_sigmoid'
-  | 'tanh' | 'softmax' | 'softplus' | 'softsign' | 'swish' | 'silu' | 'gelu';
+  | 'tanh' | 'softmax' | 'softplus' | 'softsign' | 'swish' | 'silu' | 'gelu'
+  | 'hardSilu' | 'hard_silu' | 'hardSwish' | 'hard_swish' | 'mish';
 
 /** An elementwise (or, for softmax, last-axis) activation function. */
 export type ActivationFn = (x: tf.Tensor) => tf.Tensor;
@@ -27,18 +28,24 @@ const TABLE: Record<string, ActivationFn> = {
   swish: (x) => tf.mul(x, tf.sigmoid(x)),
   // Exact x·Φ(x), as Keras' default gelu (approximate=False) and tfjs-layers' 'gelu'.
   gelu: (x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, SQRT_HALF)))),
+  // Keras 3 hard_silu (alias hard_swish): x · relu6(x + 3) / 6.
+  hard_silu: (x) => tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6)),
+  // x · tanh(softplus(x)) (Misra 2019), as Keras' mish.
+  mish: (x) => tf.mul(x, tf.tanh(tf.softplus(x))),
 };
 TABLE.silu = TABLE.swish!;
+TABLE.hard_swish = TABLE.hard_silu!;
 
 /** Canonical (Keras snake_case) name of an activation, or undefined if unknown. */
 export function canonicalActivation(name: string): string | undefined {
   const snake = name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   if (snake === 'silu') return 'swish';
+  if (snake === 'hard_swish') return 'hard_silu';
   return snake in TABLE ? snake : undefined;
 }
 
 /** All activation names, in their canonical form. */
-export const ACTIVATION_NAMES: readonly string[] = Object.keys(TABLE).filter((n) => n !== 'silu');
+export const ACTIVATION_NAMES: readonly string[] = Object.keys(TABLE).filter((n) => n !== 'silu' && n !== 'hard_swish');
 
 /**
  * Looks up an activation function by name.

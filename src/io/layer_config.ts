@@ -50,6 +50,9 @@ const IGNORABLE: Readonly<Record<string, Accepts>> = {
 // Keys only some classes carry, ignorable at these values.
 const CLASS_IGNORABLE: Readonly<Record<string, Readonly<Record<string, Accepts>>>> = {
   ReLU: { negativeSlope: (v) => v === 0, threshold: (v) => v === 0 },
+  Conv2D: { groups: (v) => v === 1 },
+  // The fill only matters with pad_to_aspect_ratio, which strata does not implement.
+  Resizing: { padToAspectRatio: (v) => v === false, antialias: (v) => v === false, fillMode: () => true, fillValue: () => true },
 };
 
 // Options that count output features: a layer with n of them has at least n weight values.

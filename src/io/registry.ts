@@ -12,6 +12,12 @@ import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from 
 import { BatchNormalization } from '../layers/norm/index.js';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from '../layers/pooling/index.js';
 import { Flatten, Reshape, UpSampling2D, ZeroPadding2D } from '../layers/reshape/index.js';
+import { Cropping2D, Permute } from '../layers/reshape/index.js';
+import { Identity } from '../layers/core/identity.js';
+import { CenterCrop, Normalization, Rescaling, Resizing } from '../layers/preprocessing/index.js';
+import {
+  RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
+} from '../layers/augmentation/index.js';
 
 /**
  * A layer class that can be rebuilt from its config: `new Class(config)` with the camelCase
@@ -36,6 +42,8 @@ export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freez
   BatchNormalization,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
   ResidualBlock, InceptionBlock,
+  Rescaling, Normalization, Resizing, CenterCrop, Cropping2D, Permute, Identity,
+  RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, RandomCrop,
 });
 
 // Other names Keras accepts for the same classes.

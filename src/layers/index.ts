@@ -23,3 +23,6 @@ export {
 export * from './conv/index.js';
 export * from './pooling/index.js';
 export * from './reshape/index.js';
+export * from './preprocessing/index.js';
+export { identity, Identity, type IdentityOptions } from './core/identity.js';
+export * from './augmentation/index.js';

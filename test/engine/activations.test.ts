@@ -43,6 +43,8 @@ const FORMULAS: Record<string, (x: number) => number> = {
   softsign: (x) => x / (1 + Math.abs(x)),
   swish: (x) => x * sigmoid(x),
   gelu: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
+  hard_silu: (x) => x * Math.min(Math.max(x / 6 + 0.5, 0), 1),
+  mish: (x) => x * Math.tanh(Math.log1p(Math.exp(x))),
 };
 
 // -8 … 8 in steps of 0.25, plus points next to the kinks.

@@ -20,7 +20,7 @@ export const MARGIN = 10 * EPS;
 /** Points where each activation's derivative jumps (or its second derivative, for elu). */
 export const KINKS: Record<string, number[]> = {
   linear: [], relu: [0], relu6: [0, 6], elu: [0], selu: [0], sigmoid: [], hardSigmoid: [-3, 3], tanh: [],
-  softmax: [], softplus: [], softsign: [0], swish: [], gelu: [],
+  softmax: [], softplus: [], softsign: [0], swish: [], gelu: [], hardSwish: [-3, 3], mish: [],
 };
 
 /** Every activation name a layer accepts, in camelCase. */

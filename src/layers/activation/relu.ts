@@ -17,26 +17,53 @@ function checkNumber(label: string, arg: string, v: unknown, min: number, allowE
 export interface ReLUOptions extends LayerOptions {
   /** Upper bound of the output (6 gives ReLU6). Default: unbounded. */
   maxValue?: number;
+  /** Slope below `threshold` (≥ 0): the output there is `negativeSlope · (x − threshold)`. Default 0. */
+  negativeSlope?: number;
+  /** Inputs at or below it give 0 (or the sloped part); above it, `x` itself (≥ 0). Default 0. */
+  threshold?: number;
 }
 
-/** Rectified linear unit `max(x, 0)`, optionally capped at `maxValue`. */
+/**
+ * Rectified linear unit as Keras' `ReLU` layer: `min(x, maxValue)` for `x > threshold`,
+ * `negativeSlope · (x − threshold)` otherwise. The defaults give `max(x, 0)`.
+ */
 export class ReLU extends Layer {
   readonly className = 'ReLU';
   /** Upper bound of the output; undefined when unbounded. */
   readonly maxValue?: number;
+  /** Slope below the threshold. */
+  readonly negativeSlope: number;
+  /** Where the linear part starts. */
+  readonly threshold: number;
   constructor(opts: ReLUOptions = {}) {
     super(opts);
     checkNumber(this.label, 'maxValue', opts.maxValue, 0, false);
+    checkNumber(this.label, 'negativeSlope', opts.negativeSlope, 0);
+    checkNumber(this.label, 'threshold', opts.threshold, 0);
     this.maxValue = opts.maxValue;
+    this.negativeSlope = opts.negativeSlope ?? 0;
+    this.threshold = opts.threshold ?? 0;
   }
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = one(inputs);
-    if (this.maxValue === undefined) return tf.relu(x);
-    if (this.maxValue === 6) return tf.relu6(x);
-    return tf.clipByValue(x, 0, this.maxValue);
+    const { maxValue, negativeSlope: slope, threshold: t } = this;
+    if (t === 0 && slope !== 0 && maxValue === undefined) return tf.leakyRelu(x, slope);
+    let y: tf.Tensor;
+    // step(x − t) · x rather than a `where` on `x > t`: tfjs has no gradient for `greater`.
+    if (t !== 0) y = tf.mul(tf.step(tf.sub(x, t)), x);
+    else if (maxValue === 6) y = tf.relu6(x);
+    else y = tf.relu(x);
+    if (maxValue !== undefined && !(t === 0 && maxValue === 6)) y = tf.minimum(y, maxValue);
+    if (slope !== 0) y = tf.sub(y, tf.mul(slope, tf.relu(t !== 0 ? tf.sub(t, x) : tf.neg(x))));
+    return y;
   }
   override getConfig(): ReLUOptions {
-    return { ...super.getConfig(), ...(this.maxValue !== undefined ? { maxValue: this.maxValue } : {}) };
+    return {
+      ...super.getConfig(),
+      ...(this.maxValue !== undefined ? { maxValue: this.maxValue } : {}),
+      ...(this.negativeSlope !== 0 ? { negativeSlope: this.negativeSlope } : {}),
+      ...(this.threshold !== 0 ? { threshold: this.threshold } : {}),
+    };
   }
 }
 
@@ -126,7 +153,13 @@ export class Softmax extends Layer {
   }
 }
 
-/** ReLU layer; `maxValue: 6` gives ReLU6. */
+/**
+ * ReLU layer; `maxValue: 6` gives ReLU6, `negativeSlope` a leaky ReLU, `threshold` a shifted start.
+ * @example
+ * ```ts
+ * st.layers.reLU({ maxValue: 6 }) // MobileNet's ReLU6
+ * ```
+ */
 export function reLU(opts: ReLUOptions = {}): ReLU {
   return new ReLU(opts);
 }
