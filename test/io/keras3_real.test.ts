@@ -2,7 +2,9 @@
  * Files written by the real Keras 3 (`model.save('m.keras')`, `model.save('m.h5')`), made by
  * scripts/fixtures/make_keras3_fixtures.py: each loads from both formats and predicts as
  * Keras did on the recorded input; the compiled one comes back compiled; 3 full-batch SGD
- * steps on a loaded model end where Keras' ended.
+ * steps on a loaded model end where Keras' ended. `mini_apps` holds the block kinds of
+ * keras.applications (MobileNetV2, ResNet50/V2, InceptionV3, DenseNet121, Xception, VGG16) at
+ * toy sizes; test/oracle/keras_applications.test.ts runs the full models.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -40,7 +42,7 @@ async function loadAndPredict(file: string, name: string): Promise<{ m: st.Seque
 }
 
 describe('models written by Keras 3', () => {
-  for (const name of ['mlp', 'mlp_compiled', 'cnn', 'functional']) {
+  for (const name of ['mlp', 'mlp_compiled', 'cnn', 'functional', 'mini_apps', 'normalization']) {
     for (const ext of ['keras', 'h5']) {
       it(`${name}.${ext} loads and predicts as Keras`, async () => {
         const { m, before } = await loadAndPredict(`${name}.${ext}`, name);

@@ -151,12 +151,11 @@ export class H5Reader {
       throw new SerializationError(`${this.owner}: dataset '${path}' of shape [${shape}] claims ${bytes} bytes, more than the ${this.byteLength}-byte file`);
     }
     const v = this.guard(`'${path}'`, () => (this.file.get(path) as InstanceType<H5['Dataset']>).value);
-    // A scalar dataset (Normalization's count) reads as a plain number; int64 ones as BigInts.
+    // A scalar dataset (Normalization's count) reads as a plain number, or a bigint for int64.
     const values = v instanceof Float32Array ? v
-      : typeof v === 'number' ? Float32Array.of(v)
-        : typeof v === 'bigint' ? Float32Array.of(Number(v))
-          : v instanceof BigInt64Array || v instanceof BigUint64Array ? Float32Array.from(v, (x) => Number(x))
-            : Float32Array.from(v as ArrayLike<number>);
+      : typeof v === 'number' || typeof v === 'bigint' ? Float32Array.of(Number(v))
+        : v instanceof BigInt64Array || v instanceof BigUint64Array ? Float32Array.from(v, (x) => Number(x))
+          : Float32Array.from(v as ArrayLike<number>);
     return { shape, values };
   }
 

@@ -7,7 +7,10 @@ import type { tf } from '../../backend/tf.js';
 import { ValueError } from '../../engine/errors.js';
 
 /** One batch of adapt data: a tensor, or a dataset batch whose `xs` is a tensor. */
-export type AdaptBatch = tf.Tensor | { xs: tf.Tensor };
+export type AdaptBatch = tf.Tensor | {
+  /** The batch's inputs. */
+  xs: tf.Tensor;
+};
 
 /** Data to adapt a layer to: all of it as one tensor, or an iterable of batches. */
 export type AdaptData = tf.Tensor | Iterable<AdaptBatch>;
