@@ -27,3 +27,5 @@ export { embedding, Embedding, type EmbeddingOptions } from './core/embedding.js
 export { masking, Masking, type MaskingOptions } from './core/masking.js';
 export * from './recurrent/index.js';
 export * from './attention/index.js';
+export { TransformerEncoder, transformerEncoderBlock, type TransformerEncoderOptions } from './blocks/transformer_encoder.js';
+export { positionalEmbedding, PositionalEmbedding, type PositionalEmbeddingOptions } from './core/positional_embedding.js';
