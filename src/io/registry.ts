@@ -24,6 +24,7 @@ import { LayerNormalization } from '../layers/norm/layer_normalization.js';
 import { MultiHeadAttention } from '../layers/attention/multi_head_attention.js';
 import { TransformerEncoder } from '../layers/blocks/transformer_encoder.js';
 import { PositionalEmbedding } from '../layers/core/positional_embedding.js';
+import { TextVectorization } from '../layers/text/text_vectorization.js';
 
 /**
  * A layer class that can be rebuilt from its config: `new Class(config)` with the camelCase
@@ -51,6 +52,7 @@ export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freez
   Embedding, Masking, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed,
   Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D,
   UpSampling1D, RepeatVector, LayerNormalization, MultiHeadAttention, TransformerEncoder, PositionalEmbedding,
+  TextVectorization,
 });
 
 // Other names Keras accepts for the same classes.
