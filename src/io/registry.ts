@@ -28,6 +28,9 @@ import { RepeatVector } from '../layers/reshape/repeat_vector.js';
 import { UpSampling1D } from '../layers/reshape/up_sampling1d.js';
 import { LayerNormalization } from '../layers/norm/layer_normalization.js';
 import { MultiHeadAttention } from '../layers/attention/multi_head_attention.js';
+import { TransformerEncoder } from '../layers/blocks/transformer_encoder.js';
+import { PositionalEmbedding } from '../layers/core/positional_embedding.js';
+import { TextVectorization } from '../layers/text/text_vectorization.js';
 
 /**
  * A layer class that can be rebuilt from its config: `new Class(config)` with the camelCase
@@ -56,7 +59,8 @@ export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freez
   RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, RandomCrop,
   Embedding, Masking, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed,
   Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D,
-  UpSampling1D, RepeatVector, LayerNormalization, MultiHeadAttention,
+  UpSampling1D, RepeatVector, LayerNormalization, MultiHeadAttention, TransformerEncoder, PositionalEmbedding,
+  TextVectorization,
 });
 
 // Other names Keras accepts for the same classes.

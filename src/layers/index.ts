@@ -30,3 +30,7 @@ export { embedding, Embedding, type EmbeddingOptions } from './core/embedding.js
 export { masking, Masking, type MaskingOptions } from './core/masking.js';
 export * from './recurrent/index.js';
 export * from './attention/index.js';
+export { TransformerEncoder, transformerEncoderBlock, type TransformerEncoderOptions } from './blocks/transformer_encoder.js';
+export { positionalEmbedding, PositionalEmbedding, type PositionalEmbeddingOptions } from './core/positional_embedding.js';
+export { layerNormalization, LayerNormalization, type LayerNormalizationOptions } from './norm/layer_normalization.js';
+export * from './text/index.js';

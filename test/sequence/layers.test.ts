@@ -12,6 +12,8 @@ import { layerNormalization } from '../../src/layers/norm/layer_normalization.js
 import { averagePooling1d, globalAveragePooling1d, globalMaxPooling1d, maxPooling1d } from '../../src/layers/pooling/index.js';
 import { repeatVector, upSampling1d } from '../../src/layers/reshape/index.js';
 import { layerHarness } from '../harness/layer_harness.js';
+import { transformerEncoderBlock } from '../../src/layers/blocks/transformer_encoder.js';
+import { positionalEmbedding } from '../../src/layers/core/positional_embedding.js';
 
 beforeAll(async () => {
   await setBackend('cpu');
@@ -29,6 +31,32 @@ layerHarness({ title: 'layerNormalization', make: () => layerNormalization(), in
 layerHarness({ title: 'layerNormalization axes [1,2] no center', make: () => layerNormalization({ axis: [1, 2], center: false }), inputShape: [2, 3, 4], trainable: true });
 layerHarness({ title: 'multiHeadAttention self', make: () => multiHeadAttention({ numHeads: 2, keyDim: 3 }), inputShape: [[2, 4, 5], [2, 4, 5]], trainable: true });
 layerHarness({ title: 'multiHeadAttention cross with key, causal', make: () => multiHeadAttention({ numHeads: 2, keyDim: 2, valueDim: 3, outputShape: 4, useCausalMask: true }), inputShape: [[2, 3, 5], [2, 3, 2], [2, 3, 6]], trainable: true });
+
+layerHarness({ title: 'transformerEncoderBlock post-LN', make: () => transformerEncoderBlock({ intermediateDim: 8, numHeads: 2 }), inputShape: [2, 3, 4], trainable: true });
+layerHarness({ title: 'transformerEncoderBlock pre-LN dropout gelu', make: () => transformerEncoderBlock({ intermediateDim: 6, numHeads: 1, dropout: 0.1, normalizeFirst: true, activation: 'gelu' }), inputShape: [2, 3, 4], trainable: true, stochastic: true });
+layerHarness({ title: 'positionalEmbedding', make: () => positionalEmbedding({ sequenceLength: 5 }), inputShape: [2, 3, 4], trainable: true });
+
+describe('transformer encoder block', () => {
+  it('post-LN output has zero mean and unit variance per position (gamma 1, beta 0) and ignores padded keys', () => {
+    const block = transformerEncoderBlock({ intermediateDim: 8, numHeads: 2 });
+    const x = tf.randomNormal([1, 4, 4], 0, 1, 'float32', 5);
+    const mask = tf.tensor2d([[1, 1, 1, 0]], undefined, 'bool');
+    const y = block.apply(x, { mask }) as tf.Tensor;
+    const { mean, variance } = tf.moments(y, -1);
+    mean.dataSync().forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-5));
+    variance.dataSync().forEach((v) => expect(v).toBeGreaterThan(0.98));
+    const x2 = tf.concat([tf.slice(x, [0, 0, 0], [1, 3, 4]), tf.fill([1, 1, 4], 7)], 1);
+    const y2 = block.apply(x2, { mask }) as tf.Tensor;
+    const a = tf.slice(y, [0, 0, 0], [1, 3, 4]).dataSync();
+    tf.slice(y2, [0, 0, 0], [1, 3, 4]).dataSync().forEach((v, i) => expect(v).toBeCloseTo(a[i]!, 5));
+    expect(block.weights.map((w) => w.name)).toContain('transformer_encoder/self_attention/query/kernel');
+    tf.dispose([x, mask, y, mean, variance, x2, y2]);
+  });
+  it('rejects numHeads that do not divide the features and too-long inputs for positions', () => {
+    expect(() => transformerEncoderBlock({ intermediateDim: 4, numHeads: 3 }).apply(tf.zeros([1, 2, 4]))).toThrow(/'numHeads' 3 must divide the feature size 4/);
+    expect(() => positionalEmbedding({ sequenceLength: 2 }).apply(tf.zeros([1, 3, 4]))).toThrow(/more than 'sequenceLength' 2/);
+  });
+});
 
 describe('masks in pooling and attention', () => {
   it('globalAveragePooling1d averages only real steps; globalMaxPooling1d ignores padded ones', () => {
