@@ -16,6 +16,7 @@ import { FAMILIES } from './families.js';
 import type { DenseNet121Options } from './densenet121.js';
 import type { InceptionV3Options } from './inception_v3.js';
 import type { MobileNetV2Options } from './mobilenet_v2.js';
+import type { MobileNetV3Options } from './mobilenet_v3.js';
 import type { ResNet50Options } from './resnet50.js';
 import type { VGG16Options } from './vgg16.js';
 import { fetchEnv } from './weights.js';
@@ -23,6 +24,7 @@ import { fetchEnv } from './weights.js';
 export type { Application } from './application.js';
 export type { ApplicationOptions, WeightsSource } from './options.js';
 export type { MobileNetV2Options } from './mobilenet_v2.js';
+export type { MobileNetV3Options } from './mobilenet_v3.js';
 export type { ResNet50Options } from './resnet50.js';
 export type { VGG16Options } from './vgg16.js';
 export type { InceptionV3Options } from './inception_v3.js';
@@ -39,3 +41,7 @@ export const vgg16: Application<VGG16Options> = application(FAMILIES.vgg16, fetc
 export const inceptionV3: Application<InceptionV3Options> = application(FAMILIES.inceptionV3, fetchEnv);
 /** DenseNet121 (`keras.applications.DenseNet121`); last feature map `relu`. Preprocessing: `'torch'`. */
 export const denseNet121: Application<DenseNet121Options> = application(FAMILIES.denseNet121, fetchEnv);
+/** MobileNetV3Small (`keras.applications.MobileNetV3Small`), with its Rescaling layer: feed pixels in 0…255. Preprocessing: none. */
+export const mobileNetV3Small: Application<MobileNetV3Options> = application(FAMILIES.mobileNetV3Small, fetchEnv);
+/** MobileNetV3Large (`keras.applications.MobileNetV3Large`), with its Rescaling layer: feed pixels in 0…255. Preprocessing: none. */
+export const mobileNetV3Large: Application<MobileNetV3Options> = application(FAMILIES.mobileNetV3Large, fetchEnv);
