@@ -27,6 +27,7 @@ const BUILDERS: Record<string, st.applications.Application<st.applications.Mobil
   mobileNetV2: st.applications.mobileNetV2, resNet50: st.applications.resNet50, vgg16: st.applications.vgg16,
   inceptionV3: st.applications.inceptionV3, denseNet121: st.applications.denseNet121,
   mobileNetV3Small: st.applications.mobileNetV3Small, mobileNetV3Large: st.applications.mobileNetV3Large,
+  efficientNetB0: st.applications.efficientNetB0,
 };
 
 /**
@@ -101,6 +102,21 @@ describe('MobileNetV3 with open height and width', () => {
       sums.forEach((s) => expect(s).toBeCloseTo(1, 5));
       tf.dispose([x, y]);
     }
+    m.dispose();
+  }, 60_000);
+});
+
+describe('EfficientNetB0', () => {
+  it('predicts (its Normalization starts at mean 0, variance 1) and its drop-connect acts only in training', () => {
+    const m = st.applications.efficientNetB0.build({ inputShape: [32, 32, 3], classes: 4 });
+    const x = tf.randomUniform([2, 32, 32, 3], 0, 255, 'float32', 2);
+    const a = m.predict(x) as st.tf.Tensor;
+    const b = m.predict(x) as st.tf.Tensor;
+    expect(a.shape).toEqual([2, 4]);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])).toBe(0);
+    expect(Array.from(a.dataSync()).every(Number.isFinite)).toBe(true);
+    expect(m.getLayer('block7a_project_bn').name).toBe('block7a_project_bn');
+    tf.dispose([x, a, b]);
     m.dispose();
   }, 60_000);
 });

@@ -14,6 +14,7 @@
 import { application, type Application } from './application.js';
 import { FAMILIES } from './families.js';
 import type { DenseNet121Options } from './densenet121.js';
+import type { EfficientNetB0Options } from './efficientnet_b0.js';
 import type { InceptionV3Options } from './inception_v3.js';
 import type { MobileNetV2Options } from './mobilenet_v2.js';
 import type { MobileNetV3Options } from './mobilenet_v3.js';
@@ -29,6 +30,7 @@ export type { ResNet50Options } from './resnet50.js';
 export type { VGG16Options } from './vgg16.js';
 export type { InceptionV3Options } from './inception_v3.js';
 export type { DenseNet121Options } from './densenet121.js';
+export type { EfficientNetB0Options } from './efficientnet_b0.js';
 export { preprocessInput, decodePredictions, type PreprocessMode, type DecodedPrediction } from './imagenet.js';
 
 /** MobileNetV2 (`keras.applications.MobileNetV2`); `alpha` scales its width; last feature map `out_relu`. Preprocessing: `'tf'`. */
@@ -45,3 +47,5 @@ export const denseNet121: Application<DenseNet121Options> = application(FAMILIES
 export const mobileNetV3Small: Application<MobileNetV3Options> = application(FAMILIES.mobileNetV3Small, fetchEnv);
 /** MobileNetV3Large (`keras.applications.MobileNetV3Large`), with its Rescaling layer: feed pixels in 0…255. Preprocessing: none. */
 export const mobileNetV3Large: Application<MobileNetV3Options> = application(FAMILIES.mobileNetV3Large, fetchEnv);
+/** EfficientNetB0 (`keras.applications.EfficientNetB0`), with its Rescaling and Normalization layers: feed pixels in 0…255; last feature map `top_activation`. Preprocessing: none. */
+export const efficientNetB0: Application<EfficientNetB0Options> = application(FAMILIES.efficientNetB0, fetchEnv);
