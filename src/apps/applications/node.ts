@@ -10,8 +10,10 @@ import { nsfwjsWeights } from '../../io/node/nsfwjs.js';
 import { application, type Application } from './application.js';
 import { FAMILIES } from './families.js';
 import type { DenseNet121Options } from './densenet121.js';
+import type { EfficientNetB0Options } from './efficientnet_b0.js';
 import type { InceptionV3Options } from './inception_v3.js';
 import type { MobileNetV2Options } from './mobilenet_v2.js';
+import type { MobileNetV3Options } from './mobilenet_v3.js';
 import type { ResNet50Options } from './resnet50.js';
 import type { VGG16Options } from './vgg16.js';
 import { fetchEnv, type NsfwjsFamily, type WeightsEnv } from './weights.js';
@@ -49,3 +51,9 @@ export const vgg16: Application<VGG16Options> = application(FAMILIES.vgg16, node
 export const inceptionV3: Application<InceptionV3Options> = application(FAMILIES.inceptionV3, nodeEnv);
 /** DenseNet121 (`keras.applications.DenseNet121`); last feature map `relu`. Preprocessing: `'torch'`. */
 export const denseNet121: Application<DenseNet121Options> = application(FAMILIES.denseNet121, nodeEnv);
+/** MobileNetV3Small (`keras.applications.MobileNetV3Small`), with its Rescaling layer: feed pixels in 0…255. Preprocessing: none. */
+export const mobileNetV3Small: Application<MobileNetV3Options> = application(FAMILIES.mobileNetV3Small, nodeEnv);
+/** MobileNetV3Large (`keras.applications.MobileNetV3Large`), with its Rescaling layer: feed pixels in 0…255. Preprocessing: none. */
+export const mobileNetV3Large: Application<MobileNetV3Options> = application(FAMILIES.mobileNetV3Large, nodeEnv);
+/** EfficientNetB0 (`keras.applications.EfficientNetB0`), with its Rescaling and Normalization layers: feed pixels in 0…255; last feature map `top_activation`. Preprocessing: none. */
+export const efficientNetB0: Application<EfficientNetB0Options> = application(FAMILIES.efficientNetB0, nodeEnv);

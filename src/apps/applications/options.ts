@@ -18,7 +18,7 @@ export type WeightsSource =
 export interface ApplicationOptions {
   /**
    * Input shape `[height, width, channels]`, channels last. Default `[224, 224, 3]`
-   * (`[299, 299, 3]` for InceptionV3). Without the top any size the architecture allows
+   * (`[299, 299, 3]` for InceptionV3; for MobileNetV3, height and width left open, as in Keras). Without the top any size the architecture allows
    * (at least 32 × 32; 75 × 75 for InceptionV3); with the top and pretrained weights, the
    * size the weights were trained at.
    */
@@ -55,9 +55,13 @@ export interface CheckedOptions {
  * @param defaultSize - the default height and width.
  * @throws ValueError for anything out of range.
  */
-export function checkOptions(owner: string, o: ApplicationOptions, minSize: number, defaultSize: number): CheckedOptions {
+export function checkOptions(owner: string, o: ApplicationOptions, minSize: number, defaultSize: number | null): CheckedOptions {
   if (typeof o !== 'object' || o === null) throw new ValueError(`${owner}: expected an options object; got ${String(o)}`);
-  const inputShape = o.inputShape ?? [defaultSize, defaultSize, 3];
+  if (o.inputShape === undefined && defaultSize === null) {
+    // Keras' default for the families that take any size: height and width left open.
+    return { ...checkOptions(owner, { ...o, inputShape: [minSize, minSize, 3] }, minSize, minSize), inputShape: [null, null, 3] as unknown as [number, number, number] };
+  }
+  const inputShape = o.inputShape ?? [defaultSize!, defaultSize!, 3];
   if (!Array.isArray(inputShape) || inputShape.length !== 3 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new ValueError(`${owner}: 'inputShape' must be [height, width, channels] of positive integers; got ${JSON.stringify(o.inputShape)}`);
   }
