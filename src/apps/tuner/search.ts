@@ -153,6 +153,8 @@ export async function search(opts: SearchOptions): Promise<Study> {
       report: async (epochs, value) => {
         record.intermediate[epochs - 1] = value;
         record.epochs = Math.max(record.epochs, epochs);
+        // Stopping at the full budget would save nothing: the trial counts as complete.
+        if (epochs >= maxEpochs) return false;
         return pruner.shouldPrune({ trial: record, trials: study.trials, direction });
       },
     });

@@ -104,3 +104,27 @@ describe('tuner.search with models', () => {
     tf.dispose([x, y]);
   });
 });
+
+describe('pruning at the full budget', () => {
+  it('never prunes a trial at its last epoch: it completes', async () => {
+    const always = { name: 'always', shouldPrune: () => true };
+    const study = await tuner.search({
+      space: { a: tuner.uniform(0, 1) }, trials: 2, maxEpochs: 1, verbose: 0, objective: 'value', pruner: always,
+      run: async (hp, trial) => {
+        const stop = await trial.report(hp.a as number);
+        expect(stop).toBe(false);
+        return hp.a as number;
+      },
+    });
+    expect(study.trials.map((t) => t.state)).toEqual(['complete', 'complete']);
+    const pruned = await tuner.search({
+      space: { a: tuner.uniform(0, 1) }, trials: 1, maxEpochs: 3, verbose: 0, objective: 'value', pruner: always,
+      run: async (hp, trial) => {
+        expect(await trial.report(hp.a as number)).toBe(true);
+        return hp.a as number;
+      },
+    });
+    expect(pruned.trials[0]!.state).toBe('pruned');
+    expect(pruned.trials[0]!.epochs).toBe(1);
+  });
+});
