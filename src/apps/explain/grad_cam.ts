@@ -64,7 +64,8 @@ export function gradCam(model: Network, x: tf.Tensor, opts: GradCamOptions = {})
     : typeof opts.layer === 'string' ? model.getLayer(opts.layer) : opts.layer;
   const maps = tf.tidy(() => {
     let act: tf.Tensor | undefined;
-    const y = withTap(layer, (out) => (act = out), () => f(x));
+    // A clone: inference may free each activation once the next layer has read it.
+    const y = withTap(layer, (out) => ((act = tf.clone(out)), out), () => f(x));
     if (!act) throw new ValueError(`${owner}: layer '${layer.name}' did not run when ${model.label} was called`);
     if (act.rank !== 4) throw new ShapeError(`${owner}: layer '${layer.name}' outputs rank ${act.rank} [${act.shape.join(',')}]; Grad-CAM needs [n, h, w, c]`);
     const idx = targetIndices(y, opts.target, owner);
