@@ -254,7 +254,10 @@ export abstract class Layer {
       return; // a config that needs the layer built: nothing to compare against yet
     }
     const extra = (this.constructor as { extraOptionKeys?: readonly string[] }).extraOptionKeys ?? [];
-    checkOptionKeys(this.label, this.baseOptions, [...BASE_OPTION_KEYS, ...configKeys, ...Object.keys(this), ...extra]);
+    // Own fields count as known (some options are stored as fields only), but the message
+    // lists just the documented options.
+    checkOptionKeys(this.label, this.baseOptions, [...BASE_OPTION_KEYS, ...configKeys, ...Object.keys(this), ...extra],
+      [...new Set([...BASE_OPTION_KEYS, ...configKeys, ...extra])]);
   }
 
   /** Builds the layer if it is not built yet (checking the input spec first). */

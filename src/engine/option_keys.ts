@@ -50,14 +50,15 @@ function quote(key: string): string {
  * 'batch_size'; did you mean 'batchSize'?`. Keys whose value is `undefined` are let
  * through (spreading optional settings is common). Non-objects are left to the caller.
  * @param owner - the call or layer, for the message.
+ * @param shown - the keys to list in the message when none is near; default `known`.
  */
-export function checkOptionKeys(owner: string, opts: unknown, known: Iterable<string>): void {
+export function checkOptionKeys(owner: string, opts: unknown, known: Iterable<string>, shown?: Iterable<string>): void {
   if (!opts || typeof opts !== 'object' || Array.isArray(opts)) return;
   const set = known instanceof Set ? (known as Set<string>) : new Set(known);
   for (const key of Object.keys(opts)) {
     if (set.has(key) || (opts as Record<string, unknown>)[key] === undefined) continue;
     const near = nearestKey(key, set);
-    const hint = near ? `; did you mean '${near}'?` : `; known options: ${[...set].sort().join(', ')}`;
+    const hint = near ? `; did you mean '${near}'?` : `; known options: ${[...(shown ?? set)].sort().join(', ')}`;
     throw new ValueError(`${owner}: unknown option ${quote(key)}${hint}`);
   }
 }

@@ -98,18 +98,23 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
     checkSizes(opts, ctx.budget, where);
     opts = guardInitializers(className, opts, ctx.budget, where);
   }
-  let layer: Layer;
-  try {
-    layer = new cls(opts as never);
-  } catch (e) {
-    throw new SerializationError(`${where}: bad config: ${(e as Error).message}`);
-  }
-  ctx.created.push(layer);
+  const make = (o: Record<string, unknown>): Layer => {
+    let made: Layer;
+    try {
+      made = new cls(o as never);
+    } catch (e) {
+      throw new SerializationError(`${where}: bad config: ${(e as Error).message}`);
+    }
+    ctx.created.push(made);
+    return made;
+  };
+  const layer = make(opts);
   // Keys the layer does not report back are either Keras bookkeeping at a no-op value
   // (dropped), or options strata lacks (refused, never silently dropped).
   const known = new Set(Object.keys(layer.getConfig()));
   const ignorable = { ...IGNORABLE, ...(own(CLASS_IGNORABLE, className) ?? {}) };
   const unsupported: string[] = [];
+  const dropped: string[] = [];
   for (const k of Object.keys(opts)) {
     if (known.has(k)) continue;
     const accepts = own(ignorable, k);
@@ -119,6 +124,8 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
       throw new SerializationError(
         `${where}: config key '${toSnakeCase(k)}' = ${short(opts[k])} would change the layer's computation, which strata does not support`,
       );
+    } else {
+      dropped.push(k);
     }
   }
   if (unsupported.length > 0) {
@@ -126,7 +133,13 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
       `${where}: config key(s) ${unsupported.map((k) => `'${k}'`).join(', ')} are not supported by ${layer.label}`,
     );
   }
-  return layer;
+  if (dropped.length === 0) return layer;
+  // Made again without the no-op keys, so the layer's own unknown-option check (run when it
+  // joins a model) sees only options it has. Layers create no weights before they are built.
+  const clean = { ...opts };
+  for (const k of dropped) delete clean[k];
+  ctx.created.splice(ctx.created.indexOf(layer), 1);
+  return make(clean);
 }
 
 /** A layer's Keras entry `{ class_name, config }` (config keys in snake_case). */
