@@ -62,21 +62,27 @@ export function gradCam(model: Network, x: tf.Tensor, opts: GradCamOptions = {})
   const f = forwardOf(model, owner);
   const layer = opts.layer === undefined ? lastConvLayer(model, x, f)
     : typeof opts.layer === 'string' ? model.getLayer(opts.layer) : opts.layer;
-  const maps = tf.tidy(() => {
-    let act: tf.Tensor | undefined;
-    // A clone: inference may free each activation once the next layer has read it.
-    const y = withTap(layer, (out) => ((act = tf.clone(out)), out), () => f(x));
-    if (!act) throw new ValueError(`${owner}: layer '${layer.name}' did not run when ${model.label} was called`);
-    if (act.rank !== 4) throw new ShapeError(`${owner}: layer '${layer.name}' outputs rank ${act.rank} [${act.shape.join(',')}]; Grad-CAM needs [n, h, w, c]`);
-    const idx = targetIndices(y, opts.target, owner);
-    // d y / d A through a zero perturbation added at the layer: the gradient with respect to it.
-    const zero = tf.zerosLike(act);
-    const grads = tf.grad((d: tf.Tensor) => withTap(layer, (out) => tf.add(out, d), () => tf.sum(selectOutputs(f(x), idx))))(zero);
-    const weights = tf.mean(grads, [1, 2], true);
-    const cam = tf.relu(tf.sum(tf.mul(weights, act), 3)) as tf.Tensor3D;
-    if (opts.normalize === false) return cam;
-    const peak = tf.max(cam, [1, 2], true);
-    return tf.div(cam, tf.maximum(peak, 1e-12)) as tf.Tensor3D;
-  });
-  return { maps, layer: layer.name };
+  let act: tf.Tensor | undefined;
+  try {
+    const maps = tf.tidy(() => {
+      // Kept clone: the layer's own scope, and inference's freeing of used activations,
+      // would otherwise dispose the activation before it is read here.
+      const y = withTap(layer, (out) => ((act = tf.keep(tf.clone(out))), out), () => f(x));
+      if (!act) throw new ValueError(`${owner}: layer '${layer.name}' did not run when ${model.label} was called`);
+      const a = act;
+      if (a.rank !== 4) throw new ShapeError(`${owner}: layer '${layer.name}' outputs rank ${a.rank} [${a.shape.join(',')}]; Grad-CAM needs [n, h, w, c]`);
+      const idx = targetIndices(y, opts.target, owner);
+      // d y / d A through a zero perturbation added at the layer: the gradient with respect to it.
+      const zero = tf.zerosLike(a);
+      const grads = tf.grad((d: tf.Tensor) => withTap(layer, (out) => tf.add(out, d), () => tf.sum(selectOutputs(f(x), idx))))(zero);
+      const weights = tf.mean(grads, [1, 2], true);
+      const cam = tf.relu(tf.sum(tf.mul(weights, a), 3)) as tf.Tensor3D;
+      if (opts.normalize === false) return cam;
+      const peak = tf.max(cam, [1, 2], true);
+      return tf.div(cam, tf.maximum(peak, 1e-12)) as tf.Tensor3D;
+    });
+    return { maps, layer: layer.name };
+  } finally {
+    act?.dispose();
+  }
 }
