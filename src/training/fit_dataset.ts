@@ -86,16 +86,6 @@ export async function fitDatasetImpl(model: LoopModel, spec: CompiledSpec, runne
     checkData(model, spec, vxs, vys, `${owner} (validationData)`);
     validate = async () => evaluateTensors(runner, vxs, vys, undefined, 32, 'val_');
   }
-  try {
-    return await runEpochsFor(model, runner, opts, owner, steps, shared, data, spec, validate);
-  } finally {
-    tf.dispose(converted);
-  }
-}
-
-async function runEpochsFor(model: LoopModel, runner: StepRunner, opts: FitDatasetOptions, owner: string,
-  steps: number | undefined, shared: AnyIterator | undefined, data: Dataset, spec: CompiledSpec,
-  validate: ((epoch: number) => Promise<Logs | undefined>) | undefined): Promise<History> {
   return runEpochs({
     model, runner, opts, owner,
     params: { steps },
@@ -120,5 +110,5 @@ async function runEpochsFor(model: LoopModel, runner: StepRunner, opts: FitDatas
       }
       return n;
     },
-  });
+  }).finally(() => tf.dispose(converted));
 }
