@@ -1,5 +1,5 @@
 import { tf } from '../backend/tf.js';
-import { ShapeError, ValueError, fmtShape } from '../engine/errors.js';
+import { ShapeError, StrataError, ValueError, fmtShape } from '../engine/errors.js';
 import { checkClassWeight } from './check_values.js';
 import type { TensorData } from './options.js';
 import { assertTensors, describe, isPlainData, toTensor } from '../engine/tensor_checks.js';
@@ -8,14 +8,15 @@ import { assertTensors, describe, isPlainData, toTensor } from '../engine/tensor
  * Puts data for several inputs/outputs into model order. A single tensor (or plain
  * nested array / typed array) is the only input; a list is taken in order; an object is
  * read by name. Plain data is converted to new tensors, pushed on `owned` for the caller
- * to free; disposed tensors raise a StateError.
+ * to free (without `owned`, plain data is an error); disposed tensors raise a StateError.
  * @param what - `x` or `y`, for messages.
  * @param sampleShapes - per name, the sample shape a typed array is read as (when known).
  */
-export function toList(data: TensorData, names: string[], owner: string, what: string, owned: tf.Tensor[],
+export function toList(data: TensorData, names: string[], owner: string, what: string, owned?: tf.Tensor[],
   sampleShapes?: readonly ((number | null)[] | undefined)[]): tf.Tensor[] {
   const one = (v: unknown, i: number, label: string): tf.Tensor => {
     if (isPlainData(v)) {
+      if (!owned) throw new StrataError(`${owner}: internal: plain data reached a step that cannot convert it`);
       const t = toTensor(v, owner, label, sampleShapes?.[i]);
       owned.push(t);
       return t;

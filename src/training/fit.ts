@@ -19,15 +19,6 @@ export function ioNames(model: LoopModel): { inputs: string[]; outputs: string[]
   return { inputs: m.inputNames ?? ['input'], outputs: m.outputNames ?? [model.layers[model.layers.length - 1]?.name ?? 'output'] };
 }
 
-/** Sample shapes (batch dim omitted) of the model's inputs when known, for reading typed arrays. */
-export function inputSampleShapes(model: LoopModel): ((number | null)[] | undefined)[] | undefined {
-  try {
-    return model.inputShapes.map((s) => s.slice(1));
-  } catch {
-    return undefined;
-  }
-}
-
 /** Checks x against the inputs and y against the outputs and losses, before any step runs. */
 export function checkData(model: LoopModel, spec: CompiledSpec, xs: tf.Tensor[], ys: tf.Tensor[], owner: string): number {
   const n = sampleCount(xs, ys, owner);
@@ -42,6 +33,15 @@ function checkSampleWeight(sw: tf.Tensor | undefined, n: number, owner: string, 
   if (!sw) return;
   if (!(sw instanceof tf.Tensor) || sw.rank !== 1 || sw.shape[0] !== n) {
     throw new ShapeError(`${owner}: '${arg}' must have shape [${n}] (one weight per sample); got ${sw instanceof tf.Tensor ? fmtShape(sw.shape) : String(sw)}`);
+  }
+}
+
+/** Sample shapes (batch dim omitted) of the model's inputs when known, for reading typed arrays. */
+export function inputSampleShapes(model: LoopModel): ((number | null)[] | undefined)[] | undefined {
+  try {
+    return model.inputShapes.map((s) => s.slice(1));
+  } catch {
+    return undefined;
   }
 }
 
@@ -64,23 +64,35 @@ export function checkValues(model: LoopModel, spec: CompiledSpec, ys: tf.Tensor[
   });
 }
 
-/** The body of `fit` on in-memory tensors. */
+/**
+ * The body of `fit`: plain arrays (x, y, validation data) are converted to tensors first
+ * and freed when training ends.
+ */
 export async function fitTensors(model: LoopModel, spec: CompiledSpec, runner: StepRunner,
   x: TensorData, y: TensorData, opts: FitOptions = {}): Promise<History> {
   const owner = `${model.label}.fit`;
+  const names = ioNames(model);
+  const shapes = inputSampleShapes(model);
   const owned: tf.Tensor[] = [];
   try {
-    return await fitConverted(model, spec, runner, x, y, opts, owner, owned);
+    const vd = opts.validationData;
+    const converted: FitOptions = vd
+      ? { ...opts, validationData: [toList(vd[0], names.inputs, owner, 'validationData x', owned, shapes),
+        toList(vd[1], names.outputs, owner, 'validationData y', owned), ...vd.slice(2)] as FitOptions['validationData'] }
+      : opts;
+    return await fitOnTensors(model, spec, runner, toList(x, names.inputs, owner, 'x', owned, shapes),
+      toList(y, names.outputs, owner, 'y', owned), converted);
   } finally {
     tf.dispose(owned);
   }
 }
 
-async function fitConverted(model: LoopModel, spec: CompiledSpec, runner: StepRunner,
-  x: TensorData, y: TensorData, opts: FitOptions, owner: string, owned: tf.Tensor[]): Promise<History> {
+async function fitOnTensors(model: LoopModel, spec: CompiledSpec, runner: StepRunner,
+  x: TensorData, y: TensorData, opts: FitOptions): Promise<History> {
+  const owner = `${model.label}.fit`;
   const names = ioNames(model);
-  const xs = toList(x, names.inputs, owner, 'x', owned, inputSampleShapes(model));
-  const ys = toList(y, names.outputs, owner, 'y', owned);
+  const xs = toList(x, names.inputs, owner, 'x');
+  const ys = toList(y, names.outputs, owner, 'y');
   const n = checkData(model, spec, xs, ys, owner);
   const batchSize = opts.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize <= 0) {
@@ -98,6 +110,7 @@ async function fitConverted(model: LoopModel, spec: CompiledSpec, runner: StepRu
   }
   await checkValues(model, spec, ys, opts.sampleWeight, owner);
 
+  const owned: tf.Tensor[] = [];
   let val: { xs: tf.Tensor[]; ys: tf.Tensor[]; sw?: tf.Tensor } | undefined;
   let trainXs = xs;
   let trainYs = ys;
@@ -110,70 +123,74 @@ async function fitConverted(model: LoopModel, spec: CompiledSpec, runner: StepRu
     sw = sw ? tf.mul(sw, cw) : cw;
     if (sw !== cw) owned.push(sw);
   }
-  if (opts.validationData) {
-    const [vx, vy, vsw] = opts.validationData;
-    const vxs = toList(vx, names.inputs, owner, 'validationData x', owned, inputSampleShapes(model));
-    const vys = toList(vy, names.outputs, owner, 'validationData y', owned);
-    const nv = checkData(model, spec, vxs, vys, `${owner} (validationData)`);
-    checkSampleWeight(vsw, nv, owner, 'validationData sampleWeight');
-    await checkValues(model, spec, vys, vsw, `${owner} (validationData)`, 'validationData sampleWeight');
-    val = { xs: vxs, ys: vys, sw: vsw };
-  } else if (split > 0) {
-    nTrain = Math.floor(n * (1 - split));
-    if (nTrain === 0 || nTrain === n) {
-      throw new ValueError(`${owner}: 'validationSplit' ${split} of ${n} samples leaves an empty training or validation set`);
+  try {
+    if (opts.validationData) {
+      const [vx, vy, vsw] = opts.validationData;
+      const vxs = toList(vx, names.inputs, owner, 'validationData x');
+      const vys = toList(vy, names.outputs, owner, 'validationData y');
+      const nv = checkData(model, spec, vxs, vys, `${owner} (validationData)`);
+      checkSampleWeight(vsw, nv, owner, 'validationData sampleWeight');
+      await checkValues(model, spec, vys, vsw, `${owner} (validationData)`, 'validationData sampleWeight');
+      val = { xs: vxs, ys: vys, sw: vsw };
+    } else if (split > 0) {
+      nTrain = Math.floor(n * (1 - split));
+      if (nTrain === 0 || nTrain === n) {
+        throw new ValueError(`${owner}: 'validationSplit' ${split} of ${n} samples leaves an empty training or validation set`);
+      }
+      trainXs = sliceRows(xs, 0, nTrain);
+      trainYs = sliceRows(ys, 0, nTrain);
+      val = { xs: sliceRows(xs, nTrain, n - nTrain), ys: sliceRows(ys, nTrain, n - nTrain) };
+      owned.push(...trainXs, ...trainYs, ...val.xs, ...val.ys);
+      if (sw) {
+        const [a, b] = [sliceRows([sw], 0, nTrain)[0]!, sliceRows([sw], nTrain, n - nTrain)[0]!];
+        owned.push(a, b);
+        sw = a;
+        val.sw = b;
+      }
     }
-    trainXs = sliceRows(xs, 0, nTrain);
-    trainYs = sliceRows(ys, 0, nTrain);
-    val = { xs: sliceRows(xs, nTrain, n - nTrain), ys: sliceRows(ys, nTrain, n - nTrain) };
-    owned.push(...trainXs, ...trainYs, ...val.xs, ...val.ys);
-    if (sw) {
-      const [a, b] = [sliceRows([sw], 0, nTrain)[0]!, sliceRows([sw], nTrain, n - nTrain)[0]!];
-      owned.push(a, b);
-      sw = a;
-      val.sw = b;
-    }
-  }
-  const steps = Math.ceil(nTrain / batchSize);
-  const shuffle = opts.shuffle ?? true;
-  const trainSw = sw;
-  return await runEpochs({
-    model, runner, opts, owner,
-    params: { steps, samples: nTrain, batchSize },
-    hasValidation: !!val,
-    body: async (epoch, callbacks) => {
-      // A seeded run draws epoch e's order from seed + e, so resuming at initialEpoch
-      // continues the same sequence of orders.
-      const seed = opts.seed === undefined ? undefined : opts.seed + epoch;
-      const perm = shuffle ? tf.tensor1d(permutation(nTrain, seed), 'int32') : undefined;
-      try {
-        for (let b = 0; b < steps; b++) {
-          await callbacks.onBatchBegin(b);
-          const start = b * batchSize;
-          const size = Math.min(batchSize, nTrain - start);
-          const batch = tf.tidy(() => {
-            const sources = trainSw ? [...trainXs, ...trainYs, trainSw] : [...trainXs, ...trainYs];
-            if (!perm) return sliceRows(sources, start, size);
-            return gatherRows(sources, tf.slice(perm, [start], [size]));
-          });
-          const bx = batch.slice(0, trainXs.length);
-          const by = batch.slice(trainXs.length, trainXs.length + trainYs.length);
-          runner.trainBatch(bx, by, trainSw ? batch[batch.length - 1] : undefined);
-          tf.dispose(batch);
-          await callbacks.onBatchEnd(b, { batch: b, size, values: () => runner.read() });
-          if (model.stopTraining) break;
-          await nextTurn();
+    const steps = Math.ceil(nTrain / batchSize);
+    const shuffle = opts.shuffle ?? true;
+    const trainSw = sw;
+    return await runEpochs({
+      model, runner, opts, owner,
+      params: { steps, samples: nTrain, batchSize },
+      hasValidation: !!val,
+      body: async (epoch, callbacks) => {
+        // A seeded run draws epoch e's order from seed + e, so resuming at initialEpoch
+        // continues the same sequence of orders.
+        const seed = opts.seed === undefined ? undefined : opts.seed + epoch;
+        const perm = shuffle ? tf.tensor1d(permutation(nTrain, seed), 'int32') : undefined;
+        try {
+          for (let b = 0; b < steps; b++) {
+            await callbacks.onBatchBegin(b);
+            const start = b * batchSize;
+            const size = Math.min(batchSize, nTrain - start);
+            const batch = tf.tidy(() => {
+              const sources = trainSw ? [...trainXs, ...trainYs, trainSw] : [...trainXs, ...trainYs];
+              if (!perm) return sliceRows(sources, start, size);
+              return gatherRows(sources, tf.slice(perm, [start], [size]));
+            });
+            const bx = batch.slice(0, trainXs.length);
+            const by = batch.slice(trainXs.length, trainXs.length + trainYs.length);
+            runner.trainBatch(bx, by, trainSw ? batch[batch.length - 1] : undefined);
+            tf.dispose(batch);
+            await callbacks.onBatchEnd(b, { batch: b, size, values: () => runner.read() });
+            if (model.stopTraining) break;
+            await nextTurn();
+          }
+        } finally {
+          perm?.dispose();
         }
-      } finally {
-        perm?.dispose();
-      }
-      return steps;
-    },
-    validate: val
-      ? async (epoch) => {
-        if ((epoch + 1) % freq !== 0) return undefined;
-        return evaluateTensors(runner, val!.xs, val!.ys, val!.sw, batchSize, 'val_');
-      }
-      : undefined,
-  });
+        return steps;
+      },
+      validate: val
+        ? async (epoch) => {
+          if ((epoch + 1) % freq !== 0) return undefined;
+          return evaluateTensors(runner, val!.xs, val!.ys, val!.sw, batchSize, 'val_');
+        }
+        : undefined,
+    });
+  } finally {
+    tf.dispose(owned);
+  }
 }

@@ -91,41 +91,35 @@ export async function fitDatasetImpl(model: LoopModel, spec: CompiledSpec, runne
   // Batch label and weight values are checked on the device and read once per epoch.
   const watch = new DeviceValueWatch(spec.losses, spec.outputNames, (i) => outputClasses(model, i));
   try {
-    return await runEpochsFor(model, runner, opts, owner, steps, shared, data, spec, validate, watch);
+    return await runEpochs({
+      model, runner, opts, owner,
+      params: { steps },
+      hasValidation: !!validate,
+      validate,
+      body: async (epoch, callbacks) => {
+        const it = shared ?? iterate(data, owner);
+        const n = await drain(it, steps, model, spec, owner, async (xs, ys, sw, b) => {
+          await callbacks.onBatchBegin(b);
+          watch.add(ys, sw);
+          runner.trainBatch(xs, ys, sw);
+          await callbacks.onBatchEnd(b, { batch: b, size: xs[0]!.shape[0]!, values: () => runner.read() });
+          await nextTurn();
+        });
+        if (n === 0) {
+          throw new ValueError(`${owner}: the dataset yielded no batches in epoch ${epoch}` +
+            (steps !== undefined ? '; it ran out before stepsPerEpoch × epochs batches' : ''));
+        }
+        await watch.check(owner, epoch);
+        if (steps !== undefined && n < steps) {
+          // Keras: the input ran out of data, so training ends here rather than failing.
+          console.warn(`${owner}: the dataset ran out after ${n} of ${steps} steps in epoch ${epoch}; stopping training`);
+          model.stopTraining = true;
+        }
+        return n;
+      },
+    });
   } finally {
     watch.dispose();
     tf.dispose(converted);
   }
-}
-
-async function runEpochsFor(model: LoopModel, runner: StepRunner, opts: FitDatasetOptions, owner: string,
-  steps: number | undefined, shared: AnyIterator | undefined, data: Dataset, spec: CompiledSpec,
-  validate: ((epoch: number) => Promise<Logs | undefined>) | undefined, watch: DeviceValueWatch): Promise<History> {
-  return runEpochs({
-    model, runner, opts, owner,
-    params: { steps },
-    hasValidation: !!validate,
-    validate,
-    body: async (epoch, callbacks) => {
-      const it = shared ?? iterate(data, owner);
-      const n = await drain(it, steps, model, spec, owner, async (xs, ys, sw, b) => {
-        await callbacks.onBatchBegin(b);
-        watch.add(ys, sw);
-        runner.trainBatch(xs, ys, sw);
-        await callbacks.onBatchEnd(b, { batch: b, size: xs[0]!.shape[0]!, values: () => runner.read() });
-        await nextTurn();
-      });
-      if (n === 0) {
-        throw new ValueError(`${owner}: the dataset yielded no batches in epoch ${epoch}` +
-          (steps !== undefined ? '; it ran out before stepsPerEpoch × epochs batches' : ''));
-      }
-      await watch.check(owner, epoch);
-      if (steps !== undefined && n < steps) {
-        // Keras: the input ran out of data, so training ends here rather than failing.
-        console.warn(`${owner}: the dataset ran out after ${n} of ${steps} steps in epoch ${epoch}; stopping training`);
-        model.stopTraining = true;
-      }
-      return n;
-    },
-  });
 }

@@ -62,23 +62,26 @@ export class Trainer {
     return this.exclusive('fitDataset', () => fitDatasetImpl(this.model, this.spec, this.runner, data, opts));
   }
 
-  evaluate(x: TensorData, y: TensorData, opts: EvaluateOptions = {}): Promise<EvaluateLogs> {
-    return this.exclusive('evaluate', async () => {
-      const owned: tf.Tensor[] = [];
-      try {
-        return await this.evaluateConverted(x, y, opts, owned);
-      } finally {
-        tf.dispose(owned);
-      }
-    });
+  /** Converts plain-array x and y to tensors (model order) for `f`, and frees them after. */
+  private async converted<T>(x: TensorData, y: TensorData, what: string,
+    f: (xs: tf.Tensor[], ys: tf.Tensor[]) => Promise<T>): Promise<T> {
+    const owner = `${this.model.label}.${what}`;
+    const names = ioNames(this.model);
+    const owned: tf.Tensor[] = [];
+    try {
+      return await f(toList(x, names.inputs, owner, 'x', owned, inputSampleShapes(this.model)),
+        toList(y, names.outputs, owner, 'y', owned));
+    } finally {
+      tf.dispose(owned);
+    }
   }
 
-  private async evaluateConverted(x: TensorData, y: TensorData, opts: EvaluateOptions, owned: tf.Tensor[]): Promise<EvaluateLogs> {
-    {
+  evaluate(x: TensorData, y: TensorData, opts: EvaluateOptions = {}): Promise<EvaluateLogs> {
+    return this.exclusive('evaluate', () => this.converted(x, y, 'evaluate', async (x, y) => {
       const owner = `${this.model.label}.evaluate`;
       const names = ioNames(this.model);
-      const xs = toList(x, names.inputs, owner, 'x', owned, inputSampleShapes(this.model));
-      const ys = toList(y, names.outputs, owner, 'y', owned);
+      const xs = toList(x, names.inputs, owner, 'x');
+      const ys = toList(y, names.outputs, owner, 'y');
       const n = checkData(this.model, this.spec, xs, ys, owner);
       const batchSize = opts.batchSize ?? 32;
       if (!Number.isInteger(batchSize) || batchSize <= 0) {
@@ -93,36 +96,34 @@ export class Trainer {
       if (this.runner.nonFinite) console.warn(nonFiniteMessage(owner, this.runner.nonFinite));
       if (opts.verbose) console.log(Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - '));
       return logs as EvaluateLogs;
-    }
+    }));
   }
 
   trainOnBatch(x: TensorData, y: TensorData, opts: TrainOnBatchOptions = {}): Promise<Logs> {
-    return this.exclusive('trainOnBatch', async () => {
+    return this.exclusive('trainOnBatch', () => this.converted(x, y, 'trainOnBatch', async (x, y) => {
       const owner = `${this.model.label}.trainOnBatch`;
       const names = ioNames(this.model);
-      const converted: tf.Tensor[] = [];
+      const xs = toList(x, names.inputs, owner, 'x');
+      const ys = toList(y, names.outputs, owner, 'y');
+      checkData(this.model, this.spec, xs, ys, owner);
+      if (opts.sampleWeight !== undefined) assertTensors([opts.sampleWeight], owner, 'sampleWeight');
+      await checkValues(this.model, this.spec, ys, opts.sampleWeight, owner);
       let sw = opts.sampleWeight;
       let owned: tf.Tensor | undefined;
+      if (opts.classWeight) {
+        const shape = this.model.outputShapes[0]!;
+        owned = classWeightsFor(ys[0]!, opts.classWeight, shape[shape.length - 1] ?? 1, owner);
+        sw = sw ? tf.mul(sw, owned) : owned;
+      }
       try {
-        const xs = toList(x, names.inputs, owner, 'x', converted, inputSampleShapes(this.model));
-        const ys = toList(y, names.outputs, owner, 'y', converted);
-        checkData(this.model, this.spec, xs, ys, owner);
-        if (sw !== undefined) assertTensors([sw], owner, 'sampleWeight');
-        await checkValues(this.model, this.spec, ys, opts.sampleWeight, owner);
-        if (opts.classWeight) {
-          const shape = this.model.outputShapes[0]!;
-          owned = classWeightsFor(ys[0]!, opts.classWeight, shape[shape.length - 1] ?? 1, owner);
-          sw = sw ? tf.mul(sw, owned) : owned;
-        }
         this.runner.reset();
         this.runner.trainBatch(xs, ys, sw);
         return await this.runner.read();
       } finally {
         if (sw && sw !== opts.sampleWeight) sw.dispose();
         if (owned && owned !== sw) owned.dispose();
-        tf.dispose(converted);
       }
-    });
+    }));
   }
 
   /**
