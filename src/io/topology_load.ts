@@ -2,6 +2,7 @@ import { SerializationError, StrataError } from '../engine/errors.js';
 import type { Layer } from '../engine/layer.js';
 import type { Shape } from '../engine/shape.js';
 import { SymbolicTensor as SymbolicTensorClass, type SymbolicTensor } from '../engine/symbolic.js';
+import { KERAS_NUMPY_MODULE, KerasScalarOp, type ScalarOpName } from './keras/numpy_op.js';
 import { input } from '../layers/core/input.js';
 import { Model, Sequential } from './models.js';
 import { isJsonObject, short, type JsonObject, type JsonValue } from './keras_config.js';
@@ -90,6 +91,8 @@ function buildSequential(config: JsonValue, ctx: BuildContext, depth: number): S
 interface NodeSpec {
   refs: [string, number, number][];
   single: boolean;
+  /** A number among the arguments of a Keras numpy operation (`x + 3.0`), and its place. */
+  constant?: { value: number; first: boolean };
 }
 
 function ref(v: unknown, ctx: BuildContext, what: string): [string, number, number] {
@@ -103,14 +106,30 @@ function readNodes(v: unknown, ctx: BuildContext, layer: string): NodeSpec[] {
     const what = `layer '${layer}' inbound node ${k}`;
     if (isJsonObject(node)) {
       const args = arr(node.args, ctx, `${what} 'args'`);
-      if (args.length !== 1) fail(ctx, `${what}: expected one positional argument; got ${args.length}`);
       const tensorRef = (t: unknown, i: number) =>
         ref(obj(obj(t, ctx, `${what} tensor ${i}`).config, ctx, `${what} tensor ${i} 'config'`).keras_history, ctx, `${what} tensor ${i} 'keras_history'`);
+      // A Keras numpy operation on a tensor and a number: `{ args: [tensor, 3.0] }`.
+      if (args.length === 2 && (typeof args[0] === 'number') !== (typeof args[1] === 'number')) {
+        const first = typeof args[0] === 'number';
+        return { refs: [tensorRef(first ? args[1] : args[0], 0)], single: true, constant: { value: (first ? args[0] : args[1]) as number, first } };
+      }
+      if (args.length !== 1) fail(ctx, `${what}: expected one positional argument; got ${args.length}`);
       const a = args[0];
       return Array.isArray(a) ? { refs: a.map(tensorRef), single: false } : { refs: [tensorRef(a, 0)], single: true };
     }
     const refs = arr(node, ctx, what).map((r, i) => ref(r, ctx, `${what} input ${i}`));
     return { refs, single: refs.length === 1 };
+  });
+}
+
+/** A Keras numpy operation between a tensor and a number, applied once. */
+function makeScalarOp(entry: JsonObject, name: string, nodes: NodeSpec[], ctx: BuildContext): Layer {
+  const c = nodes[0]?.constant;
+  if (nodes.length !== 1 || !c) fail(ctx, `operation '${name}' (${String(entry.module)}.${String(entry.class_name)}): only a single call on a tensor and a number is supported`);
+  return wrap(ctx, `operation '${name}'`, () => {
+    const layer = new KerasScalarOp({ name, op: entry.class_name as ScalarOpName, constant: c.value, constantFirst: c.first });
+    ctx.created.push(layer);
+    return layer;
   });
 }
 
@@ -128,7 +147,11 @@ function buildFunctional(config: JsonValue, ctx: BuildContext, depth: number): M
       continue;
     }
     outputs.set(layerName, []);
-    pending.push({ name: layerName, layer: makeLayer(entry, ctx, depth), nodes: readNodes(entry.inbound_nodes, ctx, layerName), done: 0 });
+    const nodes = readNodes(entry.inbound_nodes, ctx, layerName);
+    // Legacy .h5 files leave out the module: a number among the arguments tells an operation.
+    const isOp = entry.module === KERAS_NUMPY_MODULE || nodes.some((n) => n.constant);
+    const layer = isOp ? makeScalarOp(entry, layerName, nodes, ctx) : makeLayer(entry, ctx, depth);
+    pending.push({ name: layerName, layer, nodes, done: 0 });
   }
   const lookup = ([src, k, t]: [string, number, number]): SymbolicTensor | undefined => outputs.get(src)?.[k]?.[t];
   // Apply layers as their inputs become available (a layer's nodes in their saved order).

@@ -8,6 +8,7 @@ import { Network } from '../models/network.js';
 import { SequentialNetwork } from '../models/sequential.js';
 import type { JsonObject, JsonValue, KerasDialect } from './keras_config.js';
 import { kerasLayerOrder } from './keras/layer_order.js';
+import { KERAS_NUMPY_MODULE, KerasScalarOp } from './keras/numpy_op.js';
 import { layerToKeras } from './layer_config.js';
 
 /** The `keras_version` strata writes into `model.json`. */
@@ -99,6 +100,14 @@ function functionalConfig(model: FunctionalNetwork, dialect: KerasDialect, swap?
     if (layer instanceof InputLayer) {
       const shape = own[0]!.outputs[0]!.shape;
       return { name: layer.name, ...inputLayerEntry(layer.name, shape, dialect), inbound_nodes: [] };
+    }
+    if (layer instanceof KerasScalarOp && dialect === 'keras3') {
+      // Written back as the Keras numpy operation it was read from.
+      const args = own.map((node) => {
+        const t = kerasTensor(node.inputs[0]!);
+        return { args: layer.constantFirst ? [layer.constant, t] : [t, layer.constant], kwargs: {} };
+      });
+      return { module: KERAS_NUMPY_MODULE, class_name: layer.op, config: { name: layer.name }, registered_name: layer.op, name: layer.name, inbound_nodes: args };
     }
     const inbound: JsonValue[] = own.map((node) => {
       if (dialect === 'keras3') {

@@ -42,7 +42,7 @@ async function loadAndPredict(file: string, name: string): Promise<{ m: st.Seque
 }
 
 describe('models written by Keras 3', () => {
-  for (const name of ['mlp', 'mlp_compiled', 'cnn', 'functional', 'mini_apps', 'normalization']) {
+  for (const name of ['mlp', 'mlp_compiled', 'cnn', 'functional', 'mini_apps', 'normalization', 'numpy_ops']) {
     for (const ext of ['keras', 'h5']) {
       it(`${name}.${ext} loads and predicts as Keras`, async () => {
         const { m, before } = await loadAndPredict(`${name}.${ext}`, name);

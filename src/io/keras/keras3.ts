@@ -23,6 +23,7 @@ import type { Shape } from '../../engine/shape.js';
 import { FunctionalNetwork } from '../../models/functional.js';
 import { blockAsFunctional } from './blocks.js';
 import { kerasLayerOrder } from './layer_order.js';
+import { KerasScalarOp } from './numpy_op.js';
 import { H5Reader, H5Writer } from './h5.js';
 import { readZip, writeZip, type ZipLimits } from './zip.js';
 
@@ -150,7 +151,9 @@ function withModules(v: JsonValue, key = ''): JsonValue {
 function writeWeights(h5: H5Writer, model: Network, prefix: string, swapped: Map<Layer, Layer>): void {
   h5.group(`${prefix}vars`);
   const order = model instanceof FunctionalNetwork ? kerasLayerOrder(model) : model.layers;
-  for (const [layer, path] of layerPaths(order.map((l) => swapped.get(l) ?? l), prefix)) {
+  // Keras numpy operations are not layers in Keras: they have no weight group.
+  const layers = order.map((l) => swapped.get(l) ?? l).filter((l) => !(l instanceof KerasScalarOp));
+  for (const [layer, path] of layerPaths(layers, prefix)) {
     if (layer instanceof Network) {
       writeWeights(h5, layer, `${path}/`, swapped);
       continue;
