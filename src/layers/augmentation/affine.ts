@@ -134,13 +134,22 @@ function kernel(x: tf.Tensor4D, transforms: tf.Tensor2D, interpolation: ImageInt
 
 /**
  * Runs the kernel. `'wrap'` follows Keras (each interpolation tap wraps with the image's
- * period) rather than the kernel's own wrap rule: the image is tiled 3 × 3 and read in its
- * middle tile, which covers every point the Keras-bounded rotations, zooms and shifts reach.
+ * period) rather than the kernel's own wrap rule, and `'reflect'` does not use the wasm
+ * kernel's reflect, which misplaces points left of or above the image (tfjs-backend-wasm
+ * 4.x): the image is tiled 3 × 3 (plainly for wrap, mirrored for reflect) and read in its
+ * middle tile with a constant fill, which covers every point the Keras-bounded rotations,
+ * zooms and shifts reach.
  */
 function transformKernel(x: tf.Tensor4D, transforms: tf.Tensor2D, interpolation: ImageInterpolation, fillMode: FillMode, fillValue: number): tf.Tensor4D {
   const [, h, w] = x.shape;
-  if (fillMode !== 'wrap') return kernel(x, transforms, interpolation, fillMode, fillValue, [h, w]);
-  const tiled = tf.tile(x, [1, 3, 3, 1]) as tf.Tensor4D;
+  if (fillMode !== 'wrap' && fillMode !== 'reflect') return kernel(x, transforms, interpolation, fillMode, fillValue, [h, w]);
+  let tiled: tf.Tensor4D;
+  if (fillMode === 'wrap') {
+    tiled = tf.tile(x, [1, 3, 3, 1]) as tf.Tensor4D;
+  } else {
+    const rows = tf.concat([tf.reverse(x, 1), x, tf.reverse(x, 1)], 1);
+    tiled = tf.concat([tf.reverse(rows, 2), rows, tf.reverse(rows, 2)], 2) as tf.Tensor4D;
+  }
   const shifted = tf.add(transforms, tf.tensor2d([[0, 0, w, 0, 0, h, 0, 0]])) as tf.Tensor2D;
   return kernel(tiled, shifted, interpolation, 'constant', fillValue, [h, w]);
 }
