@@ -133,33 +133,72 @@ function kernel(x: tf.Tensor4D, transforms: tf.Tensor2D, interpolation: ImageInt
 }
 
 /**
- * Runs the kernel. `'wrap'` follows Keras (each interpolation tap wraps with the image's
- * period) rather than the kernel's own wrap rule: the image is tiled 3 × 3 and read in its
- * middle tile, which covers every point the Keras-bounded rotations, zooms and shifts reach.
+ * Rows and columns the source points of `matrices` reach outside an `h × w` image, plus one
+ * for the bilinear neighbour, capped at the image size: `[top, bottom, left, right]`. An
+ * affine map reaches its extremes at the corners.
  */
-function transformKernel(x: tf.Tensor4D, transforms: tf.Tensor2D, interpolation: ImageInterpolation, fillMode: FillMode, fillValue: number): tf.Tensor4D {
+function margins(matrices: Float32Array, h: number, w: number): [number, number, number, number] {
+  let minX = 0;
+  let maxX = w - 1;
+  let minY = 0;
+  let maxY = h - 1;
+  for (let i = 0; i < matrices.length; i += 8) {
+    for (const [x, y] of [[0, 0], [w - 1, 0], [0, h - 1], [w - 1, h - 1]] as const) {
+      const sx = matrices[i]! * x + matrices[i + 1]! * y + matrices[i + 2]!;
+      const sy = matrices[i + 3]! * x + matrices[i + 4]! * y + matrices[i + 5]!;
+      minX = Math.min(minX, sx);
+      maxX = Math.max(maxX, sx);
+      minY = Math.min(minY, sy);
+      maxY = Math.max(maxY, sy);
+    }
+  }
+  const pad = (d: number, len: number) => (d <= 0 ? 0 : Math.min(len, Math.ceil(d) + 1));
+  return [pad(-minY, h), pad(maxY - (h - 1), h), pad(-minX, w), pad(maxX - (w - 1), w)];
+}
+
+/** Pads NHWC images by `[top, bottom, left, right]`, wrapping around (each side from the opposite edge). */
+function wrapPad(x: tf.Tensor4D, [t, b, l, r]: [number, number, number, number]): tf.Tensor4D {
   const [, h, w] = x.shape;
-  if (fillMode !== 'wrap') return kernel(x, transforms, interpolation, fillMode, fillValue, [h, w]);
-  const tiled = tf.tile(x, [1, 3, 3, 1]) as tf.Tensor4D;
-  const shifted = tf.add(transforms, tf.tensor2d([[0, 0, w, 0, 0, h, 0, 0]])) as tf.Tensor2D;
-  return kernel(tiled, shifted, interpolation, 'constant', fillValue, [h, w]);
+  const rows = tf.concat([tf.slice(x, [0, h - t, 0, 0], [-1, t, -1, -1]), x, tf.slice(x, [0, 0, 0, 0], [-1, b, -1, -1])], 1);
+  return tf.concat([tf.slice(rows, [0, 0, w - l, 0], [-1, -1, l, -1]), rows, tf.slice(rows, [0, 0, 0, 0], [-1, -1, r, -1])], 2) as tf.Tensor4D;
 }
 
 /**
- * Applies one affine matrix per image (`transforms`, `[n, 8]`) to NHWC images. Differentiable
+ * Runs the kernel. `'wrap'` follows Keras (each interpolation tap wraps with the image's
+ * period) rather than the kernel's own wrap rule, and `'reflect'` avoids the wasm kernel's
+ * reflect, which misplaces points left of or above the image (tfjs-backend-wasm 4.x): the
+ * image is padded (wrapped, or mirrored) by as much as the matrices reach outside it, at
+ * most one image size, and read with a constant fill beyond that.
+ */
+function transformKernel(x: tf.Tensor4D, matrices: Float32Array, interpolation: ImageInterpolation, fillMode: FillMode, fillValue: number): tf.Tensor4D {
+  const [n, h, w] = x.shape;
+  if (fillMode !== 'wrap' && fillMode !== 'reflect') {
+    return kernel(x, tf.tensor2d(matrices, [n, 8]), interpolation, fillMode, fillValue, [h, w]);
+  }
+  const m = margins(matrices, h, w);
+  if (m.every((p) => p === 0)) return kernel(x, tf.tensor2d(matrices, [n, 8]), interpolation, 'constant', fillValue, [h, w]);
+  const [t, , l] = m;
+  const padded = fillMode === 'wrap' ? wrapPad(x, m) : tf.mirrorPad(x, [[0, 0], [m[0], m[1]], [m[2], m[3]], [0, 0]], 'symmetric');
+  const shifted = matrices.map((v, i) => (i % 8 === 2 ? v + l : i % 8 === 5 ? v + t : v));
+  return kernel(padded, tf.tensor2d(shifted, [n, 8]), interpolation, 'constant', fillValue, [h, w]);
+}
+
+/**
+ * Applies one affine matrix per image (`matrices`, `n · 8` numbers) to NHWC images. Differentiable
  * with respect to the images: the gradient scatters each output pixel's gradient back to the
  * input pixels it was interpolated from.
  */
 export function affineTransform(
-  x: tf.Tensor4D, transforms: tf.Tensor2D, interpolation: ImageInterpolation, fillMode: FillMode, fillValue: number,
+  x: tf.Tensor4D, matrices: Float32Array, interpolation: ImageInterpolation, fillMode: FillMode, fillValue: number,
 ): tf.Tensor4D {
+  const transforms = tf.tensor2d(matrices, [x.shape[0], 8]);
   const [n, h, w, c] = x.shape;
   // The matrices go in as a second input and are saved, so they outlive the forward pass;
   // they get a zero gradient (nothing upstream depends on them).
   const f = tf.customGrad(((img: tf.Tensor, m: tf.Tensor, save: (ts: tf.Tensor[]) => void) => {
     save([m]);
     return {
-      value: transformKernel(img as tf.Tensor4D, m as tf.Tensor2D, interpolation, fillMode, fillValue),
+      value: transformKernel(img as tf.Tensor4D, matrices, interpolation, fillMode, fillValue),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const taps = samplingTaps(saved[0] as tf.Tensor2D, n, h, w, interpolation, fillMode);
         const g = tf.reshape(dy, [n * h * w, c]);

@@ -41,8 +41,7 @@ export abstract class RandomAffine extends RandomLayer<Float32Array> {
 
   /** Applies `[n · 8]` affine matrices (see `affine.ts`) to NHWC images. */
   applyParams(x: tf.Tensor4D, matrices: Float32Array): tf.Tensor4D {
-    const m = tf.tensor2d(matrices, [x.shape[0], 8]);
-    return affineTransform(x, m, this.interpolation, this.fillMode, this.fillValue);
+    return affineTransform(x, matrices, this.interpolation, this.fillMode, this.fillValue);
   }
 
   /** The shared part of the config. */
