@@ -38,3 +38,20 @@ describe('sequence models save and load', () => {
     again.dispose();
   });
 });
+
+describe('variable-length int inputs', () => {
+  it("input({ shape: [null], dtype: 'int32' }) -> embedding -> lstm takes sequences of any length", () => {
+    const ids = L.input({ shape: [null], dtype: 'int32' });
+    const h = L.embedding({ inputDim: 6, outputDim: 3, maskZero: true }).apply(ids);
+    const out = L.lstm({ units: 2 }).apply(h) as st.SymbolicTensor;
+    expect(out.shape).toEqual([null, 2]);
+    const m = st.model({ inputs: ids, outputs: out });
+    const x3 = tf.tensor2d([[1, 2, 3]], undefined, 'int32');
+    const x5 = tf.tensor2d([[1, 2, 3, 0, 0]], undefined, 'int32');
+    const a = m.predict(x3) as st.tf.Tensor;
+    const b = m.predict(x5) as st.tf.Tensor;
+    Array.from(b.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(a.dataSync()[i]!, 6));
+    tf.dispose([a, b, x3, x5]);
+    m.dispose();
+  });
+});
