@@ -6,14 +6,16 @@ import { GraphNode, SymbolicTensor } from '../../engine/symbolic.js';
 
 /** Options of {@link input}. */
 export interface InputOptions {
-  /** Shape of one sample, without the batch dimension, e.g. `[28, 28, 1]`. */
-  shape?: number[];
+  /** Shape of one sample, without the batch dimension, e.g. `[28, 28, 1]`; `null` for a free size (`[null]`: sequences of any length). */
+  shape?: (number | null)[];
   /** Fixed batch size; default free (`null`). */
   batchSize?: number;
   /** Full shape with the batch dimension; an alternative to `shape`. */
   batchShape?: Shape;
   /** Name of the input layer. Default `input`, `input_1`… */
   name?: string;
+  /** Data type of the values fed in: `'int32'` for token ids. Default `'float32'`. */
+  dtype?: 'float32' | 'int32';
 }
 
 /** The layer behind a model input: it holds the shape and passes data through. */
@@ -49,7 +51,7 @@ export function input(opts: InputOptions): SymbolicTensor {
   }
   const layer = new InputLayer({ name: opts.name, batchInputShape: batchShape });
   const node = new GraphNode(layer, []);
-  const t = new SymbolicTensor(batchShape, node, 0);
+  const t = new SymbolicTensor(batchShape, node, 0, opts.dtype ?? 'float32');
   node.outputs.push(t);
   layer.inboundNodes.push(node);
   return t;

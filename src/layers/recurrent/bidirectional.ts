@@ -7,6 +7,7 @@ import { CompositeLayer } from '../blocks/composite.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import { RNN } from './rnn.js';
+import { readSerialized } from './serialized.js';
 import { SimpleRNN } from './simple_rnn.js';
 
 /** How the forward and backward outputs are combined. */
@@ -55,7 +56,8 @@ export class Bidirectional extends CompositeLayer {
   constructor(opts: BidirectionalOptions) {
     super(opts);
     const l = opts?.layer;
-    if (!(l instanceof RNN) && !(l && typeof l === 'object' && !(l instanceof Layer) && typeof (l as SerializedRnn).className === 'string')) {
+    const saved = l instanceof Layer ? undefined : readSerialized(l);
+    if (!(l instanceof RNN) && !saved) {
       throw new ValueError(`${this.label}: 'layer' must be a recurrent layer (lstm, gru, simpleRNN); got ${String(l)}`);
     }
     const mm = opts.mergeMode === undefined ? 'concat' : opts.mergeMode;
@@ -63,7 +65,7 @@ export class Bidirectional extends CompositeLayer {
       throw new ValueError(`${this.label}: 'mergeMode' must be 'concat', 'sum', 'mul', 'ave' or null; got ${JSON.stringify(mm)}`);
     }
     this.mergeMode = mm;
-    const base: SerializedRnn = l instanceof RNN ? { className: l.className, config: { ...l.getConfig() } } : l;
+    const base: SerializedRnn = l instanceof RNN ? { className: l.className, config: { ...l.getConfig() } } : saved!;
     const { name: innerName, ...cfg } = base.config as { name?: string };
     this.innerConfig = { className: base.className, config: cfg };
     const stem = typeof innerName === 'string' ? innerName : base.className.toLowerCase();

@@ -4,16 +4,12 @@ import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.j
 import { isShapeList, type Shape } from '../../engine/shape.js';
 import { Activation } from '../activation/activation.js';
 import { CompositeLayer } from '../blocks/composite.js';
+import { readSerialized } from './serialized.js';
 import { Dense } from '../core/dense.js';
 import { Dropout } from '../core/dropout.js';
 
-/** A layer in saved form: its class name and options. */
-export interface SerializedLayer {
-  /** Keras class name. */
-  className: string;
-  /** Its options. */
-  config: Record<string, unknown>;
-}
+import type { SerializedLayer } from './serialized.js';
+export type { SerializedLayer };
 
 /** Options of {@link timeDistributed}. */
 export interface TimeDistributedOptions extends LayerOptions {
@@ -40,9 +36,9 @@ export class TimeDistributed extends CompositeLayer {
     super(opts);
     let l = opts?.layer;
     if (!(l instanceof Layer)) {
-      const s = l as SerializedLayer | undefined;
-      const Ctor = s && typeof s.className === 'string' ? ({ Dense, Dropout, Activation, ...opts.layerClasses } as Record<string, new (o: never) => Layer>)[s.className] : undefined;
-      if (!Ctor) throw new ValueError(`${this.label}: 'layer' must be a layer (or a saved layer of a class given in 'layerClasses'); got ${JSON.stringify(s?.className ?? s)}`);
+      const s = readSerialized(l);
+      const Ctor = s ? ({ Dense, Dropout, Activation, ...opts.layerClasses } as Record<string, new (o: never) => Layer>)[s.className] : undefined;
+      if (!Ctor) throw new ValueError(`${this.label}: 'layer' must be a layer (or a saved layer of a class given in 'layerClasses'); got ${JSON.stringify(s?.className ?? l)}`);
       l = new Ctor(s!.config as never);
     }
     this.layer = this.own(l.name.split('/').pop()!, l);
