@@ -8,7 +8,7 @@ import type { Model } from '../../io/models.js';
 import { act, ap, finish, imageInput, modelOf } from './graph.js';
 import { checkOptions, type ApplicationOptions } from './options.js';
 
-/** Options of {@link buildDenseNet121}. */
+/** Options of `st.applications.denseNet121`. */
 export type DenseNet121Options = ApplicationOptions;
 
 const bn = (name: string) => new BatchNormalization({ epsilon: 1.001e-5, name });

@@ -15,7 +15,7 @@ import { act, ap, finish, imageInput, modelOf } from './graph.js';
 import { correctPad, makeDivisible } from './mobilenet_v2.js';
 import { checkOptions, type ApplicationOptions } from './options.js';
 
-/** Options of {@link buildEfficientNetB0}. */
+/** Options of `st.applications.efficientNetB0`. */
 export interface EfficientNetB0Options extends ApplicationOptions {
   /** Dropout rate before the classifier (with the top). Default 0.2. */
   dropoutRate?: number;

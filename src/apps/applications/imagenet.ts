@@ -36,8 +36,11 @@ export function preprocessInput(x: tf.Tensor, mode: PreprocessMode): tf.Tensor {
 
 /** One class of a prediction: its index, label and score. */
 export interface DecodedPrediction {
+  /** The class index (the column of the predictions). */
   index: number;
+  /** The caller's label for that class. */
   label: string;
+  /** The predicted value (a probability after softmax). */
   score: number;
 }
 

@@ -7,7 +7,7 @@ import type { Model } from '../../io/models.js';
 import { act, ap, AutoNames, finish, imageInput, modelOf } from './graph.js';
 import { checkOptions, type ApplicationOptions } from './options.js';
 
-/** Options of {@link buildInceptionV3}. */
+/** Options of `st.applications.inceptionV3`. */
 export type InceptionV3Options = ApplicationOptions;
 
 type T = SymbolicTensor;

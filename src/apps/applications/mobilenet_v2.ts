@@ -9,7 +9,7 @@ import type { Model } from '../../io/models.js';
 import { AUTO_POOL, ap, finish, imageInput, modelOf } from './graph.js';
 import { checkOptions, type ApplicationOptions } from './options.js';
 
-/** Options of {@link buildMobileNetV2}. */
+/** Options of `st.applications.mobileNetV2`. */
 export interface MobileNetV2Options extends ApplicationOptions {
   /** Width multiplier: scales the filters of every layer (Keras ships 0.35, 0.5, 0.75, 1.0, 1.3, 1.4). Default 1. */
   alpha?: number;

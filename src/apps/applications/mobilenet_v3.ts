@@ -14,7 +14,7 @@ import { ap, AutoNames, imageInput, modelOf } from './graph.js';
 import { correctPad, makeDivisible } from './mobilenet_v2.js';
 import { checkOptions, type ApplicationOptions } from './options.js';
 
-/** Options of {@link buildMobileNetV3Small} and {@link buildMobileNetV3Large}. */
+/** Options of `st.applications.mobileNetV3Small` and `mobileNetV3Large`. */
 export interface MobileNetV3Options extends ApplicationOptions {
   /** Width multiplier of every layer. Default 1. */
   alpha?: number;

@@ -8,7 +8,7 @@ import type { Model } from '../../io/models.js';
 import { act, ap, finish, imageInput, modelOf } from './graph.js';
 import { checkOptions, type ApplicationOptions } from './options.js';
 
-/** Options of {@link buildResNet50}. */
+/** Options of `st.applications.resNet50`. */
 export type ResNet50Options = ApplicationOptions;
 
 const bn = (name: string) => new BatchNormalization({ epsilon: 1.001e-5, name });

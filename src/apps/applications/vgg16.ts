@@ -6,7 +6,7 @@ import type { Model } from '../../io/models.js';
 import { AUTO_POOL, ap, finish, imageInput, modelOf } from './graph.js';
 import { checkOptions, type ApplicationOptions } from './options.js';
 
-/** Options of {@link buildVGG16}. */
+/** Options of `st.applications.vgg16`. */
 export type VGG16Options = ApplicationOptions;
 
 /**
