@@ -14,15 +14,15 @@ const xVal = st.tf.slice(xTrain, [trainLimit - nVal, 0], [nVal, 784]);
 const yVal = st.tf.slice(yTrain, [trainLimit - nVal], [nVal]);
 st.tf.dispose([xTrain, yTrain]);
 
-/** The MLP of a trial: two hidden layers of `units`, dropout after each. */
+/** The MLP of a trial: two hidden layers of `units`, dropout after each; seeded, so a trial repeats exactly. */
 export function buildMlp(hp: st.tuner.Params, seed: number) {
   const init = (k: number) => st.initializers.glorotUniform({ seed: seed + k });
   return st.sequential([
     st.layers.input({ shape: [784] }),
     st.layers.dense({ units: hp.units as number, activation: 'relu', kernelInitializer: init(1) }),
-    st.layers.dropout({ rate: hp.dropout as number }),
+    st.layers.dropout({ rate: hp.dropout as number, seed: seed + 100_000 }),
     st.layers.dense({ units: hp.units as number, activation: 'relu', kernelInitializer: init(2) }),
-    st.layers.dropout({ rate: hp.dropout as number }),
+    st.layers.dropout({ rate: hp.dropout as number, seed: seed + 200_000 }),
     st.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(3) }),
   ]);
 }
