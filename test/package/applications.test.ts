@@ -23,7 +23,7 @@ beforeAll(() => {
   mkdirSync(join(mods, 'strata'), { recursive: true });
   execFileSync('tar', ['-xzf', join(dir, tarball), '-C', join(mods, 'strata'), '--strip-components=1']);
   // The installed dependencies (no registry here): strata's own and nsfwjs, as npm would place them.
-  for (const dep of ['@tensorflow', 'h5wasm', 'fflate', 'nsfwjs', 'seedrandom', 'long']) {
+  for (const dep of ['@tensorflow', 'h5wasm', 'fflate', 'pngjs', 'nsfwjs', 'seedrandom', 'long']) {
     try {
       symlinkSync(join(root, 'node_modules', dep), join(mods, dep), 'dir');
     } catch {

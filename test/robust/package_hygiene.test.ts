@@ -24,6 +24,8 @@ describe('package hygiene', () => {
   it('ships no source maps, and stays small', () => {
     expect(files.filter((f) => f.path.endsWith('.map'))).toEqual([]);
     const total = files.reduce((a, f) => a + f.size, 0);
-    expect(total).toBeLessThan(6_000_000);
+    // Four bundles (ESM and CJS for Node and for browsers, about 1.2 MB each) and their
+    // declarations: about 6.3 MB unpacked. Source maps alone used to add 9.4 MB.
+    expect(total).toBeLessThan(8_000_000);
   });
 });
