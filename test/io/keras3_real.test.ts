@@ -125,3 +125,18 @@ describe('config keys newer Keras versions add', () => {
     });
   }
 });
+
+describe('Keras numpy operations in a graph', () => {
+  it('an operation strata lacks is refused, naming it and the supported ones', async () => {
+    const { unzipSync, zipSync, strToU8 } = await import('fflate');
+    const files = unzipSync(fixture('numpy_ops.keras'));
+    const config = JSON.parse(new TextDecoder().decode(files['config.json'])) as { config: { layers: { class_name: string; module?: string }[] } };
+    config.config.layers.find((l) => l.module === 'keras.src.ops.numpy')!.class_name = 'Power';
+    files['config.json'] = strToU8(JSON.stringify(config));
+    const before = tf.memory().numTensors;
+    const err = await st.io.loadKerasModel(zipSync(files)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(st.SerializationError);
+    expect((err as Error).message).toMatch(/loadKerasModel: operation 'add': Keras operation 'Power' is not supported; expected one of Add, Subtract, Multiply, Divide, TrueDivide/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
