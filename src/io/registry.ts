@@ -14,6 +14,7 @@ import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPoolin
 import { Flatten, Reshape, UpSampling2D, ZeroPadding2D } from '../layers/reshape/index.js';
 import { Cropping2D, Permute } from '../layers/reshape/index.js';
 import { Identity } from '../layers/core/identity.js';
+import { KerasScalarOp } from './keras/numpy_op.js';
 import { CenterCrop, Normalization, Rescaling, Resizing } from '../layers/preprocessing/index.js';
 import {
   RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
@@ -44,6 +45,7 @@ export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freez
   ResidualBlock, InceptionBlock,
   Rescaling, Normalization, Resizing, CenterCrop, Cropping2D, Permute, Identity,
   RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, RandomCrop,
+  KerasScalarOp,
 });
 
 // Other names Keras accepts for the same classes.

@@ -140,3 +140,19 @@ describe('Keras numpy operations in a graph', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('a loaded model with Keras numpy operations in strata\'s own format', () => {
+  it('saves to model.json artifacts and loads back with the same predictions', async () => {
+    const m = await st.io.loadKerasModel(fixture('numpy_ops.keras'));
+    let saved: st.tf.io.ModelArtifacts | undefined;
+    await st.saveModel(m, { save: async (a: st.tf.io.ModelArtifacts) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; } });
+    const back = await st.loadModel({ load: async () => saved! });
+    const e = expected.numpy_ops as Case;
+    const x = tf.tensor(e.input, e.input_shape);
+    const y = back.predict(x) as st.tf.Tensor;
+    expect(relErr(y.dataSync(), e.output)).toBeLessThanOrEqual(1e-4);
+    tf.dispose([x, y]);
+    m.dispose();
+    back.dispose();
+  });
+});
