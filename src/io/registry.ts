@@ -14,6 +14,7 @@ import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPoolin
 import { Flatten, Reshape, UpSampling2D, ZeroPadding2D } from '../layers/reshape/index.js';
 import { Cropping2D, Permute } from '../layers/reshape/index.js';
 import { Identity } from '../layers/core/identity.js';
+import { KerasScalarOp } from './keras/numpy_op.js';
 import { CenterCrop, Normalization, Rescaling, Resizing } from '../layers/preprocessing/index.js';
 import {
   RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
@@ -61,6 +62,7 @@ export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freez
   Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D,
   UpSampling1D, RepeatVector, LayerNormalization, MultiHeadAttention, TransformerEncoder, PositionalEmbedding,
   TextVectorization,
+  KerasScalarOp,
 });
 
 // Other names Keras accepts for the same classes.

@@ -2,7 +2,7 @@ import { SerializationError, StrataError } from '../engine/errors.js';
 import type { Layer } from '../engine/layer.js';
 import type { Shape } from '../engine/shape.js';
 import { SymbolicTensor as SymbolicTensorClass, type SymbolicTensor } from '../engine/symbolic.js';
-import { KERAS_NUMPY_MODULE, KerasScalarOp, type ScalarOpName } from './keras/numpy_op.js';
+import { KERAS_NUMPY_MODULE, KerasScalarOp, SCALAR_OPS, isScalarOp, type ScalarOpName } from './keras/numpy_op.js';
 import { input } from '../layers/core/input.js';
 import { Model, Sequential } from './models.js';
 import { isJsonObject, short, type JsonObject, type JsonValue } from './keras_config.js';
@@ -126,6 +126,9 @@ function readNodes(v: unknown, ctx: BuildContext, layer: string): NodeSpec[] {
 function makeScalarOp(entry: JsonObject, name: string, nodes: NodeSpec[], ctx: BuildContext): Layer {
   const c = nodes[0]?.constant;
   if (nodes.length !== 1 || !c) fail(ctx, `operation '${name}' (${String(entry.module)}.${String(entry.class_name)}): only a single call on a tensor and a number is supported`);
+  if (!isScalarOp(entry.class_name)) {
+    fail(ctx, `operation '${name}': Keras operation '${String(entry.class_name)}' is not supported; expected one of ${SCALAR_OPS.join(', ')}`);
+  }
   return wrap(ctx, `operation '${name}'`, () => {
     const layer = new KerasScalarOp({ name, op: entry.class_name as ScalarOpName, constant: c.value, constantFirst: c.first });
     ctx.created.push(layer);

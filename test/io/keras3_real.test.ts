@@ -125,3 +125,34 @@ describe('config keys newer Keras versions add', () => {
     });
   }
 });
+
+describe('Keras numpy operations in a graph', () => {
+  it('an operation strata lacks is refused, naming it and the supported ones', async () => {
+    const { unzipSync, zipSync, strToU8 } = await import('fflate');
+    const files = unzipSync(fixture('numpy_ops.keras'));
+    const config = JSON.parse(new TextDecoder().decode(files['config.json'])) as { config: { layers: { class_name: string; module?: string }[] } };
+    config.config.layers.find((l) => l.module === 'keras.src.ops.numpy')!.class_name = 'Power';
+    files['config.json'] = strToU8(JSON.stringify(config));
+    const before = tf.memory().numTensors;
+    const err = await st.io.loadKerasModel(zipSync(files)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(st.SerializationError);
+    expect((err as Error).message).toMatch(/loadKerasModel: operation 'add': Keras operation 'Power' is not supported; expected one of Add, Subtract, Multiply, Divide, TrueDivide/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('a loaded model with Keras numpy operations in strata\'s own format', () => {
+  it('saves to model.json artifacts and loads back with the same predictions', async () => {
+    const m = await st.io.loadKerasModel(fixture('numpy_ops.keras'));
+    let saved: st.tf.io.ModelArtifacts | undefined;
+    await st.saveModel(m, { save: async (a: st.tf.io.ModelArtifacts) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; } });
+    const back = await st.loadModel({ load: async () => saved! });
+    const e = expected.numpy_ops as Case;
+    const x = tf.tensor(e.input, e.input_shape);
+    const y = back.predict(x) as st.tf.Tensor;
+    expect(relErr(y.dataSync(), e.output)).toBeLessThanOrEqual(1e-4);
+    tf.dispose([x, y]);
+    m.dispose();
+    back.dispose();
+  });
+});

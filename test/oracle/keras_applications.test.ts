@@ -91,6 +91,6 @@ describe('keras.applications written by Keras 3', () => {
         m.dispose();
       }
       x.dispose();
-    });
+    }, 900_000);
   }
 });

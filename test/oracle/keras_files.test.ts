@@ -127,7 +127,6 @@ describe('Keras → strata', () => {
     const names = Object.keys(expected).filter((n) => !n.startsWith('_') && n !== 'sgd' && fs.existsSync(path.join(dir, `${n}.keras`)));
     expect(names.length).toBeGreaterThanOrEqual(4);
     for (const name of names) {
-      if (name === 'normalization' && !st.io.defaultLayerRegistry.has('Normalization')) continue;
       for (const ext of ['keras', 'h5']) {
         const m = await st.io.loadKerasModel(new Uint8Array(fs.readFileSync(path.join(dir, `${name}.${ext}`))));
         const e = expected[name]!;

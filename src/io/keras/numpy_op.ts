@@ -25,6 +25,14 @@ const OPS = {
 /** Keras class names of the numpy operations strata reads. */
 export type ScalarOpName = keyof typeof OPS;
 
+/** The Keras class names of the numpy operations strata reads, in a stable order. */
+export const SCALAR_OPS: readonly ScalarOpName[] = Object.keys(OPS) as ScalarOpName[];
+
+/** True when `name` is a numpy operation strata reads. */
+export function isScalarOp(name: unknown): name is ScalarOpName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(OPS, name);
+}
+
 /** Options of {@link KerasScalarOp}. */
 export interface KerasScalarOpOptions extends LayerOptions {
   /** The Keras operation class. Required. */
@@ -47,7 +55,7 @@ export class KerasScalarOp extends Layer {
 
   constructor(opts: KerasScalarOpOptions) {
     super(opts);
-    if (!Object.prototype.hasOwnProperty.call(OPS, opts.op)) {
+    if (!isScalarOp(opts.op)) {
       throw new SerializationError(`${this.label}: Keras operation '${String(opts.op)}' is not supported; expected one of ${Object.keys(OPS).join(', ')}`);
     }
     if (typeof opts.constant !== 'number' || !Number.isFinite(opts.constant)) {
