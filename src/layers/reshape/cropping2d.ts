@@ -1,11 +1,12 @@
 import { tf } from '../../backend/tf.js';
-import { ShapeError, ValueError, fmtShape } from '../../engine/errors.js';
+import { ShapeError, fmtShape } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import { checkDataFormat, imageAxes, type DataFormat } from '../conv/conv_utils.js';
+import { normalizeBorders, type Borders2D } from './borders.js';
 
 /** Rows and columns to cut: `c` everywhere, `[h, w]` symmetric, or `[[top, bottom], [left, right]]`. */
-export type Cropping2DSpec = number | [number, number] | [[number, number], [number, number]];
+export type Cropping2DSpec = Borders2D;
 
 /** Options of {@link cropping2d}. */
 export interface Cropping2DOptions extends LayerOptions {
@@ -13,24 +14,6 @@ export interface Cropping2DOptions extends LayerOptions {
   cropping?: Cropping2DSpec;
   /** `'channelsLast'` (NHWC) or `'channelsFirst'` (NCHW). Default `'channelsLast'`. */
   dataFormat?: DataFormat;
-}
-
-function isCount(v: unknown): v is number {
-  return Number.isInteger(v) && (v as number) >= 0;
-}
-
-function normalizeCropping(c: Cropping2DSpec | undefined, owner: string): [[number, number], [number, number]] {
-  const v = c ?? 0;
-  if (isCount(v)) return [[v, v], [v, v]];
-  if (Array.isArray(v) && v.length === 2) {
-    const [a, b] = v as unknown[];
-    if (isCount(a) && isCount(b)) return [[a, a], [b, b]];
-    const pair = (q: unknown): q is [number, number] => Array.isArray(q) && q.length === 2 && q.every(isCount);
-    if (pair(a) && pair(b)) return [[a[0], a[1]], [b[0], b[1]]];
-  }
-  throw new ValueError(
-    `${owner}: 'cropping' must be a non-negative integer, [height, width] or [[top, bottom], [left, right]]; got ${JSON.stringify(c)}`,
-  );
 }
 
 /** Removes rows and columns from the borders of each image (Keras `Cropping2D`). */
@@ -43,7 +26,7 @@ export class Cropping2D extends Layer {
 
   constructor(opts: Cropping2DOptions = {}) {
     super(opts);
-    this.cropping = normalizeCropping(opts.cropping, this.label);
+    this.cropping = normalizeBorders(opts.cropping, 0, this.label, 'cropping');
     this.dataFormat = checkDataFormat(opts.dataFormat, this.label);
     this.inputSpec = { ndim: 4 };
   }

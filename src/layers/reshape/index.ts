@@ -10,3 +10,4 @@ export { cropping2d, Cropping2D, type Cropping2DOptions, type Cropping2DSpec } f
 export { permute, Permute, type PermuteOptions } from './permute.js';
 export { upSampling1d, UpSampling1D, type UpSampling1DOptions } from './up_sampling1d.js';
 export { repeatVector, RepeatVector, type RepeatVectorOptions } from './repeat_vector.js';
+export type { Borders2D } from './borders.js';

@@ -1,11 +1,11 @@
 import { tf } from '../../backend/tf.js';
-import { ValueError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import { checkDataFormat, imageAxes, type DataFormat } from '../conv/conv_utils.js';
+import { normalizeBorders, type Borders2D } from './borders.js';
 
 /** Rows and columns of zeros: `p` everywhere, `[h, w]` symmetric, or `[[top, bottom], [left, right]]`. */
-export type Padding2D = number | [number, number] | [[number, number], [number, number]];
+export type Padding2D = Borders2D;
 
 /** Options of {@link zeroPadding2d}. */
 export interface ZeroPadding2DOptions extends LayerOptions {
@@ -13,24 +13,6 @@ export interface ZeroPadding2DOptions extends LayerOptions {
   padding?: Padding2D;
   /** `'channelsLast'` (NHWC) or `'channelsFirst'` (NCHW). Default `'channelsLast'`. */
   dataFormat?: DataFormat;
-}
-
-function isCount(v: unknown): v is number {
-  return Number.isInteger(v) && (v as number) >= 0;
-}
-
-function normalizePadding(p: Padding2D | undefined, owner: string): [[number, number], [number, number]] {
-  const v = p ?? 1;
-  if (isCount(v)) return [[v, v], [v, v]];
-  if (Array.isArray(v) && v.length === 2) {
-    const [a, b] = v as unknown[];
-    if (isCount(a) && isCount(b)) return [[a, a], [b, b]];
-    const pair = (q: unknown): q is [number, number] => Array.isArray(q) && q.length === 2 && q.every(isCount);
-    if (pair(a) && pair(b)) return [[a[0], a[1]], [b[0], b[1]]];
-  }
-  throw new ValueError(
-    `${owner}: 'padding' must be a non-negative integer, [height, width] or [[top, bottom], [left, right]]; got ${JSON.stringify(p)}`,
-  );
 }
 
 /** Adds rows and columns of zeros around each image. */
@@ -43,7 +25,7 @@ export class ZeroPadding2D extends Layer {
 
   constructor(opts: ZeroPadding2DOptions = {}) {
     super(opts);
-    this.padding = normalizePadding(opts.padding, this.label);
+    this.padding = normalizeBorders(opts.padding, 1, this.label, 'padding');
     this.dataFormat = checkDataFormat(opts.dataFormat, this.label);
     this.inputSpec = { ndim: 4 };
   }
