@@ -20,16 +20,19 @@ export interface RunLogOptions {
 
 /** The contents of a run's `params.json`. */
 export interface RunRecord {
+  /** The run's name (its folder name). */
   name: string;
   /** What the user recorded. */
   params: Record<string, number | string | boolean>;
   /** What fit ran with: epochs, batch size, samples, the optimizer and its settings. */
   training: Record<string, unknown>;
-  /** ISO times. */
+  /** When training began (ISO 8601). */
   startedAt: string;
+  /** When training ended (ISO 8601); absent while running. */
   finishedAt?: string;
-  /** Epochs completed, and the last epoch's logs. */
+  /** Epochs completed (set when training ends). */
   epochs?: number;
+  /** The last epoch's logs (set when training ends). */
   final?: Logs;
 }
 
@@ -52,7 +55,10 @@ export class RunLog extends Callback {
   private epochs = 0;
   private last: Logs = {};
 
-  constructor(readonly opts: RunLogOptions = {}) {
+  constructor(
+    /** The options it was made with. */
+    readonly opts: RunLogOptions = {},
+  ) {
     super();
     if (opts.name !== undefined && (typeof opts.name !== 'string' || !/^[\w.-]+$/.test(opts.name))) {
       throw new ValueError(`runLog: 'name' must be letters, digits, '.', '-' or '_'; got ${JSON.stringify(opts.name)}`);

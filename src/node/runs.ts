@@ -9,7 +9,9 @@ import type { RunRecord } from './run_log.js';
 
 /** One run read back: its record and its per-epoch metrics. */
 export interface RunData {
+  /** The run folder. */
   dir: string;
+  /** Its `params.json`. */
   record: RunRecord;
   /** Metric name → values per epoch (NaN where the CSV says NA). */
   metrics: Record<string, number[]>;

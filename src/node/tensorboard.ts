@@ -10,7 +10,10 @@ let counter = 0;
  * An events file in `dir` (created), named as TensorFlow names them:
  * `events.out.tfevents.<seconds>.<host>.<pid>.<n>.v2`. Writes go straight to the file.
  */
-export function eventFileSink(dir: string): EventSink & { readonly path: string } {
+export function eventFileSink(dir: string): EventSink & {
+  /** The events file's path. */
+  readonly path: string;
+} {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${hostname()}.${process.pid}.${counter++}.v2`);
   let fd: number | undefined = openSync(path, 'a');

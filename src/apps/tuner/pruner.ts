@@ -3,8 +3,11 @@ import { bestOf, better, type Direction, type TrialRecord } from './trial.js';
 
 /** What a pruner sees: the trial asking (its `intermediate` holds every epoch so far) and all trials. */
 export interface PruneContext {
+  /** The trial asking. */
   trial: TrialRecord;
+  /** Every trial of the study so far. */
   trials: readonly TrialRecord[];
+  /** Whether smaller or larger objectives are better. */
   direction: Direction;
 }
 
@@ -39,7 +42,9 @@ export interface MedianPrunerOptions {
  */
 export class MedianPruner implements Pruner {
   readonly name = 'median';
+  /** Complete trials needed before any pruning. */
   readonly nStartupTrials: number;
+  /** Epochs a trial always runs before it can be pruned. */
   readonly nWarmupSteps: number;
 
   constructor(opts: MedianPrunerOptions = {}) {
@@ -90,8 +95,11 @@ export interface SuccessiveHalvingOptions {
  */
 export class SuccessiveHalvingPruner implements Pruner {
   readonly name: string = 'successiveHalving';
+  /** Epochs before the first rung. */
   readonly minEpochs: number;
+  /** η: the fraction 1/η of trials at a rung continues. */
   readonly reductionFactor: number;
+  /** s: the first rung is at `minEpochs · η^s`. */
   readonly minEarlyStoppingRate: number;
 
   constructor(opts: SuccessiveHalvingOptions = {}, private readonly peers?: (t: TrialRecord) => boolean) {
@@ -144,6 +152,7 @@ export interface HyperbandOptions {
  */
 export class HyperbandPruner implements Pruner {
   readonly name = 'hyperband';
+  /** One successive-halving pruner per bracket, the most aggressive first. */
   readonly brackets: SuccessiveHalvingPruner[];
   private readonly cycle: number[];
 

@@ -8,6 +8,7 @@ export type Params = Record<string, ParamValue>;
 
 /** One of a fixed list of values (Hyperopt `hp.choice`, Optuna `suggest_categorical`). */
 export interface ChoiceParam {
+  /** Discriminant: a choice. */
   readonly kind: 'choice';
   /** The values to pick from. */
   readonly values: readonly ParamValue[];
@@ -15,6 +16,7 @@ export interface ChoiceParam {
 
 /** An integer in `[low, high]` on a grid of `step` (Optuna `suggest_int`). */
 export interface IntParam {
+  /** Discriminant: an integer. */
   readonly kind: 'int';
   /** Smallest value (inclusive). */
   readonly low: number;
@@ -28,6 +30,7 @@ export interface IntParam {
 
 /** A real number in `[low, high]`, optionally log-scaled and/or on a grid of `step`. */
 export interface FloatParam {
+  /** Discriminant: a real number. */
   readonly kind: 'float';
   /** Smallest value (inclusive). */
   readonly low: number;
@@ -44,6 +47,7 @@ export interface FloatParam {
  * when that branch is picked (Hyperopt's nested `hp.choice`).
  */
 export interface ConditionalParam {
+  /** Discriminant: a conditional. */
   readonly kind: 'conditional';
   /** Sub-space per branch name. */
   readonly branches: Readonly<Record<string, SearchSpace>>;

@@ -9,17 +9,21 @@ import { better, type Direction, type TrialRecord } from './trial.js';
 export interface StudyJSON {
   /** Format version. */
   format: 'strata-study';
+  /** Format version number. */
   version: 1;
   /** The monitored log name (`val_accuracy`), or `'value'` for returned objectives. */
   objective: string;
+  /** Whether smaller or larger objectives are better. */
   direction: Direction;
-  /** Sampler and pruner names. */
+  /** The sampler's name. */
   sampler: string;
+  /** The pruner's name. */
   pruner: string;
   /** The seed the search ran with, if any. */
   seed?: number;
   /** The search space, as plain data. */
   space: SearchSpace;
+  /** Every trial, in start order. */
   trials: TrialRecord[];
 }
 
@@ -57,7 +61,14 @@ export class Study {
     /** The search space. */
     readonly space: SearchSpace,
     /** Sampler and pruner names, and the seed. */
-    readonly meta: { sampler: string; pruner: string; seed?: number },
+    readonly meta: {
+      /** The sampler's name. */
+      sampler: string;
+      /** The pruner's name. */
+      pruner: string;
+      /** The seed the search ran with, if any. */
+      seed?: number;
+    },
     trials: TrialRecord[] = [],
   ) {
     this.trials = trials;

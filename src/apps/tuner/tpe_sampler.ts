@@ -28,9 +28,13 @@ export interface TpeOptions {
  */
 export class TpeSampler implements Sampler {
   readonly name = 'tpe';
+  /** Trials drawn at random before TPE starts modelling. */
   readonly nStartupTrials: number;
+  /** Candidates drawn from the good-trial density per parameter. */
   readonly nEiCandidates: number;
+  /** How many of `n` finished trials count as good. */
   readonly gamma: (n: number) => number;
+  /** Weight of the prior component in each density. */
   readonly priorWeight: number;
 
   constructor(opts: TpeOptions = {}) {

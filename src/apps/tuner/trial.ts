@@ -20,8 +20,9 @@ export interface TrialRecord {
   intermediate: number[];
   /** Epochs trained (a pruned trial's are fewer than its budget). */
   epochs: number;
-  /** Wall-clock start and end, ms since the epoch. */
+  /** Wall-clock start, ms since the Unix epoch. */
   startedAt: number;
+  /** Wall-clock end, ms since the Unix epoch (absent while running). */
   finishedAt?: number;
   /** The error message of a failed trial. */
   error?: string;

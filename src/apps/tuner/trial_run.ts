@@ -18,6 +18,7 @@ export interface TrialInfo {
   seed: number;
   /** The monitored log name, or `'value'`. */
   objective: string;
+  /** Whether smaller or larger objectives are better. */
   direction: Direction;
   /** Whether to send the trained model back (for the best-model restore). */
   keepModel: boolean;
@@ -52,7 +53,12 @@ export class Trial {
   /** The model trained, as seen by the callbacks (restored as the best model). */
   model?: SavableModel;
 
-  constructor(readonly info: TrialInfo, private readonly reporter: TrialReporter, extra: Callback[] = []) {
+  constructor(
+    /** What the search handed this trial. */
+    readonly info: TrialInfo,
+    private readonly reporter: TrialReporter,
+    extra: Callback[] = [],
+  ) {
     this.number = info.number;
     this.params = info.params;
     this.epochs = info.maxEpochs;
@@ -97,11 +103,17 @@ class TrialCallback extends Callback {
 
 /** What a finished trial sends back. */
 export interface TrialOutcome {
+  /** The objective (absent when the trial failed). */
   value?: number;
+  /** The objective after each epoch. */
   intermediate: number[];
+  /** Epochs trained. */
   epochs: number;
+  /** Whether the pruner stopped the trial. */
   pruned: boolean;
+  /** The trained model's artifacts, when `keepModel` asked for them and the trial was not pruned. */
   artifacts?: tf.io.ModelArtifacts;
+  /** The error message, when the trial failed. */
   error?: string;
 }
 

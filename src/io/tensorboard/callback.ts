@@ -29,9 +29,13 @@ export type SinkFactory = (logDir: string, run: string) => EventSink;
  * epochs. The platform supplies the sink (the Node entry's `callbacks.tensorBoard` writes files).
  */
 export class TensorBoard extends Callback {
+  /** The log directory. */
   readonly logDir: string;
+  /** Batch scalars every N training batches (0: per epoch only). */
   readonly updateFreq: number;
+  /** Weight histograms every N epochs (0: never). */
   readonly histogramFreq: number;
+  /** Whether kernels are also written as images. */
   readonly writeImages: boolean;
   private writers = new Map<string, EventWriter>();
   private globalBatch = 0;

@@ -5,10 +5,46 @@ import type { Histogram } from './histogram.js';
 
 /** What one summary value holds. */
 export type SummaryValue =
-  | { tag: string; kind: 'scalar'; value: number }
-  | { tag: string; kind: 'histogram'; histogram: Histogram }
-  | { tag: string; kind: 'image'; png: Uint8Array; width: number; height: number; channels: number }
-  | { tag: string; kind: 'plugin'; plugin: string; content: Uint8Array };
+  | {
+    /** The value's tag (its name in TensorBoard). */
+    tag: string;
+    /** A scalar value. */
+    kind: 'scalar';
+    /** The scalar (stored as a 32-bit float). */
+    value: number;
+  }
+  | {
+    /** The value's tag (its name in TensorBoard). */
+    tag: string;
+    /** A histogram value. */
+    kind: 'histogram';
+    /** The histogram's statistics and buckets. */
+    histogram: Histogram;
+  }
+  | {
+    /** The value's tag (its name in TensorBoard). */
+    tag: string;
+    /** An image value. */
+    kind: 'image';
+    /** The PNG-encoded image. */
+    png: Uint8Array;
+    /** Width in pixels. */
+    width: number;
+    /** Height in pixels. */
+    height: number;
+    /** Colour channels (1, 3 or 4). */
+    channels: number;
+  }
+  | {
+    /** The value's tag (its name in TensorBoard). */
+    tag: string;
+    /** Plugin data (the HParams plugin's summaries, say). */
+    kind: 'plugin';
+    /** The plugin's name (`'hparams'`). */
+    plugin: string;
+    /** The plugin's serialized content. */
+    content: Uint8Array;
+  };
 
 function valueMessage(v: SummaryValue): ProtoWriter {
   const m = new ProtoWriter().string(1, v.tag);
@@ -64,7 +100,17 @@ export function hparamsSessionEnd(status: 1 | 2, endTimeSecs: number): Uint8Arra
 }
 
 /** A hyperparameter's domain for the experiment summary. */
-export type HParamDomain = { values: (number | string | boolean)[] } | { min: number; max: number };
+export type HParamDomain =
+  | {
+    /** The discrete values the hyperparameter takes. */
+    values: (number | string | boolean)[];
+  }
+  | {
+    /** Lower bound of a real interval. */
+    min: number;
+    /** Upper bound of a real interval. */
+    max: number;
+  };
 
 /**
  * The HParams plugin's experiment summary content: the hyperparameters (with domains) and

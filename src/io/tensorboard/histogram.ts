@@ -2,10 +2,15 @@
 
 /** A histogram as TensorBoard's `HistogramProto` holds it. */
 export interface Histogram {
+  /** Smallest value (finite values only). */
   min: number;
+  /** Largest value. */
   max: number;
+  /** Number of values counted. */
   num: number;
+  /** Sum of the values. */
   sum: number;
+  /** Sum of the squared values. */
   sumSquares: number;
   /** Right edge of each bucket (the last is `max`). */
   bucketLimit: number[];

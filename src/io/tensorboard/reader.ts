@@ -7,20 +7,36 @@ import type { Histogram } from './histogram.js';
 
 /** One summary value read back. */
 export interface ReadValue {
+  /** The value's tag. */
   tag: string;
+  /** The step of the event holding it. */
   step: number;
+  /** The event's wall time, in seconds since the Unix epoch (0 if absent). */
   wallTime: number;
   /** A scalar (simple_value, or a one-element float/double tensor). */
   scalar?: number;
+  /** A histogram, if the value holds one. */
   histogram?: Histogram;
-  image?: { width: number; height: number; channels: number; png: Uint8Array };
+  /** An image, if the value holds one. */
+  image?: {
+    /** Width in pixels. */
+    width: number;
+    /** Height in pixels. */
+    height: number;
+    /** Colour channels. */
+    channels: number;
+    /** The encoded image bytes (PNG). */
+    png: Uint8Array;
+  };
   /** The plugin named in the value's metadata, if any. */
   plugin?: string;
 }
 
 /** The events of a file: the version string, and every summary value. */
 export interface ReadEvents {
+  /** The file-version string (`brain.Event:2`), if the file has one. */
   fileVersion?: string;
+  /** Every summary value, in file order. */
   values: ReadValue[];
 }
 

@@ -16,6 +16,7 @@ export interface EventSink {
 
 /** Collects records in memory (browsers, tests). */
 export class MemorySink implements EventSink {
+  /** The framed records written so far, in order. */
   readonly chunks: Uint8Array[] = [];
   write(bytes: Uint8Array): void {
     this.chunks.push(bytes);

@@ -12,7 +12,10 @@ export class JsonFileStorage implements StudyStorage {
   // Saves from parallel trials are written one after another, newest last.
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(/** The study file. */ readonly path: string) {}
+  constructor(
+    /** The study file. */
+    readonly path: string,
+  ) {}
 
   async load(): Promise<StudyJSON | undefined> {
     let text: string;

@@ -8,3 +8,4 @@ export { search, type NodeSearchOptions } from './search.js';
 export { JsonFileStorage } from './file_storage.js';
 export { WorkerExecutor, type WorkerExecutorOptions } from './worker_executor.js';
 export { workerMain } from './worker_main.js';
+export type { WorkerSetup } from './protocol.js';

@@ -9,9 +9,13 @@ export interface WorkerSetup {
   module: string;
   /** Threads this worker's trials may use. */
   threads: number;
+  /** The backend the worker's engine uses. */
   backend?: string;
+  /** TensorBoard log directory for the trials, if any. */
   logDir?: string;
 }
 
+/** A message from the main thread to a worker: run a trial, or the answer to a report. */
 export type ToWorker = { type: 'run'; info: TrialInfo } | { type: 'decision'; stop: boolean; error?: string };
+/** A message from a worker to the main thread: an epoch's value, or the trial's outcome. */
 export type ToMain = { type: 'report'; epochs: number; value: number } | { type: 'done'; outcome: TrialOutcome };

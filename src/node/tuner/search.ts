@@ -26,7 +26,7 @@ export interface NodeSearchOptions extends SearchOptions {
 }
 
 /**
- * Hyperparameter search (Node): {@link searchCommon} with the study in a JSON file and
+ * Hyperparameter search (Node): the common search with the study in a JSON file and
  * trials on worker threads.
  * @example
  * ```ts
