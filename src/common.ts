@@ -49,3 +49,5 @@ export type { DataLike } from './training/options.js';
 export type { PredictOutput } from './training/models.js';
 export type { PlainData } from './engine/tensor_checks.js';
 export type { PredictInput } from './models/network.js';
+export type { Mask, MaskInput } from './engine/mask.js';
+export type { ActivationFn } from './engine/activations.js';

@@ -6,7 +6,10 @@ import type { CompileOptions, Dataset, EvaluateOptions, FitDatasetOptions, FitOp
 import type { TrainOnBatchOptions } from './trainer.js';
 
 /** What `evaluate` returns: `loss`, then each metric by name (`accuracy`…), all numbers. */
-export type EvaluateLogs = Logs & { loss: number };
+export type EvaluateLogs = Logs & {
+  /** The total loss (losses of every output, weighted, plus regularization). */
+  loss: number;
+};
 
 /** The Keras training API that `Sequential` and functional `Model` share. */
 export interface Trainable {

@@ -15,3 +15,4 @@ export type { TrialRecord, TrialState, Direction } from './trial.js';
 export { InlineExecutor, type TrialExecutor } from './executor.js';
 export { MemoryStorage, type StudyStorage } from './storage.js';
 export { search, inferDirection, type SearchOptions, type SamplerName, type PrunerName } from './search.js';
+export type { Rng } from './rng.js';

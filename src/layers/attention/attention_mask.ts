@@ -13,8 +13,9 @@ export interface AttentionMaskParts {
   attentionMask?: tf.Tensor | null;
   /** Forbid attending to later positions. */
   causal?: boolean;
-  /** Query and key lengths (for the causal mask). */
+  /** Query length (for the causal mask). */
   tq: number;
+  /** Key length (for the causal mask). */
   tv: number;
 }
 

@@ -23,6 +23,7 @@ export abstract class GlobalPooling1D extends Layer {
     this.keepdims = opts.keepdims ?? false;
     this.inputSpec = { ndim: 3 };
   }
+  /** Reduces `[batch, steps, channels]` over the steps, skipping steps the mask marks as padding. */
   protected abstract reduce(x: tf.Tensor, mask: Mask | null): tf.Tensor;
   override computeOutputShape(s: Shape): Shape {
     return this.keepdims ? [s[0] ?? null, 1, s[2] ?? null] : [s[0] ?? null, s[2] ?? null];
@@ -44,6 +45,7 @@ export class GlobalAveragePooling1D extends GlobalPooling1D {
   get className(): string {
     return 'GlobalAveragePooling1D';
   }
+  /** Reduces `[batch, steps, channels]` over the steps, skipping steps the mask marks as padding. */
   protected reduce(x: tf.Tensor, mask: Mask | null): tf.Tensor {
     if (!mask) return tf.mean(x, 1, this.keepdims);
     const m = maskAsFloat(mask, 3);
@@ -56,6 +58,7 @@ export class GlobalMaxPooling1D extends GlobalPooling1D {
   get className(): string {
     return 'GlobalMaxPooling1D';
   }
+  /** Reduces `[batch, steps, channels]` over the steps, skipping steps the mask marks as padding. */
   protected reduce(x: tf.Tensor, mask: Mask | null): tf.Tensor {
     if (!mask) return tf.max(x, 1, this.keepdims);
     const m = tf.broadcastTo(tf.expandDims(tf.cast(mask, 'bool'), -1), x.shape);

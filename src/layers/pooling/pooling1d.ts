@@ -35,6 +35,7 @@ export abstract class Pooling1D extends Layer {
     this.padding = p;
     this.inputSpec = { ndim: 3 };
   }
+  /** Pools a sequence laid out as a one-row image `[batch, 1, steps, channels]`. */
   protected abstract pool(x: tf.Tensor4D): tf.Tensor4D;
   override computeOutputShape(inputShape: Shape): Shape {
     const t = convOutputLength(inputShape[1] ?? null, this.poolSize, this.padding, this.strides);
@@ -55,6 +56,7 @@ export class MaxPooling1D extends Pooling1D {
   get className(): string {
     return 'MaxPooling1D';
   }
+  /** Pools a sequence laid out as a one-row image `[batch, 1, steps, channels]`. */
   protected pool(x: tf.Tensor4D): tf.Tensor4D {
     return tf.maxPool(x, [1, this.poolSize], [1, this.strides], this.padding);
   }
@@ -68,6 +70,7 @@ export class AveragePooling1D extends Pooling1D {
   // The 2-D layer on [batch, 1, time, channels] handles 'same' windows right in both directions
   // (tfjs' own avgPool gradient divides padded windows by the full window size).
   private inner?: AveragePooling2D;
+  /** Pools a sequence laid out as a one-row image `[batch, 1, steps, channels]`. */
   protected pool(x: tf.Tensor4D): tf.Tensor4D {
     this.inner ??= new AveragePooling2D({ poolSize: [1, this.poolSize], strides: [1, this.strides], padding: this.padding });
     return this.inner.call(x, { training: false }) as tf.Tensor4D;

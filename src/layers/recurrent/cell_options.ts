@@ -27,14 +27,23 @@ export interface GatedCellOptions extends CellOptions {
 
 /** The checked, resolved form of {@link CellOptions}. */
 export interface ResolvedCell {
+  /** Size of the state and output. */
   units: number;
+  /** Canonical name of the output activation. */
   activation: string;
+  /** The output activation. */
   act: ActivationFn;
+  /** Canonical name of the gates' activation. */
   recurrentActivation: string;
+  /** The gates' activation. */
   recAct: ActivationFn;
+  /** Whether the cell has biases. */
   useBias: boolean;
+  /** Initializer of the input kernel. */
   kernelInitializer: InitializerIdentifier;
+  /** Initializer of the recurrent kernel. */
   recurrentInitializer: InitializerIdentifier;
+  /** Initializer of the biases. */
   biasInitializer: InitializerIdentifier;
 }
 

@@ -24,8 +24,15 @@ export class GRUCell extends RnnCell {
   private kernel?: LayerWeight;
   private recurrentKernel?: LayerWeight;
   private bias?: LayerWeight;
-  constructor(private readonly c: ResolvedCell, readonly resetAfter: boolean) {
+  /** Apply the reset gate after the recurrent matrix product (Keras' default, `reset_after=True`). */
+  readonly resetAfter: boolean;
+  /**
+   * @param c - the checked cell options
+   * @param resetAfter - see {@link GRUCell.resetAfter}
+   */
+  constructor(private readonly c: ResolvedCell, resetAfter: boolean) {
     super();
+    this.resetAfter = resetAfter;
     this.stateSizes = [c.units];
     this.outputSize = c.units;
   }

@@ -1,5 +1,5 @@
 export { RnnCell, type AddWeight, type StepResult } from './cell.js';
-export { type CellOptions, type GatedCellOptions } from './cell_options.js';
+export { type CellOptions, type GatedCellOptions, type ResolvedCell } from './cell_options.js';
 export { RNN, type RnnOptions } from './rnn.js';
 export { simpleRNN, SimpleRNN, SimpleRNNCell, type SimpleRNNOptions } from './simple_rnn.js';
 export { lstm, LSTM, LSTMCell, type LSTMOptions } from './lstm.js';
