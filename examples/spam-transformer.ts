@@ -1,8 +1,8 @@
 // Spam or ham with a small transformer: the same SpamAssassin split as spam-lstm, but the
 // word embeddings get a learned position vector, pass one transformer encoder block
 // (self-attention + feed-forward, padded words masked out), and are averaged over the real
-// words before a sigmoid unit. Attention has no step-by-step loop, so it trains faster than
-// the LSTM on long messages. `--quick` trains one epoch on a 1,500-message subset (a smoke run).
+// words before a sigmoid unit. The block's inner layers take no seed, so numbers vary a
+// little from run to run. `--quick` trains one epoch on a 1,500-message subset (a smoke run).
 import * as st from 'strata';
 import { binaryReport, loadSpam } from './_shared/spam.js';
 
