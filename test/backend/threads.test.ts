@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as st from '../../src/index.js';
-import { coreCount } from '../../src/backend/threads.js';
 
 const { tf } = st;
 
@@ -35,10 +34,10 @@ async function trainedWeights(threads: number): Promise<{ weights: Float32Array[
 }
 
 describe('wasm threads', () => {
-  it('defaults to every core and honours setThreads (pool size reported by the module)', async () => {
+  it('defaults to one thread (STRATA_THREADS overrides) and honours setThreads (pool size reported by the module)', async () => {
     await st.ready();
     const info = st.threadsInfo();
-    expect(info.requested).toBe(Number(process.env.STRATA_THREADS) || coreCount());
+    expect(info.requested).toBe(Number(process.env.STRATA_THREADS) || 1);
     for (const n of [1, 2, 3]) {
       await st.setBackend('cpu');
       await st.setThreads(n);
