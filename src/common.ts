@@ -38,7 +38,7 @@ export {
   gan, GAN, type GanOptions, type GanCompileOptions, type GanFitOptions, type GanSampleOptions, type GanLossName, type GanDataset,
 } from './apps/gan/index.js';
 export * as io from './io/index.js';
-export { setThreads, getThreads, threadsInfo, type ThreadsInfo } from './backend/threads.js';
+export { setThreads, getThreads, threadsInfo, coreCount, type ThreadsInfo } from './backend/threads.js';
 export * as applications from './apps/applications/index.js';
 export * as tuner from './apps/tuner/index.js';
 export * as tensorboard from './io/tensorboard/index.js';

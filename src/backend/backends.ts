@@ -94,22 +94,37 @@ async function pickDefault(): Promise<BackendName> {
 }
 
 /**
+ * The backend instance registered under `name` once initialised, else `null`. Unlike
+ * `tf.findBackend`, it never starts one: `findBackend` initialises a registered factory
+ * it finds uninitialised, so asking it about `'wasm'` started tfjs' own single-threaded
+ * build, which then replaced strata's threaded instance in the engine when it resolved.
+ */
+function initialised(name: string): tf.KernelBackend | null {
+  return tf.engine().registry[name] ?? null;
+}
+
+/**
  * Starts the wasm backend without the engine's help: `tf.setBackend('wasm')` would mark
  * the engine as waiting for an asynchronous initialisation, and every tensor op made
  * meanwhile (say, `tf.randomNormal` on a script's first line) would throw. The backend is
  * built here instead, then registered as a synchronous factory returning the ready
  * instance, so the switch to wasm happens in one step. False when wasm is absent.
  */
-async function initWasmOffEngine(): Promise<boolean> {
-  if (tf.findBackend('wasm')) return true;
-  if (!tfjsWasmFactory()) return false;
-  wasmStart ??= startWasm().finally(() => { wasmStart = undefined; });
-  recordWasmStarting(wasmStart);
-  const instance = await withoutGlueHandlers(() => wasmStart!);
-  if (tf.findBackend('wasm')) return true;   // someone initialised it meanwhile
-  if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
-  tf.registerBackend('wasm', () => instance, WASM_PRIORITY);
-  return true;
+function initWasmOffEngine(): Promise<boolean> {
+  if (initialised('wasm')) return Promise.resolve(true);
+  if (!tfjsWasmFactory()) return Promise.resolve(false);
+  // One start at a time, and the promise covers the registration too, so that whoever
+  // waits on it (setThreads, a restart) finds the new instance in the engine.
+  wasmInit ??= withoutGlueHandlers(startWasm)
+    .then((instance) => {
+      if (initialised('wasm')) return true;   // someone initialised it meanwhile
+      if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
+      tf.registerBackend('wasm', () => instance, WASM_PRIORITY);
+      return true;
+    })
+    .finally(() => { wasmInit = undefined; });
+  recordWasmStarting(wasmInit);
+  return wasmInit;
 }
 
 const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
@@ -148,7 +163,7 @@ async function withoutGlueHandlers<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-let wasmStart: Promise<tf.KernelBackend> | undefined;
+let wasmInit: Promise<boolean> | undefined;
 
 /**
  * Builds a wasm backend with the requested threads. In Node, more than one thread runs
@@ -183,7 +198,9 @@ async function startWasm(): Promise<tf.KernelBackend> {
 
 /** Restarts the wasm backend with another thread count, if it holds no tensors. */
 async function restartWasm(threads: number): Promise<void> {
-  const current = tf.findBackend('wasm');
+  // Let the default pick settle first: it may be about to select the instance replaced here.
+  if (defaultPick) await defaultPick.catch(() => undefined);
+  const current = initialised('wasm');
   if (!current) return;
   const held = current.numDataIds();
   if (held > 0) {

@@ -58,13 +58,11 @@ function fromEnv(): number | undefined {
 }
 
 /**
- * Threads the wasm backend should start with: `setThreads`, else `STRATA_THREADS`, else 1.
- * The threaded build is opt-in for now: measured on a quiet 2-core machine it ran the
- * 784-256-256-10 MLP fit at 12,000 samples/s on 2 threads against 17,300 on the
- * single-threaded SIMD build, and a 512³ matMul at 40.5 GFLOP/s either way (one core busy).
+ * Threads the wasm backend should start with: `setThreads`, else `STRATA_THREADS`, else
+ * every core ({@link coreCount}).
  */
 export function requestedThreads(): number {
-  return state().chosen ?? fromEnv() ?? 1;
+  return state().chosen ?? fromEnv() ?? coreCount();
 }
 
 /** Records what the wasm backend started with; for `backends.ts`. */
@@ -88,8 +86,8 @@ export function setWasmRestarter(restart: (threads: number) => Promise<void>): v
 /**
  * Choose how many threads the wasm backend computes on (Node: tfjs-backend-wasm's threaded
  * SIMD build on `worker_threads`; browsers: the same build where the page is cross-origin
- * isolated). The default is 1 (the single-threaded SIMD build, faster today: see
- * `docs/backends.md`); the `STRATA_THREADS` environment variable sets another default.
+ * isolated). The default is every core; the `STRATA_THREADS` environment variable sets
+ * another default, and 1 runs the single-threaded SIMD build (see `docs/backends.md`).
  *
  * Takes effect at once when the wasm backend has not started or holds no tensors yet (it
  * is restarted); call it at the top of a script, before building models.

@@ -26,13 +26,15 @@ const body = `
   const b = st.tf.randomNormal([256, 256], 0, 1, 'float32', 2);
   const c = st.tf.matMul(a, b);
   const s = c.sum().dataSync()[0];
-  console.log(JSON.stringify({ backend: st.getBackend(), threads: st.getThreads(), build: st.threadsInfo().build, finite: Number.isFinite(s) }));
+  const pool = st.tf.backend().wasm.tfjs.getThreadsCount();
+  console.log(JSON.stringify({ backend: st.getBackend(), threads: st.getThreads(), pool, build: st.threadsInfo().build, finite: Number.isFinite(s) }));
 `;
 
 /** Runs a script with no process.exit; it must end by itself well inside the limit. */
-function run(file: string, code: string, threads: string): Record<string, unknown> {
+function run(file: string, code: string, threads: string | undefined): Record<string, unknown> {
   writeFileSync(join(dir, file), code);
   const env: NodeJS.ProcessEnv = { ...process.env, STRATA_THREADS: threads };
+  if (threads === undefined) delete env.STRATA_THREADS;
   delete env.STRATA_BACKEND;
   const r = spawnSync('node', [file], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
   expect(r.signal, `the script did not end by itself: ${r.stderr}`).toBeNull();
@@ -42,7 +44,7 @@ function run(file: string, code: string, threads: string): Record<string, unknow
 
 describe('threads from the built package', () => {
   for (const threads of ['2', '1']) {
-    const expected = { backend: 'wasm', threads: Number(threads), build: threads === '1' ? 'simd' : 'threaded-simd', finite: true };
+    const expected = { backend: 'wasm', threads: Number(threads), pool: Number(threads), build: threads === '1' ? 'simd' : 'threaded-simd', finite: true };
     it(`ESM, STRATA_THREADS=${threads}: runs on ${threads} thread(s) and exits by itself`, () => {
       expect(run(`esm-${threads}.mjs`, `import * as st from 'strata';\n${body}`, threads)).toEqual(expected);
     });
@@ -50,6 +52,17 @@ describe('threads from the built package', () => {
       expect(run(`cjs-${threads}.cjs`, `const st = require('strata');\n(async () => {${body}})();`, threads)).toEqual(expected);
     });
   }
+
+  it('defaults to every core; setThreads after the default start has begun replaces the running pool', () => {
+    const cores = `(await import('node:os')).availableParallelism()`;
+    const byDefault = run('default.mjs', `import * as st from 'strata';\nconst cores = ${cores};\n${body.replace('console.log(JSON.stringify({', 'console.log(JSON.stringify({ cores,')}`, undefined);
+    expect(byDefault).toMatchObject({ backend: 'wasm', pool: byDefault.cores, threads: byDefault.cores });
+    // The default start (every core) is under way when the script asks for 1 thread.
+    const late = `import * as st from 'strata';\nawait new Promise((r) => setTimeout(r, 20));\nawait st.setThreads(1);\n${body}`;
+    expect(run('late.mjs', late, undefined)).toMatchObject({ backend: 'wasm', threads: 1, pool: 1, build: 'simd' });
+    const lateUp = `import * as st from 'strata';\nawait new Promise((r) => setTimeout(r, 20));\nawait st.setThreads(2);\n${body}`;
+    expect(run('late-up.mjs', lateUp, '1')).toMatchObject({ backend: 'wasm', threads: 2, pool: 2, build: 'threaded-simd' });
+  });
 
   it('falls back to the single-threaded SIMD build, with the reason, when the threaded one cannot start', () => {
     // Without process.getBuiltinModule (Node < 20.16) the threaded start cannot reach Node's modules.
