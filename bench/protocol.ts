@@ -52,6 +52,8 @@ export interface Timing {
   steps: number;
   wallSec: number;
   cpuSec: number;
+  /** Set by the parent: cores other processes kept busy meanwhile (`machine_load.ts`). */
+  otherCores?: number;
 }
 
 /** Sent just before the timed calibration step, so a parent that gives up knows it started. */

@@ -37,6 +37,8 @@ export interface SideResult extends Entrant {
   cpuSamplesPerSec?: number;
   /** Median cores busy: CPU seconds ÷ wall seconds of a repetition. */
   coresUsed?: number;
+  /** Median cores other processes kept busy during the repetitions (`machine_load.ts`). */
+  otherCores?: number;
   /** For a timeout: throughput is below this many samples per wall-clock second. */
   upperBound?: number;
   /** For a timeout: throughput is below this many samples per CPU second. */
@@ -71,4 +73,6 @@ export function summarize(r: SideResult, batchSize: number): void {
   r.wallSamplesPerSec = median(r.timings.map((t) => (t.steps * batchSize) / t.wallSec));
   r.cpuSamplesPerSec = median(r.timings.map((t) => (t.steps * batchSize) / t.cpuSec));
   r.coresUsed = median(r.timings.map((t) => t.cpuSec / t.wallSec));
+  const others = r.timings.flatMap((t) => (t.otherCores === undefined ? [] : [t.otherCores]));
+  if (others.length) r.otherCores = median(others);
 }

@@ -9,6 +9,7 @@ import { MODELS, weightShapes } from './models.js';
 import { maxStepsOf, planSide, refineSteps, type Budget, type Job, type SidePlan } from './plan.js';
 import { summarize, type Entrant, type SideResult } from './result.js';
 import type { Timing } from './protocol.js';
+import { machineBusySeconds, otherCores } from './machine_load.js';
 
 /** What every job needs from the parent. */
 export interface JobContext {
@@ -104,11 +105,14 @@ function label(e: Entrant): string {
 /** One repetition of a live side; undefined when it failed (the side is then stopped). */
 async function rep(job: Job, live: Live, ctx: JobContext, timed: boolean): Promise<Timing | undefined> {
   const { child, plan, result } = live;
+  const busy0 = machineBusySeconds();
   child.send({ cmd: 'rep', steps: plan.steps });
   const limit = ctx.budget.stepTimeoutSec + 5 * plan.steps * live.perStepSec;
   const end = await child.next(limit);
   if (end.type === 'rep') {
-    const t = { steps: end.steps, wallSec: end.wallSec, cpuSec: end.cpuSec };
+    const t: Timing = { steps: end.steps, wallSec: end.wallSec, cpuSec: end.cpuSec };
+    const others = otherCores(busy0, machineBusySeconds(), end.cpuSec, end.wallSec);
+    if (others !== undefined) t.otherCores = others;
     if (timed) result.timings.push(t);
     return t;
   }

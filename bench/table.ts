@@ -2,6 +2,7 @@
  * The markdown report: what was run and how it was timed, the throughput table, the
  * ratio table and the targets.
  */
+import { BUSY_THRESHOLD } from './machine_load.js';
 import { predictFlops, trainFlops } from './flops.js';
 import { MODELS } from './models.js';
 import type { Budget, Job } from './plan.js';
@@ -93,9 +94,18 @@ function header(info: RunInfo): string[] {
     ...peakLines(info),
     `- strata default = \`st.ready()\`, which picked **${info.defaultBackend}**${['cpu', 'wasm'].includes(info.defaultBackend) ? ` (its rows are the strata ${info.defaultBackend} rows)` : ''}.`,
     `- PyTorch reference: ${info.pytorchNote}.`,
+    ...busyLines(info),
     ...(info.dataMismatch.length ? [`- **DATA MISMATCH** between sides in: ${info.dataMismatch.join(', ')}`] : []),
     '',
   ];
+}
+
+/** A warning naming the sides that shared the machine with other busy processes. */
+function busyLines(info: RunInfo): string[] {
+  const busy = info.results.filter((r) => (r.otherCores ?? 0) > BUSY_THRESHOLD);
+  if (busy.length === 0) return [`- Machine quiet: other processes kept at most ${BUSY_THRESHOLD} of a core busy during every side's repetitions (median, \`/proc/stat\`).`];
+  const names = busy.map((r) => `${r.job} ${r.side}/${r.backend}${r.threads !== undefined ? `×${r.threads}` : ''} (${r.otherCores!.toFixed(2)})`);
+  return [`- **MACHINE BUSY**: other processes kept cores busy (median cores) during: ${names.join(', ')}. Wall-clock figures of these sides, threaded ones above all, understate them; rerun on a quiet machine.`];
 }
 
 /** The whole report as markdown lines. */
