@@ -50,4 +50,5 @@ export type { PredictOutput } from './training/models.js';
 export type { PlainData } from './engine/tensor_checks.js';
 export type { PredictInput } from './models/network.js';
 export type { Mask, MaskInput } from './engine/mask.js';
+export type { KerasVariables } from './engine/keras_variables.js';
 export type { ActivationFn } from './engine/activations.js';

@@ -10,6 +10,7 @@ import { assertTensors } from './tensor_checks.js';
 import { checkOptionKeys } from './option_keys.js';
 import { readWeightValues, writeWeightValues } from './weight_values.js';
 import { firstMask, type Mask, type MaskInput } from './mask.js';
+import { trainableFirst, type KerasVariables } from './keras_variables.js';
 
 /** Options every layer accepts. */
 export interface LayerOptions {
@@ -192,6 +193,16 @@ export abstract class Layer {
   setWeights(values: tf.Tensor[]): void {
     this.assertNotDisposed('setWeights');
     writeWeightValues(this.weights, values, `${this.label}.setWeights`, this.built || this.weights.length > 0);
+  }
+
+  /**
+   * How the Keras counterpart of this layer holds its variables, which Keras weight files
+   * mirror (see {@link KerasVariables}). Default: all weights as the layer's own, trainable
+   * ones first. Layers whose Keras class nests its variables in child objects (an RNN's
+   * `cell`, a wrapper's `layer`) override it.
+   */
+  kerasVariables(): KerasVariables {
+    return { vars: trainableFirst(this.weights) };
   }
 
   /** Number of scalars in all weights. */

@@ -63,6 +63,8 @@ class LoadingInitializer extends Initializer {
   }
 }
 
+const RECURRENT_INITIALIZERS = { kernelInitializer: 'glorotUniform', recurrentInitializer: 'orthogonal', biasInitializer: 'zeros' };
+
 // Initializer options of the built-in layers that create weights, with their defaults.
 const DEFAULT_INITIALIZERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Dense: { kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' },
@@ -74,6 +76,9 @@ const DEFAULT_INITIALIZERS: Readonly<Record<string, Readonly<Record<string, stri
     gammaInitializer: 'ones', betaInitializer: 'zeros', movingMeanInitializer: 'zeros', movingVarianceInitializer: 'ones',
   },
   PReLU: { alphaInitializer: 'zeros' },
+  SimpleRNN: RECURRENT_INITIALIZERS,
+  LSTM: RECURRENT_INITIALIZERS,
+  GRU: RECURRENT_INITIALIZERS,
 };
 
 /**

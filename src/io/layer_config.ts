@@ -47,8 +47,18 @@ const IGNORABLE: Readonly<Record<string, Accepts>> = {
   dtypePolicy: isDefaultDtype,
 };
 
+// Keras 2 recurrent layers: `implementation` picks a kernel (1 or 2, the same math);
+// `time_major: false` is strata's [batch, time, …] layout.
+const KERAS2_RNN: Readonly<Record<string, Accepts>> = {
+  implementation: (v) => v === 1 || v === 2,
+  timeMajor: (v) => v === false,
+};
+
 // Keys only some classes carry, ignorable at these values.
 const CLASS_IGNORABLE: Readonly<Record<string, Readonly<Record<string, Accepts>>>> = {
+  SimpleRNN: KERAS2_RNN,
+  LSTM: KERAS2_RNN,
+  GRU: KERAS2_RNN,
   ReLU: { negativeSlope: (v) => v === 0, threshold: (v) => v === 0 },
   // The fill only matters with pad_to_aspect_ratio, which strata does not implement.
   Resizing: { padToAspectRatio: (v) => v === false, antialias: (v) => v === false, fillMode: () => true, fillValue: () => true },
@@ -70,6 +80,17 @@ function checkSizes(opts: Record<string, unknown>, budget: WeightBudget, where: 
   }
 }
 
+// Options that hold a whole layer (a wrapper's `layer`, Bidirectional's `backward_layer`).
+const NESTED_LAYER_OPTIONS = ['layer', 'backwardLayer'];
+
+/** Wrappers nested deeper than this are refused (a hostile file could nest without end). */
+const MAX_NESTING = 8;
+
+/** A Keras layer entry nested in a config: `{ class_name, config, … }`. */
+function isLayerEntry(v: unknown): v is JsonObject & { class_name: string; config: JsonObject } {
+  return isJsonObject(v) && typeof v.class_name === 'string' && isJsonObject(v.config);
+}
+
 /** Reads Keras' `dtype` (a string, or a Keras 3 `DTypePolicy` object) as a dtype name. */
 function readDtype(v: unknown): unknown {
   if (isJsonObject(v)) {
@@ -84,12 +105,14 @@ function readDtype(v: unknown): unknown {
  * registry, the config translated to camelCase options, and the built-in layers' weight
  * initializers replaced by budget-checked stand-ins. Config keys that the rebuilt layer
  * does not report back (options strata does not support, such as a kernel constraint) are
- * an error rather than silently dropped.
+ * an error rather than silently dropped. Wrapped layers (a `layer` or `backward_layer` entry)
+ * are made the same way, with the same checks; `within` names the wrapper in their errors.
  * @throws SerializationError naming the layer for an unknown class or a bad config.
  */
-export function layerFromKeras(className: string, config: JsonObject, ctx: BuildContext): Layer {
+export function layerFromKeras(className: string, config: JsonObject, ctx: BuildContext, within?: string, depth = 0): Layer {
   const name = typeof config.name === 'string' ? config.name : '?';
-  const where = `${ctx.owner}: layer '${name}' (${className})`;
+  const where = `${ctx.owner}: layer '${name}' (${className})${within ? ` wrapped in '${within}'` : ''}`;
+  if (depth > MAX_NESTING) throw new SerializationError(`${where}: wrapped layers are nested more than ${MAX_NESTING} deep`);
   const cls = ctx.registry.require(className, `${ctx.owner}: layer '${name}'`);
   let opts = configFromKeras(className, config);
   if ('dtype' in opts) opts.dtype = readDtype(opts.dtype);
@@ -99,9 +122,15 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
     opts = guardInitializers(className, opts, ctx.budget, where);
   }
   const make = (o: Record<string, unknown>): Layer => {
+    // Wrapped layers are made through this same function, so every check applies to them too.
+    const withInner = { ...o };
+    for (const k of NESTED_LAYER_OPTIONS) {
+      const v = o[k];
+      if (isLayerEntry(v)) withInner[k] = layerFromKeras(v.class_name, v.config, ctx, name, depth + 1);
+    }
     let made: Layer;
     try {
-      made = new cls(o as never);
+      made = new cls(withInner as never);
     } catch (e) {
       throw new SerializationError(`${where}: bad config: ${(e as Error).message}`);
     }
@@ -111,7 +140,8 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
   const layer = make(opts);
   // Keys the layer does not report back are either Keras bookkeeping at a no-op value
   // (dropped), or options strata lacks (refused, never silently dropped).
-  const known = new Set(Object.keys(layer.getConfig()));
+  const extra = (cls as { extraOptionKeys?: readonly string[] }).extraOptionKeys ?? [];
+  const known = new Set([...Object.keys(layer.getConfig()), ...extra]);
   const ignorable = { ...IGNORABLE, ...(own(CLASS_IGNORABLE, className) ?? {}) };
   const unsupported: string[] = [];
   const dropped: string[] = [];
@@ -138,8 +168,15 @@ export function layerFromKeras(className: string, config: JsonObject, ctx: Build
   // joins a model) sees only options it has. Layers create no weights before they are built.
   const clean = { ...opts };
   for (const k of dropped) delete clean[k];
-  ctx.created.splice(ctx.created.indexOf(layer), 1);
+  forget(ctx, layer);
   return make(clean);
+}
+
+/** Drops a layer made before any weight (and the layers it wraps) from the layers a failed load frees. */
+function forget(ctx: BuildContext, layer: Layer): void {
+  for (const inner of layer.sublayers()) forget(ctx, inner);
+  const i = ctx.created.indexOf(layer);
+  if (i >= 0) ctx.created.splice(i, 1);
 }
 
 /** A layer's Keras entry `{ class_name, config }` (config keys in snake_case). */

@@ -107,3 +107,44 @@ describe('recurrent errors name the layer and the argument', () => {
     expect(() => lstm({ units: 2 }).apply([x, h])).toThrow(/initial states must be 2 tensor/);
   });
 });
+
+layerHarness({
+  title: 'bidirectional with its own backward layer',
+  make: () => bidirectional({ layer: gru({ units: 3, returnSequences: true }), backwardLayer: gru({ units: 2, returnSequences: true, goBackwards: true, resetAfter: false }) }),
+  inputShape: [2, 3, 2], trainable: true,
+});
+
+describe("bidirectional's backwardLayer (Keras' backward_layer)", () => {
+  it('concatenates directions of different sizes and saves the backward layer in its config', () => {
+    const bi = bidirectional({ layer: lstm({ units: 3 }), backwardLayer: simpleRNN({ units: 2, goBackwards: true }) });
+    const x = tf.randomNormal([2, 4, 3]);
+    const y = bi.apply(x) as tf.Tensor;
+    expect(y.shape).toEqual([2, 5]);
+    expect(bi.computeOutputShape([null, 4, 3])).toEqual([null, 5]);
+    const cfg = bi.getConfig();
+    expect(cfg.backwardLayer).toMatchObject({ className: 'SimpleRNN', config: { units: 2, goBackwards: true } });
+    const again = bidirectional(cfg);
+    expect(again.backwardLayer.className).toBe('SimpleRNN');
+    tf.dispose([x, y]);
+    bi.dispose();
+    again.dispose();
+  });
+
+  it('leaves the backward layer out of the config when it is the default copy', () => {
+    const bi = bidirectional({ layer: gru({ units: 2 }), backwardLayer: gru({ units: 2, goBackwards: true }) });
+    expect(bi.getConfig().backwardLayer).toBeUndefined();
+  });
+
+  it('refuses a backward layer going the same way, or with other returnSequences, naming the argument', () => {
+    expect(() => bidirectional({ layer: gru({ units: 2 }), backwardLayer: gru({ units: 2 }) }))
+      .toThrow(/'backwardLayer' must have the opposite 'goBackwards' of 'layer'; both have false/);
+    expect(() => bidirectional({ layer: gru({ units: 2 }), backwardLayer: gru({ units: 2, goBackwards: true, returnSequences: true }) }))
+      .toThrow(ValueError);
+  });
+
+  it("refuses 'sum' of directions of different sizes when built", () => {
+    const bi = bidirectional({ layer: gru({ units: 3 }), backwardLayer: gru({ units: 2, goBackwards: true }), mergeMode: 'sum' });
+    expect(() => bi.computeOutputShape([null, 4, 3])).toThrow(ShapeError);
+    expect(() => bi.computeOutputShape([null, 4, 3])).toThrow(/mergeMode 'sum' needs both directions of one size; forward gives 3, backward 2/);
+  });
+});

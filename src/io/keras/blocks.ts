@@ -17,6 +17,8 @@ import { ResidualBlock } from '../../layers/blocks/residual_block.js';
 import { input } from '../../layers/core/input.js';
 import { Concatenate } from '../../layers/merge/concatenate.js';
 import { Add } from '../../layers/merge/elementwise.js';
+import { Bidirectional } from '../../layers/recurrent/bidirectional.js';
+import { TimeDistributed } from '../../layers/recurrent/time_distributed.js';
 import { FunctionalNetwork } from '../../models/functional.js';
 
 /** Keras 3 refuses `/` in layer names: `block/conv1` becomes `block_conv1`. */
@@ -79,14 +81,17 @@ function inception(block: InceptionBlock, x: SymbolicTensor, made: Layer[]): Sym
   return cat.apply(outs) as SymbolicTensor;
 }
 
+// Composite layers that are Keras layers themselves (wrappers), written as they are.
+const KERAS_COMPOSITES = [Bidirectional, TimeDistributed];
+
 /**
  * The functional equivalent of a ready block applied to inputs of `inputShape` (batch
- * dimension included), named as the block; undefined for any other layer. The caller
- * disposes it when done.
+ * dimension included), named as the block; undefined for any other layer (Keras' own
+ * wrappers included). The caller disposes it when done.
  * @throws SerializationError for a composite layer strata cannot write as Keras layers.
  */
 export function blockAsFunctional(layer: Layer, inputShape: Shape): FunctionalNetwork | undefined {
-  if (!(layer instanceof CompositeLayer)) return undefined;
+  if (!(layer instanceof CompositeLayer) || KERAS_COMPOSITES.some((c) => layer instanceof c)) return undefined;
   const made: Layer[] = [];
   try {
     // The shape the block was applied at, so layers after it (Flatten) see known sizes.

@@ -2,7 +2,9 @@
  * Keras 3 `.keras` archives: a zip of `config.json` (the model's serialized config),
  * `metadata.json` and `model.weights.h5`, whose variables sit at
  * `layers/<snake_case class name>[_k]/vars/<i>` (the k-th layer of that class in the
- * model's layer list; nested models add their own `layers/…` below).
+ * model's layer list; nested models add their own `layers/…` below). Layers whose Keras
+ * class keeps its variables in child objects add those below their path
+ * (`layers/lstm/cell/vars/<i>`; see `layer.kerasVariables()` and layer_vars.ts).
  * @module
  */
 import { tf } from '../../backend/tf.js';
@@ -23,6 +25,7 @@ import type { Shape } from '../../engine/shape.js';
 import { FunctionalNetwork } from '../../models/functional.js';
 import { blockAsFunctional } from './blocks.js';
 import { kerasLayerOrder } from './layer_order.js';
+import { kerasVarGroups } from './layer_vars.js';
 import { KerasScalarOp } from './numpy_op.js';
 import { H5Reader, H5Writer } from './h5.js';
 import { readZip, writeZip, type ZipLimits } from './zip.js';
@@ -33,12 +36,6 @@ export const KERAS_FORMAT_VERSION = '3.0.0';
 /** Keras' `to_snake_case`, which names the weight groups of `.keras` files. */
 export function kerasSnakeCase(name: string): string {
   return name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
-/** A layer's weights in Keras' variable order: trainable ones first, each group in creation order. */
-export function kerasWeightOrder(layer: Layer): LayerWeight[] {
-  const ws = layer.weights;
-  return [...ws.filter((w) => w.trainableByKind), ...ws.filter((w) => !w.trainableByKind)];
 }
 
 /** The weight group paths of a model's layers, in Keras' naming. */
@@ -69,19 +66,20 @@ function plan(h5: H5Reader, model: Network, order: Map<Layer, Layer[]>, prefix: 
       plan(h5, layer, order, `${path}/`, owner, out);
       continue;
     }
-    const ws = kerasWeightOrder(layer);
-    const keys = h5.keys(`${path}/vars`);
-    if (keys.length !== ws.length) {
-      throw new SerializationError(`${owner}: ${layer.label} has ${ws.length} weights but '${path}/vars' holds ${keys.length}`);
-    }
-    ws.forEach((w, i) => {
-      const p = `${path}/vars/${i}`;
-      const { shape } = h5.info(p);
-      if (shape.length !== w.shape.length || shape.some((d, j) => d !== w.shape[j])) {
-        throw new SerializationError(`${owner}: weight '${w.name}' has shape [${w.shape}] in the model but '${p}' has [${shape}]`);
+    for (const group of kerasVarGroups(layer, path)) {
+      const keys = h5.keys(group.path);
+      if (keys.length !== group.vars.length) {
+        throw new SerializationError(`${owner}: ${layer.label} has ${group.vars.length} weights at '${group.path}' but the file holds ${keys.length} there`);
       }
-      out.push([w, p]);
-    });
+      group.vars.forEach((w, i) => {
+        const p = `${group.path}/${i}`;
+        const { shape } = h5.info(p);
+        if (shape.length !== w.shape.length || shape.some((d, j) => d !== w.shape[j])) {
+          throw new SerializationError(`${owner}: weight '${w.name}' has shape [${w.shape}] in the model but '${p}' has [${shape}]`);
+        }
+        out.push([w, p]);
+      });
+    }
   }
 }
 
@@ -135,7 +133,7 @@ export async function modelFromKerasArchive(bytes: Uint8Array, opts: LoadModelOp
   }
 }
 
-/** Adds Keras 3's `module` to nested initializer and regularizer specs. */
+/** Adds Keras 3's `module` to nested initializer and regularizer specs and to wrapped layers. */
 function withModules(v: JsonValue, key = ''): JsonValue {
   if (Array.isArray(v)) return v.map((x) => withModules(x, key));
   if (!isJsonObject(v)) return v;
@@ -144,6 +142,7 @@ function withModules(v: JsonValue, key = ''): JsonValue {
   if (typeof out.class_name === 'string' && isJsonObject(out.config) && !('module' in out)) {
     if (key.endsWith('_initializer')) Object.assign(out, { module: 'keras.initializers', registered_name: null });
     if (key.endsWith('_regularizer')) Object.assign(out, { module: 'keras.regularizers', registered_name: null });
+    if (key === 'layer' || key === 'backward_layer') Object.assign(out, { module: 'keras.layers', registered_name: null });
   }
   return out;
 }
@@ -158,8 +157,10 @@ function writeWeights(h5: H5Writer, model: Network, prefix: string, swapped: Map
       writeWeights(h5, layer, `${path}/`, swapped);
       continue;
     }
-    h5.group(`${path}/vars`);
-    kerasWeightOrder(layer).forEach((w, i) => h5.dataset(`${path}/vars/${i}`, w.read().dataSync() as Float32Array, w.shape));
+    for (const group of kerasVarGroups(layer, path)) {
+      h5.group(group.path);
+      group.vars.forEach((w, i) => h5.dataset(`${group.path}/${i}`, w.read().dataSync() as Float32Array, w.shape));
+    }
   }
 }
 

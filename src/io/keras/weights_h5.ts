@@ -15,14 +15,10 @@ import type { LayerWeight } from '../../engine/weight.js';
 import type { Network } from '../../models/network.js';
 import { H5Reader } from './h5.js';
 import { kerasLayerOrder } from './keras_order.js';
-import { kerasSnakeCase, kerasWeightOrder } from './keras3.js';
+import { kerasSnakeCase } from './keras3.js';
+import { kerasVarGroups, kerasWeightOrder, pairSaved, shortWeightName, type SavedWeight } from './layer_vars.js';
 
-/** One saved weight: its short name (`kernel`, `moving_mean`; '' when unknown), shape and values. */
-export interface SavedWeight {
-  name: string;
-  shape: number[];
-  values: Float32Array;
-}
+export type { SavedWeight } from './layer_vars.js';
 
 /** Saved weights by layer name, each layer's in Keras' variable order. */
 export type NamedWeights = Map<string, SavedWeight[]>;
@@ -43,18 +39,13 @@ function stringList(v: unknown, owner: string, what: string): string[] {
   return list as string[];
 }
 
-/** `conv1/kernel:0`, `Conv1/Conv1/kernel` → `kernel`. */
-function shortName(saved: string): string {
-  return saved.replace(/:\d+$/, '').split('/').pop() ?? '';
-}
-
 function readLegacy(h5: H5Reader, owner: string): NamedWeights {
   const root = h5.isGroup('model_weights') ? 'model_weights' : '';
   const out: NamedWeights = new Map();
   for (const layer of stringList(h5.attr(root || '/', 'layer_names'), owner, 'layer_names')) {
     const names = stringList(h5.attr(`${root}/${layer}`, 'weight_names'), owner, `${layer} weight_names`);
     if (names.length === 0) continue;
-    out.set(layer, names.map((w) => ({ name: shortName(w), ...h5.read(`${root}/${layer}/${w}`) })));
+    out.set(layer, names.map((w) => ({ name: shortWeightName(w), ...h5.read(`${root}/${layer}/${w}`) })));
   }
   return out;
 }
@@ -66,11 +57,22 @@ function readKeras3(h5: H5Reader, model: Network, owner: string): NamedWeights {
     const base = kerasSnakeCase(layer.className);
     const n = used.get(base);
     used.set(base, (n ?? -1) + 1);
-    const path = `layers/${n === undefined ? base : `${base}_${n + 1}`}/vars`;
     if (layer.weights.length === 0) continue;
-    const keys = h5.keys(path);
-    if (keys.length === 0) continue;
-    out.set(layer.name, keys.map((_, i) => ({ name: '', ...h5.read(`${path}/${i}`) })));
+    // Each variable from its own place in the file, listed in the order pairSaved expects.
+    const found = new Map<LayerWeight, SavedWeight>();
+    for (const group of kerasVarGroups(layer, `layers/${n === undefined ? base : `${base}_${n + 1}`}`)) {
+      const keys = h5.keys(group.path);
+      if (keys.length !== group.vars.length) {
+        if (keys.length === 0) continue;
+        throw new SerializationError(`${owner}: ${layer.label} has ${group.vars.length} weights at '${group.path}' but the file holds ${keys.length} there`);
+      }
+      group.vars.forEach((w, i) => found.set(w, { name: '', ...h5.read(`${group.path}/${i}`) }));
+    }
+    if (found.size === 0) continue;
+    const order = kerasWeightOrder(layer);
+    const missing = order.find((w) => !found.has(w));
+    if (missing) throw new SerializationError(`${owner}: the file has no value for weight '${missing.name}' of ${layer.label}`);
+    out.set(layer.name, order.map((w) => found.get(w)!));
   }
   return out;
 }
@@ -92,24 +94,6 @@ export async function readKerasWeights(bytes: Uint8Array, model: Network, owner:
   }
 }
 
-const ALIASES: Record<string, string> = { depthwise_kernel: 'kernel' };
-
-/** Pairs a layer's weights with saved ones: by short name where both have one, else by position. */
-function pair(layer: Layer, saved: SavedWeight[], owner: string): [LayerWeight, SavedWeight][] {
-  const ws = kerasWeightOrder(layer);
-  if (ws.length !== saved.length) {
-    throw new SerializationError(`${owner}: layer '${layer.name}' has ${ws.length} weights; the file has ${saved.length} for it`);
-  }
-  return ws.map((w, i) => {
-    const byName = saved.find((s) => s.name !== '' && (s.name === w.shortName || s.name === ALIASES[w.shortName]));
-    const s = byName ?? saved[i]!;
-    if (s.shape.length !== w.shape.length || s.shape.some((d, j) => d !== w.shape[j])) {
-      throw new SerializationError(`${owner}: weight '${w.name}' has shape [${w.shape}]; the file's '${s.name || i}' has [${s.shape}]`);
-    }
-    return [w, s];
-  });
-}
-
 /**
  * Writes saved weights into the model's layers of the same names. Every layer of the model
  * that has weights must be in `named`; all shapes are checked before anything is written.
@@ -127,7 +111,7 @@ export function assignNamedWeights(model: Network, named: NamedWeights, owner: s
     const extra = [...named.keys()].filter((n) => !have.has(n));
     if (extra.length > 0) throw new SerializationError(`${owner}: the weights have layers ${model.label} lacks: ${extra.slice(0, 5).join(', ')}`);
   }
-  const pairs = layers.flatMap((l) => pair(l, named.get(l.name)!, owner));
+  const pairs = layers.flatMap((l) => pairSaved(l, named.get(l.name)!, owner));
   for (const [w, s] of pairs) {
     const t = tf.tensor(s.values, s.shape, 'float32');
     w.write(t);

@@ -1,8 +1,9 @@
 import { tf } from '../../backend/tf.js';
-import { ValueError } from '../../engine/errors.js';
+import { ShapeError, ValueError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
 import { firstMask, type Mask, type MaskInput } from '../../engine/mask.js';
 import { isShapeList, type Shape } from '../../engine/shape.js';
+import type { KerasVariables } from '../../engine/keras_variables.js';
 import { CompositeLayer } from '../blocks/composite.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
@@ -25,16 +26,42 @@ export interface SerializedRnn {
 export interface BidirectionalOptions extends LayerOptions {
   /** The recurrent layer to run both ways (a copy with `goBackwards` flipped runs backwards). Required. */
   layer: RNN | SerializedRnn;
+  /**
+   * The layer that runs backwards, when it is not simply a copy of `layer` (Keras'
+   * `backward_layer`): its `goBackwards` must differ from `layer`'s, and its
+   * `returnSequences` and `returnState` must match. Default: the copy.
+   */
+  backwardLayer?: RNN | SerializedRnn;
   /** How to combine the two directions: `'concat'` (last axis), `'sum'`, `'mul'`, `'ave'`, or `null` for a list `[forward, backward]`. Default `'concat'`. */
   mergeMode?: MergeMode;
 }
 
 const RNN_CLASSES: Record<string, new (o: never) => RNN> = { LSTM, GRU, SimpleRNN };
 
-function rebuild(className: string, config: Record<string, unknown>, label: string): RNN {
-  const Ctor = RNN_CLASSES[className];
-  if (!Ctor) throw new ValueError(`${label}: 'layer' must be an LSTM, GRU or SimpleRNN; got '${className}'`);
+function rebuild(className: string, config: Record<string, unknown>, label: string, arg = 'layer'): RNN {
+  const Ctor = Object.prototype.hasOwnProperty.call(RNN_CLASSES, className) ? RNN_CLASSES[className] : undefined;
+  if (!Ctor) throw new ValueError(`${label}: '${arg}' must be an LSTM, GRU or SimpleRNN; got '${className}'`);
   return new Ctor(config as never);
+}
+
+/** A recurrent layer given as a layer or in saved form; undefined when it is neither. */
+function asRnn(v: unknown, label: string, arg: string): RNN | undefined {
+  if (v instanceof RNN) return v;
+  if (v instanceof Layer) return undefined;
+  const saved = readSerialized(v);
+  return saved ? rebuild(saved.className, saved.config, label, arg) : undefined;
+}
+
+/** A layer's config without its name, for comparing two layers' options. */
+function unnamed(l: RNN): Record<string, unknown> {
+  const { name: _n, ...cfg } = l.getConfig() as Record<string, unknown>;
+  return cfg;
+}
+
+/** `forward_lstm` → `lstm`: Keras names the two directions `forward_<name>` and `backward_<name>`. */
+function stemOf(name: string | undefined, prefix: string, fallback: string): string {
+  if (typeof name !== 'string') return fallback;
+  return name.startsWith(prefix) && name.length > prefix.length ? name.slice(prefix.length) : name;
 }
 
 /**
@@ -51,7 +78,11 @@ export class Bidirectional extends CompositeLayer {
   readonly forwardLayer: RNN;
   /** The backward layer. */
   readonly backwardLayer: RNN;
+  /** Keys of the options besides those `getConfig` reports (`backwardLayer`, when it is the default copy). */
+  static override readonly extraOptionKeys: readonly string[] = ['backwardLayer'];
   private readonly innerConfig: SerializedRnn;
+  /** The backward layer's saved form, when it is not the default copy of `layer`. */
+  private readonly backwardConfig?: SerializedRnn;
 
   constructor(opts: BidirectionalOptions) {
     super(opts);
@@ -67,13 +98,38 @@ export class Bidirectional extends CompositeLayer {
     this.mergeMode = mm;
     const base: SerializedRnn = l instanceof RNN ? { className: l.className, config: { ...l.getConfig() } } : saved!;
     const { name: innerName, ...cfg } = base.config as { name?: string };
-    this.innerConfig = { className: base.className, config: cfg };
-    const stem = typeof innerName === 'string' ? innerName : base.className.toLowerCase();
+    const fallback = base.className.toLowerCase();
+    const stem = stemOf(innerName, 'forward_', fallback);
+    // Saved under its own name, as tfjs-layers does: the directions are forward_<name>, backward_<name>.
+    this.innerConfig = { className: base.className, config: { ...cfg, name: stem } };
     const fwd = l instanceof RNN ? l : rebuild(base.className, cfg, this.label);
-    const bwd = rebuild(base.className, { ...cfg, goBackwards: !fwd.goBackwards }, this.label);
+    let bwd: RNN;
+    if (opts.backwardLayer === undefined) {
+      bwd = rebuild(base.className, { ...cfg, goBackwards: !fwd.goBackwards }, this.label);
+    } else {
+      const given = asRnn(opts.backwardLayer, this.label, 'backwardLayer');
+      if (!given) throw new ValueError(`${this.label}: 'backwardLayer' must be a recurrent layer (lstm, gru, simpleRNN); got ${String(opts.backwardLayer)}`);
+      bwd = given;
+      this.checkPair(fwd, bwd);
+      const copy = { ...unnamed(fwd), goBackwards: !fwd.goBackwards, zeroOutputForMask: bwd.zeroOutputForMask };
+      if (bwd.className !== fwd.className || JSON.stringify(unnamed(bwd)) !== JSON.stringify(copy)) {
+        this.backwardConfig = { className: bwd.className, config: { ...unnamed(bwd), name: stemOf(bwd.name, 'backward_', fallback) } };
+      }
+    }
+    const bwdName = opts.backwardLayer === undefined ? undefined : bwd.name;
     for (const r of [fwd, bwd]) r.zeroOutputForMask = r.returnSequences;
     this.forwardLayer = this.own(`forward_${stem}`, fwd);
-    this.backwardLayer = this.own(`backward_${stem}`, bwd);
+    this.backwardLayer = this.own(`backward_${stemOf(bwdName ?? innerName, 'backward_', fallback)}`, bwd);
+  }
+
+  /** Keras' checks on a given backward layer. */
+  private checkPair(fwd: RNN, bwd: RNN): void {
+    if (fwd.goBackwards === bwd.goBackwards) {
+      throw new ValueError(`${this.label}: 'backwardLayer' must have the opposite 'goBackwards' of 'layer'; both have ${fwd.goBackwards}`);
+    }
+    for (const k of ['returnSequences', 'returnState'] as const) {
+      if (fwd[k] !== bwd[k]) throw new ValueError(`${this.label}: 'backwardLayer' must have the same '${k}' as 'layer' (${fwd[k]}); got ${bwd[k]}`);
+    }
   }
 
   private split<T>(list: T[]): [T[], T[]] {
@@ -89,14 +145,18 @@ export class Bidirectional extends CompositeLayer {
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     const seq = isShapeList(inputShape) ? inputShape[0]! : inputShape;
-    const f = this.forwardLayer.computeOutputShape(seq);
-    const outs = isShapeList(f) ? f : [f];
-    const y = outs[0]!;
-    const states = outs.slice(1);
-    const merged: Shape[] = this.mergeMode === null ? [y, y]
-      : this.mergeMode === 'concat' ? [[...y.slice(0, -1), 2 * (y[y.length - 1] as number)]] : [y];
+    const list = (s: Shape | Shape[]) => (isShapeList(s) ? s : [s]);
+    const [y, ...fStates] = list(this.forwardLayer.computeOutputShape(seq));
+    const [yb, ...bStates] = list(this.backwardLayer.computeOutputShape(seq));
+    // A backward layer of its own may have other units: concat adds both sizes.
+    const last = (s: Shape) => s[s.length - 1] as number;
+    if (this.mergeMode !== 'concat' && this.mergeMode !== null && last(y!) !== last(yb!)) {
+      throw new ShapeError(`${this.label}: mergeMode '${this.mergeMode}' needs both directions of one size; forward gives ${last(y!)}, backward ${last(yb!)}`);
+    }
+    const merged: Shape[] = this.mergeMode === null ? [y!, yb!]
+      : this.mergeMode === 'concat' ? [[...y!.slice(0, -1), last(y!) + last(yb!)]] : [y!];
     if (!this.forwardLayer.returnState) return merged.length === 1 ? merged[0]! : merged;
-    return [...merged, ...states, ...states];
+    return [...merged, ...fStates, ...bStates];
   }
 
   override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask: MaskInput | undefined): Mask | (Mask | null)[] | null {
@@ -130,8 +190,16 @@ export class Bidirectional extends CompositeLayer {
     return out.length === 1 ? out[0]! : out;
   }
 
+  /** Keras keeps the two directions' variables under `forward_layer` and `backward_layer`. */
+  override kerasVariables(): KerasVariables {
+    return { vars: [], children: [['forward_layer', this.forwardLayer.kerasVariables()], ['backward_layer', this.backwardLayer.kerasVariables()]] };
+  }
+
   override getConfig(): BidirectionalOptions {
-    return { ...super.getConfig(), layer: this.innerConfig, mergeMode: this.mergeMode };
+    return {
+      ...super.getConfig(), layer: this.innerConfig, mergeMode: this.mergeMode,
+      ...(this.backwardConfig ? { backwardLayer: this.backwardConfig } : {}),
+    };
   }
 }
 

@@ -3,6 +3,7 @@ import { ShapeError, ValueError, fmtShape } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
 import { firstMask, type Mask, type MaskInput } from '../../engine/mask.js';
 import { isShapeList, type Shape } from '../../engine/shape.js';
+import { trainableFirst, type KerasVariables } from '../../engine/keras_variables.js';
 import type { RnnCell } from './cell.js';
 import { sequenceDropoutMask } from './recurrent_dropout.js';
 
@@ -166,6 +167,11 @@ export abstract class RNN extends Layer {
     if (last === null) throw new ShapeError(`${this.label}: the input has no time steps (shape ${fmtShape(x.shape)})`);
     const y = this.returnSequences ? tf.stack(outputs, 1) : last;
     return this.returnState ? [y, ...states] : y;
+  }
+
+  /** Keras keeps a recurrent layer's variables on its cell: `<layer>/cell/vars/0..2`. */
+  override kerasVariables(): KerasVariables {
+    return { vars: [], children: [['cell', { vars: trainableFirst(this.weights) }]] };
   }
 
   override getConfig(): RnnOptions {

@@ -2,6 +2,7 @@ import { tf } from '../../backend/tf.js';
 import { ShapeError, ValueError, fmtShape } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
 import { isShapeList, type Shape } from '../../engine/shape.js';
+import type { KerasVariables } from '../../engine/keras_variables.js';
 import { Activation } from '../activation/activation.js';
 import { CompositeLayer } from '../blocks/composite.js';
 import { readSerialized } from './serialized.js';
@@ -69,8 +70,14 @@ export class TimeDistributed extends CompositeLayer {
     return tf.reshape(y, [b, t, ...y.shape.slice(1)]);
   }
 
+  /** Keras keeps the wrapped layer's variables under `layer`. */
+  override kerasVariables(): KerasVariables {
+    return { vars: [], children: [['layer', this.layer.kerasVariables()]] };
+  }
+
   override getConfig(): TimeDistributedOptions {
-    const { name: _n, ...config } = this.layer.getConfig() as Record<string, unknown>;
+    // Under its own name (without this layer's prefix), so its weights keep their names.
+    const config = { ...(this.layer.getConfig() as Record<string, unknown>), name: this.layer.name.split('/').pop() };
     return { ...super.getConfig(), layer: { className: this.layer.className, config } };
   }
 }
