@@ -8,6 +8,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Test files run in parallel forks, which already keep every core busy: one wasm thread
+    // each, so no thread pool waits on a core another fork holds. Tests of threads set
+    // their own counts.
+    env: { STRATA_THREADS: process.env.STRATA_THREADS ?? '1' },
     // vitest inlines tfjs-core's ESM files (below) beside its CJS entry, so the Node
     // platform is registered twice in tests only (the built package registers it once);
     // tfjs then warns on every test file. Drop that one line.
