@@ -1,5 +1,5 @@
 import { tf } from '../backend/tf.js';
-import { ShapeError, StateError, StrataError, ValueError, fmtShape } from './errors.js';
+import { StateError, StrataError, ValueError } from './errors.js';
 import { getInitializer, type InitializerIdentifier } from './initializers.js';
 import { snakeCase } from './naming.js';
 import type { L1L2 } from './regularizers.js';
@@ -11,6 +11,11 @@ import { checkOptionKeys } from './option_keys.js';
 import { readWeightValues, writeWeightValues } from './weight_values.js';
 import { firstMask, type Mask, type MaskInput } from './mask.js';
 import { trainableFirst, type KerasVariables } from './keras_variables.js';
+import { checkInputSpec, type InputSpec } from './input_spec.js';
+import { markUnbuilt } from './unbuilt_weights.js';
+
+export { type InputSpec } from './input_spec.js';
+export { UNBUILT_WEIGHTS, type UnbuiltWeights } from './unbuilt_weights.js';
 
 /** Options every layer accepts. */
 export interface LayerOptions {
@@ -29,24 +34,6 @@ export interface LayerOptions {
 /** Keys every layer accepts (its {@link LayerOptions} and Keras-style shorthands). */
 const BASE_OPTION_KEYS = ['name', 'trainable', 'inputShape', 'batchInputShape', 'dtype', 'inputDim', 'inputLength'];
 
-/**
- * Marks a weight list read from a layer that is not built yet (so it is empty or partial),
- * with the layer and how to read the list again once built: `checkGradients` uses it to
- * build the layer first instead of checking nothing.
- */
-export const UNBUILT_WEIGHTS: unique symbol = Symbol('strata.unbuiltWeights');
-
-/** What {@link UNBUILT_WEIGHTS} holds. */
-export interface UnbuiltWeights {
-  layer: Layer;
-  read: (layer: Layer) => LayerWeight[];
-}
-
-function markUnbuilt(layer: Layer, list: LayerWeight[], read: (layer: Layer) => LayerWeight[]): LayerWeight[] {
-  if (!layer.built) Object.defineProperty(list, UNBUILT_WEIGHTS, { value: { layer, read } satisfies UnbuiltWeights });
-  return list;
-}
-
 /** How a layer is being run. */
 export interface CallContext {
   /** True inside `fit` (dropout active, BatchNorm updates its statistics); false otherwise. */
@@ -61,16 +48,6 @@ export interface CallContext {
 
 /** What a layer may be applied to: real tensors (eager) or symbolic ones (graph building). */
 export type LayerInput = tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[];
-
-/** Constraints on a layer's input, checked before `build` and `call`. */
-export interface InputSpec {
-  /** Exact rank, batch dimension included. */
-  ndim?: number;
-  /** Minimum rank, batch dimension included. */
-  minNdim?: number;
-  /** Fixed sizes of some axes (negative counts from the end). */
-  axes?: Record<number, number>;
-}
 
 /**
  * The base of every layer. A layer creates its weights once, lazily, in `build(inputShape)`,
@@ -317,25 +294,7 @@ export abstract class Layer {
 
   /** Checks an input shape against the input spec; throws a ShapeError naming this layer. */
   checkInput(inputShape: Shape | Shape[]): void {
-    const spec = this.inputSpec;
-    if (!spec) return;
-    const shapes = isShapeList(inputShape) ? inputShape : [inputShape];
-    for (const s of shapes) {
-      if (spec.ndim !== undefined && s.length !== spec.ndim) {
-        throw new ShapeError(`${this.label}: expected input of rank ${spec.ndim} (batch included), got shape ${fmtShape(s)}`);
-      }
-      if (spec.minNdim !== undefined && s.length < spec.minNdim) {
-        throw new ShapeError(`${this.label}: expected input of rank >= ${spec.minNdim} (batch included), got shape ${fmtShape(s)}`);
-      }
-      for (const [axisStr, size] of Object.entries(spec.axes ?? {})) {
-        const axis = Number(axisStr);
-        const d = s[axis < 0 ? s.length + axis : axis];
-        if (d !== null && d !== undefined && d !== size) {
-          const what = axis === -1 ? 'last dim' : `dim ${axis}`;
-          throw new ShapeError(`${this.label}: expected input ${what} ${size}, got ${d} (input shape ${fmtShape(s)})`);
-        }
-      }
-    }
+    if (this.inputSpec) checkInputSpec(this.label, this.inputSpec, inputShape);
   }
 
   /**
