@@ -4,24 +4,14 @@
 // words before a sigmoid unit. The block's inner layers take no seed, so numbers vary a
 // little from run to run. `--quick` trains one epoch on a 1,500-message subset (a smoke run).
 import * as st from 'strata';
-import { binaryReport, loadSpam } from './_shared/spam.js';
+import { binaryReport, vectorizedSpam } from './_shared/spam.js';
 
 const quick = process.argv.includes('--quick');
 const backend = await st.ready();
 console.log(`backend: ${backend}`);
 
-const data = loadSpam({ seed: 1, limit: quick ? 1500 : undefined });
-console.log(`SpamAssassin: ${data.trainTexts.length} training and ${data.testTexts.length} test messages ` +
-  `(${data.trainLabels.filter((y) => y === 1).length} / ${data.testLabels.filter((y) => y === 1).length} spam)`);
-
 const seqLen = quick ? 64 : 200;
-const tv = st.layers.textVectorization({ maxTokens: quick ? 5000 : 15000, outputSequenceLength: seqLen });
-tv.adapt(data.trainTexts);
-const xTrain = tv.vectorize(data.trainTexts);
-const xTest = tv.vectorize(data.testTexts);
-const yTrain = st.tf.tensor2d(data.trainLabels, [data.trainLabels.length, 1]);
-const yTest = st.tf.tensor2d(data.testLabels, [data.testLabels.length, 1]);
-console.log(`vocabulary: ${tv.getVocabulary().length} tokens; messages cut or padded to ${seqLen} tokens`);
+const { data, tv, xTrain, xTest, yTrain, yTest } = vectorizedSpam({ quick, seqLen, maxTokens: quick ? 5000 : 15000 });
 
 const L = st.layers;
 const dim = 32;

