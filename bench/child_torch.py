@@ -19,6 +19,8 @@ from torch import nn
 
 PREFIX = '@@bench '
 torch.set_num_threads(2)
+# Adam as Keras (and tfjs, and strata) runs it: 1e-3, betas 0.9 / 0.999, epsilon 1e-7.
+LEARNING_RATE, BETA2, EPSILON = 1e-3, 0.999, 1e-7
 
 
 def send(reply):
@@ -92,13 +94,16 @@ class LastOutput(nn.Module):
 def lstm_from_keras(kernel, recurrent, bias):
     """nn.LSTM from Keras weights: kernel [in, 4u], recurrent kernel [u, 4u], bias [4u].
     Both use the gate order i, f, c(g), o; torch keeps [4u, in] matrices and two biases
-    that it adds, so the Keras bias goes to bias_ih and bias_hh is zero."""
+    that it adds, so the Keras bias goes to bias_ih and bias_hh stays zero. bias_hh is
+    frozen: trained too, Adam would move the gates' bias by two steps per step (one per
+    copy), and the network would train differently from the Keras one."""
     units = recurrent.shape[0]
     m = nn.LSTM(kernel.shape[0], units, batch_first=True)
     m.weight_ih_l0.data.copy_(kernel.t())
     m.weight_hh_l0.data.copy_(recurrent.t())
     m.bias_ih_l0.data.copy_(bias)
     m.bias_hh_l0.data.zero_()
+    m.bias_hh_l0.requires_grad_(False)
     return LastOutput(m)
 
 
@@ -171,9 +176,18 @@ class Workload:
             weights.append(flat[at:at + n].reshape(s))
             at += n
         self.model = build(spec, weights)
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=1e-3, eps=1e-7)
+        self.opt = torch.optim.Adam([p for p in self.model.parameters() if p.requires_grad], lr=LEARNING_RATE, eps=EPSILON)
+        self.steps = 0
         self.loss = nn.BCEWithLogitsLoss() if self.binary else nn.CrossEntropyLoss()
         self.n = 0
+
+    def keras_epsilon(self):
+        """Keras adds epsilon to sqrt(v) before the bias correction, torch after it; the same
+        update in torch's form needs epsilon / sqrt(1 - beta2^t) at step t (3.2e-6 at the
+        first step, 1e-7 in the long run). With a constant 1e-7, parameters whose gradients
+        are below ~1e-5 moved up to twice as far in the first steps as on the Keras sides."""
+        self.steps += 1
+        self.opt.param_groups[0]['eps'] = EPSILON / math.sqrt(1 - BETA2 ** self.steps)
 
     def hits(self, out, yb):
         """Correct predictions in a batch of logits."""
@@ -205,6 +219,7 @@ class Workload:
                 out = self.model(xb)
                 loss = self.loss(out, yb)
                 loss.backward()
+                self.keras_epsilon()
                 self.opt.step()
                 total += loss.detach()
                 correct += self.hits(out.detach(), yb)

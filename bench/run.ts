@@ -47,7 +47,8 @@ function torchNote(torch: { version: string; genericBlas: boolean } | undefined)
       'wheels with MKL/oneDNN, so its numbers understate PyTorch'
     : '';
   return `PyTorch ${torch.version} (${who}), CPU, 2 threads (\`torch.set_num_threads(2)\`), same weights and data; ` +
-    `logits + CrossEntropyLoss (BCEWithLogitsLoss for the LSTM's sigmoid) in place of softmax + crossentropy${blas}`;
+    `logits + CrossEntropyLoss (BCEWithLogitsLoss for the LSTM's sigmoid) in place of softmax + crossentropy; Adam's epsilon ` +
+    `set each step so its update is Keras'${blas}`;
 }
 
 /** The backend strata picks by itself (`st.ready()`), asked of a fresh process. */
