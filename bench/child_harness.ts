@@ -3,7 +3,7 @@
  * {@link Workload} (built by the side's own module) and writes replies to stdout.
  */
 import { createInterface } from 'node:readline';
-import { REPLY_PREFIX, type Command, type Reply, type SetupCommand, type Timing } from './protocol.js';
+import { REPLY_PREFIX, type Command, type InitialCheck, type Reply, type SetupCommand, type Timing } from './protocol.js';
 
 /** One side's model and data, ready to be timed. */
 export interface Workload {
@@ -11,6 +11,8 @@ export interface Workload {
   backend: string;
   /** Checksum of the loaded data (see `checksum` in mnist_idx.ts). */
   checksum: number;
+  /** Untimed: loss and predictions of the first samples at the initial weights (called before `warmUp`, which trains). */
+  initialCheck(): Promise<InitialCheck>;
   /** Untimed: runs every code path once on a few samples (JIT, kernel set-up). */
   warmUp(): Promise<void>;
   /** Untimed: makes the inputs of a run of `steps` steps. */
@@ -46,10 +48,11 @@ export function serve(create: (setup: SetupCommand) => Promise<Workload>): void 
     try {
       if (c.cmd === 'setup') {
         work = await create(c);
+        const initial = await work.initialCheck();
         await work.warmUp();
         send({ type: 'calibrating' });
         const calibration = await timed(work, 1);
-        send({ type: 'ready', backend: work.backend, checksum: work.checksum, calibration });
+        send({ type: 'ready', backend: work.backend, checksum: work.checksum, initial, calibration });
       } else if (c.cmd === 'rep') {
         if (!work) throw new Error('rep before a successful setup');
         send({ type: 'rep', ...(await timed(work, c.steps)) });

@@ -7,6 +7,7 @@ import { serve, type Workload } from './child_harness.js';
 import { checksum } from './mnist_idx.js';
 import type { LayerSpec } from './models.js';
 import type { SetupCommand } from './protocol.js';
+import { readSequences } from './sequences.js';
 import { readWeights } from './weights.js';
 
 const { tf } = st;
@@ -21,15 +22,23 @@ function makeLayer(spec: LayerSpec): st.Layer {
       return st.layers.maxPooling2d({ poolSize: spec.poolSize });
     case 'flatten':
       return st.layers.flatten();
+    case 'embedding':
+      return st.layers.embedding({ inputDim: spec.inputDim, outputDim: spec.outputDim });
+    case 'lstm':
+      return st.layers.lstm({ units: spec.units, recurrentActivation: 'sigmoid' });
   }
 }
 
-async function create(s: SetupCommand): Promise<Workload> {
-  if (s.threads !== undefined) await st.setThreads(s.threads);
-  if (s.backend === 'default') await st.ready();
-  else await st.setBackend(s.backend as st.BackendName);
-
-  const fit = s.task === 'fit';
+/** The job's samples: MNIST through strata's own loader, or the shared synthetic sequences (labels `[n, 1]` for the sigmoid output). */
+function loadData(s: SetupCommand, fit: boolean): { x: st.tf.Tensor; y: st.tf.Tensor; sum: number } {
+  if (s.spec.data === 'tokens') {
+    const d = readSequences(s.dataPath!, s.samples);
+    return {
+      x: tf.tensor2d(d.tokens, [d.count, d.length], 'int32'),
+      y: tf.tensor2d(Float32Array.from(d.labels), [d.count, 1], 'float32'),
+      sum: checksum(d.tokens, d.labels),
+    };
+  }
   const data = st.datasets.mnist({
     flatten: s.model === 'mlp',
     trainLimit: fit ? s.samples : 0,
@@ -38,15 +47,25 @@ async function create(s: SetupCommand): Promise<Workload> {
   const x = fit ? data.xTrain : data.xTest;
   const y = fit ? data.yTrain : data.yTest;
   tf.dispose(fit ? [data.xTest, data.yTest] : [data.xTrain, data.yTrain]);
-  const sum = checksum(x.dataSync(), y.dataSync());
+  return { x, y, sum: checksum(x.dataSync(), y.dataSync()) };
+}
 
-  const net = st.sequential([st.layers.input({ shape: s.spec.inputShape }), ...s.spec.layers.map(makeLayer)]);
+async function create(s: SetupCommand): Promise<Workload> {
+  if (s.threads !== undefined) await st.setThreads(s.threads);
+  if (s.backend === 'default') await st.ready();
+  else await st.setBackend(s.backend as st.BackendName);
+
+  const fit = s.task === 'fit';
+  const { x, y, sum } = loadData(s, fit);
+
+  const dtype = s.spec.data === 'tokens' ? 'int32' : 'float32';
+  const net = st.sequential([st.layers.input({ shape: s.spec.inputShape, dtype }), ...s.spec.layers.map(makeLayer)]);
   const initial = readWeights(s.weightsPath, s.spec).map((w) => tf.tensor(w.values, w.shape));
   net.setWeights(initial);
   tf.dispose(initial);
   net.compile({
     optimizer: st.optimizers.adam({ learningRate: 1e-3 }),
-    loss: 'sparseCategoricalCrossentropy',
+    loss: s.spec.loss,
     metrics: ['accuracy'],
   });
 
@@ -67,6 +86,16 @@ async function create(s: SetupCommand): Promise<Workload> {
   return {
     backend: st.getBackend() === 'wasm' ? `wasm (${st.getThreads()} thread${st.getThreads() === 1 ? '' : 's'})` : st.getBackend(),
     checksum: sum,
+    async initialCheck() {
+      // A few samples are enough to tell networks apart and cheap even on the cpu backend.
+      const n = Math.min(8, s.batchSize);
+      const [xs, ys] = first(n);
+      const logs = await net.evaluate(xs, ys, { batchSize: n });
+      const out = net.predict(xs, { batchSize: n }) as st.tf.Tensor;
+      const outputs = Array.from(await out.data());
+      tf.dispose([xs, ys, out]);
+      return { loss: logs.loss, outputs };
+    },
     async warmUp() {
       // One small batch runs every code path (forward, backward, optimizer slots) cheaply.
       const small = Math.min(8, s.batchSize);

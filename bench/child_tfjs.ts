@@ -11,6 +11,7 @@ import { serve, type Workload } from './child_harness.js';
 import { checksum, readMnist } from './mnist_idx.js';
 import type { LayerSpec } from './models.js';
 import type { SetupCommand } from './protocol.js';
+import { readSequences } from './sequences.js';
 import { readWeights } from './weights.js';
 
 function makeLayer(spec: LayerSpec, inputShape?: number[]): tfl.layers.Layer {
@@ -24,7 +25,33 @@ function makeLayer(spec: LayerSpec, inputShape?: number[]): tfl.layers.Layer {
       return tfl.layers.maxPooling2d({ ...first, poolSize: spec.poolSize });
     case 'flatten':
       return tfl.layers.flatten(first);
+    case 'embedding':
+      return tfl.layers.embedding({ ...first, inputDim: spec.inputDim, outputDim: spec.outputDim });
+    case 'lstm':
+      // tfjs-layers defaults to hard-sigmoid gates (Keras 2); Keras 3, strata and PyTorch use
+      // the sigmoid. Its orthogonal initializer needs chained ops that Node's tfjs-core
+      // bundle lacks; the weights are replaced by the shared ones anyway.
+      return tfl.layers.lstm({ ...first, units: spec.units, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
   }
+}
+
+/** The job's samples as tensors: MNIST (labels float32, as its sparse crossentropy wants) or the synthetic sequences (labels `[n, 1]`). */
+function loadData(s: SetupCommand, fit: boolean): { x: tf.Tensor; y: tf.Tensor; sum: number } {
+  if (s.spec.data === 'tokens') {
+    const d = readSequences(s.dataPath!, s.samples);
+    return {
+      x: tf.tensor2d(d.tokens, [d.count, d.length], 'int32'),
+      y: tf.tensor2d(Float32Array.from(d.labels), [d.count, 1], 'float32'),
+      sum: checksum(d.tokens, d.labels),
+    };
+  }
+  const data = readMnist(s.mnistDir, fit ? 'train' : 'test', s.samples);
+  return {
+    x: tf.tensor(data.x, [data.count, ...s.spec.inputShape], 'float32'),
+    // tfjs-layers' sparse crossentropy floors its targets, which it accepts only as float32.
+    y: tf.tensor1d(Float32Array.from(data.labels), 'float32'),
+    sum: checksum(data.x, data.labels),
+  };
 }
 
 async function create(s: SetupCommand): Promise<Workload> {
@@ -33,16 +60,13 @@ async function create(s: SetupCommand): Promise<Workload> {
   await tf.ready();
 
   const fit = s.task === 'fit';
-  const data = readMnist(s.mnistDir, fit ? 'train' : 'test', s.samples);
-  const x = tf.tensor(data.x, [data.count, ...s.spec.inputShape], 'float32');
-  // tfjs-layers' sparse crossentropy floors its targets, which it accepts only as float32.
-  const y = tf.tensor1d(Float32Array.from(data.labels), 'float32');
+  const { x, y, sum } = loadData(s, fit);
 
   const model = tfl.sequential({ layers: s.spec.layers.map((l, i) => makeLayer(l, i === 0 ? s.spec.inputShape : undefined)) });
   const initial = readWeights(s.weightsPath, s.spec).map((w) => tf.tensor(w.values, w.shape));
   model.setWeights(initial);
   tf.dispose(initial);
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: s.spec.loss, metrics: ['accuracy'] });
 
   const first = (n: number): [tf.Tensor, tf.Tensor] => [tf.slice(x, 0, n), tf.slice(y, 0, n)];
   const once = async (xs: tf.Tensor, ys: tf.Tensor, batchSize: number): Promise<void> => {
@@ -57,7 +81,18 @@ async function create(s: SetupCommand): Promise<Workload> {
   let current: [tf.Tensor, tf.Tensor] | undefined;
   return {
     backend: tf.getBackend(),
-    checksum: checksum(data.x, data.labels),
+    checksum: sum,
+    async initialCheck() {
+      // A few samples are enough to tell networks apart and cheap even on the cpu backend.
+      const n = Math.min(8, s.batchSize);
+      const [xs, ys] = first(n);
+      const scores = model.evaluate(xs, ys, { batchSize: n });
+      const loss = (await (Array.isArray(scores) ? scores[0]! : scores).data())[0]!;
+      const out = model.predict(xs, { batchSize: n }) as tf.Tensor;
+      const outputs = Array.from(await out.data());
+      tf.dispose([xs, ys, scores, out]);
+      return { loss, outputs };
+    },
     async warmUp() {
       // One small batch runs every code path (forward, backward, optimizer slots) cheaply.
       const small = Math.min(8, s.batchSize);

@@ -3,7 +3,8 @@
 Speaks the protocol of bench/protocol.ts: JSON commands on stdin, JSON replies on
 stdout after the '@@bench ' prefix. Builds the network from the same description,
 loads the same initial weights (converted from the Keras layouts) and the same MNIST
-samples, and times the same steps. Needs only torch (no numpy).
+samples or synthetic token sequences (bench/sequences.ts), and times the same steps.
+Needs only torch (no numpy).
 """
 import json
 import math
@@ -18,6 +19,8 @@ from torch import nn
 
 PREFIX = '@@bench '
 torch.set_num_threads(2)
+# Adam as Keras (and tfjs, and strata) runs it: 1e-3, betas 0.9 / 0.999, epsilon 1e-7.
+LEARNING_RATE, BETA2, EPSILON = 1e-3, 0.999, 1e-7
 
 
 def send(reply):
@@ -48,6 +51,20 @@ def load_mnist(directory, split, limit):
     return count, x, labels.to(torch.int64)
 
 
+def load_sequences(path, limit):
+    """The first `limit` sequences of the file bench/sequences.ts writes (int32 LE header
+    [count, length, vocab], tokens, labels): int64 tokens [n, length] and int64 labels."""
+    with open(path, 'rb') as f:
+        data = torch.frombuffer(bytearray(f.read()), dtype=torch.int32)
+    total, length, _vocab = (int(v) for v in data[:3])
+    if data.numel() != 3 + total * (length + 1):
+        raise ValueError(f'{path}: {data.numel()} values do not fit the header')
+    count = min(limit, total)
+    tokens = data[3:3 + count * length].reshape(count, length)
+    labels = data[3 + total * length:3 + total * length + count]
+    return count, tokens.to(torch.int64), labels.to(torch.int64)
+
+
 def checksum(x, labels):
     """Same definition as checksum() in bench/mnist_idx.ts (equal up to summation order)."""
     weights = (torch.arange(labels.numel(), dtype=torch.float64) % 97) + 1
@@ -61,15 +78,52 @@ class FlattenNhwc(nn.Module):
         return x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)
 
 
+class LastOutput(nn.Module):
+    """An LSTM (batch first) that returns its last step's output, as Keras' LSTM does
+    without return_sequences."""
+
+    def __init__(self, lstm):
+        super().__init__()
+        self.lstm = lstm
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return out[:, -1]
+
+
+def lstm_from_keras(kernel, recurrent, bias):
+    """nn.LSTM from Keras weights: kernel [in, 4u], recurrent kernel [u, 4u], bias [4u].
+    Both use the gate order i, f, c(g), o; torch keeps [4u, in] matrices and two biases
+    that it adds, so the Keras bias goes to bias_ih and bias_hh stays zero. bias_hh is
+    frozen: trained too, Adam would move the gates' bias by two steps per step (one per
+    copy), and the network would train differently from the Keras one."""
+    units = recurrent.shape[0]
+    m = nn.LSTM(kernel.shape[0], units, batch_first=True)
+    m.weight_ih_l0.data.copy_(kernel.t())
+    m.weight_hh_l0.data.copy_(recurrent.t())
+    m.bias_ih_l0.data.copy_(bias)
+    m.bias_hh_l0.data.zero_()
+    m.bias_hh_l0.requires_grad_(False)
+    return LastOutput(m)
+
+
 def build(spec, weights):
-    """The network of `spec` with the given Keras-layout weights; the final softmax is
-    left to the loss (CrossEntropyLoss) in training and applied in predict."""
+    """The network of `spec` with the given Keras-layout weights; the final softmax or
+    sigmoid is left to the loss (CrossEntropyLoss, BCEWithLogitsLoss) in training and
+    applied in predict."""
     modules = []
     it = iter(weights)
     layers = spec['layers']
     for i, layer in enumerate(layers):
         kind = layer['kind']
-        if kind in ('dense', 'conv2d'):
+        if kind == 'embedding':
+            table = next(it)
+            m = nn.Embedding(table.shape[0], table.shape[1])
+            m.weight.data.copy_(table)
+            modules.append(m)
+        elif kind == 'lstm':
+            modules.append(lstm_from_keras(next(it), next(it), next(it)))
+        elif kind in ('dense', 'conv2d'):
             kernel, bias = next(it), next(it)
             if kind == 'dense':
                 m = nn.Linear(kernel.shape[0], kernel.shape[1])
@@ -82,7 +136,7 @@ def build(spec, weights):
             act = layer['activation']
             if act == 'relu':
                 modules.append(nn.ReLU())
-            elif act != 'softmax' or i != len(layers) - 1:
+            elif act not in ('softmax', 'sigmoid') or i != len(layers) - 1:
                 raise ValueError(f'unsupported activation {act!r} in layer {i}')
         elif kind == 'maxPooling2d':
             modules.append(nn.MaxPool2d(layer['poolSize']))
@@ -100,13 +154,20 @@ class Workload:
         spec = c['spec']
         self.fit = c['task'] == 'fit'
         self.batch = c['batchSize']
-        count, x, y = load_mnist(c['mnistDir'], 'train' if self.fit else 'test', c['samples'])
-        self.checksum = checksum(x, y)
-        shape = spec['inputShape']
-        x = x.reshape(count, *shape)
-        # Images arrive channels last; torch convolutions want channels first.
-        self.x = x.permute(0, 3, 1, 2).contiguous() if len(shape) == 3 else x
-        self.y = y
+        # Binary: one sigmoid unit, 0/1 labels [n, 1] (float for the loss); else softmax over classes.
+        self.binary = spec['loss'] == 'binaryCrossentropy'
+        if spec['data'] == 'tokens':
+            count, x, y = load_sequences(c['dataPath'], c['samples'])
+            self.checksum = checksum(x, y)
+            self.x = x
+        else:
+            count, x, y = load_mnist(c['mnistDir'], 'train' if self.fit else 'test', c['samples'])
+            self.checksum = checksum(x, y)
+            shape = spec['inputShape']
+            x = x.reshape(count, *shape)
+            # Images arrive channels last; torch convolutions want channels first.
+            self.x = x.permute(0, 3, 1, 2).contiguous() if len(shape) == 3 else x
+        self.y = y.to(torch.float32).reshape(-1, 1) if self.binary else y
         with open(c['weightsPath'], 'rb') as f:
             flat = torch.frombuffer(bytearray(f.read()), dtype=torch.float32)
         weights, at = [], 0
@@ -115,9 +176,37 @@ class Workload:
             weights.append(flat[at:at + n].reshape(s))
             at += n
         self.model = build(spec, weights)
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=1e-3, eps=1e-7)
-        self.loss = nn.CrossEntropyLoss()
+        self.opt = torch.optim.Adam([p for p in self.model.parameters() if p.requires_grad], lr=LEARNING_RATE, eps=EPSILON)
+        self.steps = 0
+        self.loss = nn.BCEWithLogitsLoss() if self.binary else nn.CrossEntropyLoss()
         self.n = 0
+
+    def keras_epsilon(self):
+        """Keras adds epsilon to sqrt(v) before the bias correction, torch after it; the same
+        update in torch's form needs epsilon / sqrt(1 - beta2^t) at step t (3.2e-6 at the
+        first step, 1e-7 in the long run). With a constant 1e-7, parameters whose gradients
+        are below ~1e-5 moved up to twice as far in the first steps as on the Keras sides."""
+        self.steps += 1
+        self.opt.param_groups[0]['eps'] = EPSILON / math.sqrt(1 - BETA2 ** self.steps)
+
+    def hits(self, out, yb):
+        """Correct predictions in a batch of logits."""
+        if self.binary:
+            return ((out > 0) == (yb > 0.5)).sum()
+        return (out.argmax(1) == yb).sum()
+
+    def probs(self, logits):
+        """Predictions as the Keras sides give them: after the sigmoid or softmax."""
+        return torch.sigmoid(logits) if self.binary else torch.softmax(logits, 1)
+
+    def initial_check(self):
+        """Loss and predictions of the first few samples at the initial weights (before any training)."""
+        n = min(8, self.batch)
+        self.model.eval()
+        with torch.no_grad():
+            logits = self.model(self.x[:n])
+            loss = float(self.loss(logits, self.y[:n]))
+            return {'loss': loss, 'outputs': self.probs(logits).flatten().tolist()}
 
     def once(self, n, batch):
         if self.fit:
@@ -130,14 +219,15 @@ class Workload:
                 out = self.model(xb)
                 loss = self.loss(out, yb)
                 loss.backward()
+                self.keras_epsilon()
                 self.opt.step()
                 total += loss.detach()
-                correct += (out.detach().argmax(1) == yb).sum()
+                correct += self.hits(out.detach(), yb)
             total.item(), correct.item()
         else:
             self.model.eval()
             with torch.no_grad():
-                parts = [torch.softmax(self.model(self.x[s:s + batch]), 1) for s in range(0, n, batch)]
+                parts = [self.probs(self.model(self.x[s:s + batch])) for s in range(0, n, batch)]
                 torch.cat(parts).sum().item()
 
     def warm_up(self):
@@ -165,10 +255,11 @@ def main():
         try:
             if c['cmd'] == 'setup':
                 work = Workload(c)
+                initial = work.initial_check()
                 work.warm_up()
                 send({'type': 'calibrating'})
                 send({'type': 'ready', 'backend': f'cpu ({torch.get_num_threads()} threads)',
-                      'checksum': work.checksum, 'calibration': timed(work, 1)})
+                      'checksum': work.checksum, 'initial': initial, 'calibration': timed(work, 1)})
             elif c['cmd'] == 'rep':
                 if work is None:
                     raise RuntimeError('rep before a successful setup')

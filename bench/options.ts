@@ -1,7 +1,7 @@
 /**
  * Command-line options of `npm run bench`:
  *   --quick           a smoke run of about a minute (short repetitions, low limits)
- *   --only GROUP,...  only these groups of jobs: mlp, cnn, predict, small
+ *   --only GROUP,...  only these groups of jobs: mlp, cnn, predict, small, lstm
  */
 import type { JobGroup } from './plan.js';
 
@@ -12,10 +12,10 @@ export interface BenchOptions {
   only?: JobGroup[];
 }
 
-const GROUPS: readonly JobGroup[] = ['mlp', 'cnn', 'predict', 'small'];
+const GROUPS: readonly JobGroup[] = ['mlp', 'cnn', 'predict', 'small', 'lstm'];
 
 /** The usage text. */
-export const USAGE = 'usage: npm run bench -- [--quick] [--only mlp|cnn|predict|small[,...]]';
+export const USAGE = 'usage: npm run bench -- [--quick] [--only mlp|cnn|predict|small|lstm[,...]]';
 
 /** Parses the arguments after `npm run bench --`; throws with the usage text on anything unknown. */
 export function parseOptions(args: string[]): BenchOptions {

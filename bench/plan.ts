@@ -1,15 +1,17 @@
 /**
  * What the benchmark runs and for how long. Each job is one configuration (model, task,
  * batch size); every side of a job gets its own child process. A timed repetition is a
- * fixed number of steps (one `fit` epoch over the first `steps * batchSize` MNIST
- * samples, or one `predict` over them), chosen per side from one timed calibration step
- * so that a repetition lasts about `targetRepSec`; very slow sides time single steps.
+ * fixed number of steps (one `fit` epoch over the first `steps * batchSize` samples, MNIST
+ * or the synthetic sequences, or one `predict` over them), chosen per side from one timed
+ * calibration step so that a repetition lasts about `targetRepSec`; very slow sides time
+ * single steps.
  */
-import type { ModelName } from './models.js';
+import { MODELS, type ModelName } from './models.js';
 import type { Task, Timing } from './protocol.js';
+import { SEQUENCE_SAMPLES } from './sequences.js';
 
 /** The groups `--only` selects. */
-export type JobGroup = 'mlp' | 'cnn' | 'predict' | 'small';
+export type JobGroup = 'mlp' | 'cnn' | 'predict' | 'small' | 'lstm';
 
 /** One benchmark configuration. */
 export interface Job {
@@ -19,6 +21,8 @@ export interface Job {
   model: ModelName;
   task: Task;
   batchSize: number;
+  /** Backends strata and tfjs-layers run on (PyTorch runs on the CPU regardless). Default cpu and wasm. */
+  backends?: ('cpu' | 'wasm')[];
 }
 
 /** Every configuration, in the order they run. */
@@ -28,6 +32,9 @@ export const JOBS: Job[] = [
   { id: 'mlp-predict', group: 'predict', title: 'MLP predict, batch 128', model: 'mlp', task: 'predict', batchSize: 128 },
   { id: 'cnn-predict', group: 'predict', title: 'CNN predict, batch 128', model: 'cnn', task: 'predict', batchSize: 128 },
   { id: 'mlp-fit-small', group: 'small', title: 'MLP fit, batch 32', model: 'mlp', task: 'fit', batchSize: 32 },
+  // wasm only: on the cpu backend one step takes tens of seconds in either library (strata's
+  // warm-up alone outlasts --quick's 30 s), which would add minutes to a full run for no ratio.
+  { id: 'lstm-fit', group: 'lstm', title: 'LSTM fit, batch 64', model: 'lstm', task: 'fit', batchSize: 64, backends: ['wasm'] },
 ];
 
 /** How much timing each side gets. */
@@ -72,12 +79,13 @@ export const QUICK: Budget = {
   stepTimeoutSec: 10,
 };
 
-/** Samples each split holds, which bounds the steps of one repetition. */
+/** Samples each MNIST split holds, which bounds the steps of one repetition. */
 const SPLIT_SIZE: Record<Task, number> = { fit: 60000, predict: 10000 };
 
 /** Most steps one repetition of `job` may take. */
 export function maxStepsOf(job: Job, budget: Budget): number {
-  return Math.max(1, Math.min(budget.maxSteps, Math.floor(SPLIT_SIZE[job.task] / job.batchSize)));
+  const samples = MODELS[job.model].data === 'tokens' ? SEQUENCE_SAMPLES : SPLIT_SIZE[job.task];
+  return Math.max(1, Math.min(budget.maxSteps, Math.floor(samples / job.batchSize)));
 }
 
 /** How one side is timed, decided from its calibration step. */

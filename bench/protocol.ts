@@ -27,8 +27,10 @@ export interface SetupCommand {
   weightsPath: string;
   /** Shape of each weight in Keras layout (dense `[in, units]`, conv `[kh, kw, in, out]`). */
   weightShapes: number[][];
-  /** Directory of the MNIST IDX files. */
+  /** Directory of the MNIST IDX files (models whose `data` is `'mnist'`). */
   mnistDir: string;
+  /** The synthetic sequence file (`sequences.ts`) for models whose `data` is `'tokens'`. */
+  dataPath?: string;
   /** strata only: `st.setThreads(threads)` before choosing the backend; absent = every core. */
   threads?: number;
 }
@@ -61,11 +63,25 @@ export interface CalibratingReply {
   type: 'calibrating';
 }
 
-/** Setup done: the backend really used, the data checksum, and one timed step. */
+/**
+ * The network at its initial weights, before any training, on the first few samples
+ * (`min(8, batchSize)`, as the warm-up): every side
+ * of a job must agree to float32 round-off, which checks that they built the same network
+ * with the same weights in the same layouts (an LSTM's gate order included).
+ */
+export interface InitialCheck {
+  /** Mean loss of those samples. */
+  loss: number;
+  /** Their predictions (probabilities: after the softmax or sigmoid), flattened. */
+  outputs: number[];
+}
+
+/** Setup done: the backend really used, the data checksum, the initial check and one timed step. */
 export interface ReadyReply {
   type: 'ready';
   backend: string;
   checksum: number;
+  initial: InitialCheck;
   calibration: Timing;
 }
 

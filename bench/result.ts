@@ -47,6 +47,10 @@ export interface SideResult extends Entrant {
   maxRssMb?: number;
   /** Checksum of the data the side loaded. */
   checksum?: number;
+  /** Loss of the first samples at the initial weights (`InitialCheck`; every side of a job must agree). */
+  initialLoss?: number;
+  /** Largest difference of its initial predictions from the job's first side's. */
+  initialOutputDiff?: number;
 }
 
 /** The wasm SIMD GEMM peak measured by `gemm_peak.ts`. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only mlp|cnn|predict|small]`: strata against
+ * `npm run bench [-- --quick] [-- --only mlp|cnn|predict|small|lstm]`: strata against
  * tfjs-layers 4.22 and PyTorch (the interpreter in `STRATA_BENCH_PYTHON`, else
  * `/usr/bin/python3`, when it has torch) on identical models, weights and data, each side
  * in its own child process; strata also with `setThreads(1)`, and the machine's wasm SIMD
@@ -11,20 +11,23 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dataMismatches, networkMismatches } from './agreement.js';
 import { REPO_ROOT } from './child_process.js';
 import { mnistDir } from './mnist_idx.js';
 import { MODELS, type ModelName } from './models.js';
 import { parseOptions, USAGE } from './options.js';
-import { FULL, JOBS, QUICK } from './plan.js';
+import { FULL, JOBS, QUICK, type Job } from './plan.js';
 import type { Entrant, GemmPeak, SideResult } from './result.js';
 import { runJob } from './run_job.js';
+import { SEQUENCE_SAMPLES, sequencesFor, writeSequences } from './sequences.js';
 import { report, type RunInfo } from './table.js';
 import { generateWeights, writeWeights } from './weights.js';
 
 // A venv's torch (official wheels, oneDNN/MKL) is the peer a Python user runs; Debian's
 // python3-torch uses the reference BLAS and understates PyTorch several times.
 const PYTHON = process.env.STRATA_BENCH_PYTHON || '/usr/bin/python3';
-const SEEDS: Record<ModelName, number> = { mlp: 1234, cnn: 5678 };
+const SEEDS: Record<ModelName, number> = { mlp: 1234, cnn: 5678, lstm: 4321 };
+const SEQUENCES_SEED = 2468;
 
 /** The torch version of `/usr/bin/python3` and whether its BLAS is the slow reference one; undefined without torch. */
 function torchInfo(): { version: string; genericBlas: boolean } | undefined {
@@ -44,7 +47,8 @@ function torchNote(torch: { version: string; genericBlas: boolean } | undefined)
       'wheels with MKL/oneDNN, so its numbers understate PyTorch'
     : '';
   return `PyTorch ${torch.version} (${who}), CPU, 2 threads (\`torch.set_num_threads(2)\`), same weights and data; ` +
-    `logits + CrossEntropyLoss in place of softmax + crossentropy${blas}`;
+    `logits + CrossEntropyLoss (BCEWithLogitsLoss for the LSTM's sigmoid) in place of softmax + crossentropy; Adam's epsilon ` +
+    `set each step so its update is Keras'${blas}`;
 }
 
 /** The backend strata picks by itself (`st.ready()`), asked of a fresh process. */
@@ -68,14 +72,18 @@ function gemmPeak(threads: number | undefined, seconds: number): GemmPeak | unde
   return m ? (JSON.parse(m[1]!) as GemmPeak) : undefined;
 }
 
-/** Jobs whose sides did not all load the same data (checksums differ). */
-function mismatches(results: SideResult[]): string[] {
-  const bad = new Set<string>();
-  for (const r of results) {
-    const ref = results.find((x) => x.job === r.job && x.checksum !== undefined);
-    if (ref && r.checksum !== undefined && Math.abs(r.checksum - ref.checksum!) > 1e-9 * Math.abs(ref.checksum!)) bad.add(r.job);
+/** The sides of `job`: both libraries on cpu and wasm (or the job's own backends), strata single-threaded too, and PyTorch. */
+function entrantsOf(job: Job, defaultBackend: string, torch: boolean): Entrant[] {
+  const backends = job.backends ?? ['cpu', 'wasm'];
+  const entrants: Entrant[] = [];
+  for (const backend of backends) {
+    entrants.push({ side: 'strata', backend });
+    if (backend === 'wasm') entrants.push({ side: 'strata', backend: 'wasm', threads: 1 });
+    entrants.push({ side: 'tfjs-layers', backend });
   }
-  return [...bad];
+  if (!['cpu', 'wasm'].includes(defaultBackend)) entrants.push({ side: 'strata', backend: 'default' });
+  if (torch) entrants.push({ side: 'pytorch', backend: 'cpu' });
+  return entrants;
 }
 
 async function main(): Promise<void> {
@@ -105,18 +113,11 @@ async function main(): Promise<void> {
     for (const name of Object.keys(MODELS) as ModelName[]) {
       writeWeights(weightsPath(name), generateWeights(MODELS[name], SEEDS[name]));
     }
-    const ctx = { budget, weightsPath, mnistDir: mnistDir(), python: torch ? PYTHON : undefined, log };
+    const sequencesPath = join(dir, 'sequences.i32');
+    writeSequences(sequencesPath, sequencesFor(MODELS.lstm, SEQUENCE_SAMPLES, SEQUENCES_SEED));
+    const ctx = { budget, weightsPath, mnistDir: mnistDir(), sequencesPath, python: torch ? PYTHON : undefined, log };
     for (const job of jobs) {
-      const entrants: Entrant[] = [
-        { side: 'strata', backend: 'cpu' },
-        { side: 'tfjs-layers', backend: 'cpu' },
-        { side: 'strata', backend: 'wasm' },
-        { side: 'strata', backend: 'wasm', threads: 1 },
-        { side: 'tfjs-layers', backend: 'wasm' },
-      ];
-      if (!['cpu', 'wasm'].includes(defaultBackend)) entrants.push({ side: 'strata', backend: 'default' });
-      if (torch) entrants.push({ side: 'pytorch', backend: 'cpu' });
-      results.push(...(await runJob(job, entrants, ctx)));
+      results.push(...(await runJob(job, entrantsOf(job, defaultBackend, torch !== undefined), ctx)));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -130,7 +131,8 @@ async function main(): Promise<void> {
     loadStart, loadEnd: loadavg()[0]!, totalSec: (Date.now() - started) / 1000,
     pytorchNote: torchNote(torch),
     pytorchCaveat: torch?.genericBlas ? 'PyTorch build with reference BLAS: not representative' : undefined,
-    dataMismatch: mismatches(results),
+    dataMismatch: dataMismatches(results),
+    networkMismatch: networkMismatches(results),
   };
   const md = report(info).join('\n');
   const here = fileURLToPath(new URL('.', import.meta.url));

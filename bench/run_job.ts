@@ -4,11 +4,12 @@
  * the machine's load hits every side alike.
  */
 import { fileURLToPath } from 'node:url';
+import { recordInitialChecks } from './agreement.js';
 import { nodeChild, pythonChild, type BenchChild, type WaitEnd } from './child_process.js';
 import { MODELS, weightShapes } from './models.js';
 import { maxStepsOf, planSide, refineSteps, type Budget, type Job, type SidePlan } from './plan.js';
 import { summarize, type Entrant, type SideResult } from './result.js';
-import type { Timing } from './protocol.js';
+import type { InitialCheck, Timing } from './protocol.js';
 import { machineBusySeconds, otherCores } from './machine_load.js';
 
 /** What every job needs from the parent. */
@@ -17,6 +18,8 @@ export interface JobContext {
   /** The initial-weights file of each model. */
   weightsPath: (model: string) => string;
   mnistDir: string;
+  /** The synthetic sequence file, for models whose data is `'tokens'`. */
+  sequencesPath: string;
   /** The Python interpreter that has torch, when the PyTorch side runs. */
   python?: string;
   /** Prints one progress line. */
@@ -47,8 +50,8 @@ function describeEnd(end: WaitEnd, child: BenchChild): string {
   return `unexpected reply '${end.type}'`;
 }
 
-/** Starts one side: setup, warm-up and the calibration step. Returns it when it can be timed. */
-async function start(job: Job, e: Entrant, ctx: JobContext, results: SideResult[]): Promise<Live | undefined> {
+/** Starts one side: setup, initial check, warm-up and the calibration step. Returns it when it can be timed. */
+async function start(job: Job, e: Entrant, ctx: JobContext, results: SideResult[], checks: [SideResult, InitialCheck][]): Promise<Live | undefined> {
   const { budget } = ctx;
   const result: SideResult = { ...e, job: job.id, status: 'ok', timings: [] };
   results.push(result);
@@ -58,6 +61,7 @@ async function start(job: Job, e: Entrant, ctx: JobContext, results: SideResult[
     cmd: 'setup', model: job.model, spec, task: job.task, backend: e.backend, batchSize: job.batchSize,
     samples: maxStepsOf(job, budget) * job.batchSize, weightsPath: ctx.weightsPath(job.model),
     weightShapes: weightShapes(spec).map((w) => w.shape), mnistDir: ctx.mnistDir,
+    ...(spec.data === 'tokens' ? { dataPath: ctx.sequencesPath } : {}),
     ...(e.threads !== undefined ? { threads: e.threads } : {}),
   });
   let end = await child.next(budget.setupTimeoutSec);
@@ -81,11 +85,12 @@ async function start(job: Job, e: Entrant, ctx: JobContext, results: SideResult[
   if (end.type === 'ready') {
     result.ranOn = end.backend;
     result.checksum = end.checksum;
+    checks.push([result, end.initial]);
     const plan = planSide(job, budget, end.calibration);
     result.stepsPerRep = plan.steps;
     result.slow = plan.slow;
     if (plan.slow) result.timings.push(end.calibration);
-    ctx.log(`  ${label(e)} calibration step ${end.calibration.wallSec.toFixed(3)} s${plan.slow ? ' (slow: timing single steps)' : ''}`);
+    ctx.log(`  ${label(e)} initial loss ${end.initial.loss.toFixed(6)}, calibration step ${end.calibration.wallSec.toFixed(3)} s${plan.slow ? ' (slow: timing single steps)' : ''}`);
     return { child, plan, result, perStepSec: end.calibration.wallSec };
   }
   if (result.status === 'ok') {
@@ -135,10 +140,15 @@ async function rep(job: Job, live: Live, ctx: JobContext, timed: boolean): Promi
 export async function runJob(job: Job, entrants: Entrant[], ctx: JobContext): Promise<SideResult[]> {
   ctx.log(`${job.id}: ${job.title}`);
   const results: SideResult[] = [];
+  const checks: [SideResult, InitialCheck][] = [];
   let live: Live[] = [];
   for (const e of entrants) {
-    const l = await start(job, e, ctx, results);
+    const l = await start(job, e, ctx, results, checks);
     if (l) live.push(l);
+  }
+  recordInitialChecks(checks);
+  for (const [r] of checks) {
+    ctx.log(`  ${label(r)} initial predictions differ from ${label(checks[0]![0]).trim()}'s by ${r.initialOutputDiff!.toExponential(1)} at most`);
   }
   for (const l of [...live]) {
     if (!l.plan.warmRep) continue;

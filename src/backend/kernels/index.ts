@@ -17,6 +17,7 @@ import { MERGED_REDUCTIONS, withMergedAxes } from './reduce.js';
 import { resizeBilinearGradConfig, resizeNearestNeighborGradConfig } from './resize_grad.js';
 import { EXPLICIT_PADDING_KERNELS, withExplicitPadding } from './same_padding.js';
 import { withHeapSlice } from './slice.js';
+import { withHeapSplitV, withHeapUnpack } from './slice_many.js';
 import { unsortedSegmentSumConfig } from './unsorted_segment_sum.js';
 import { isMarked, marked } from './wasm_util.js';
 
@@ -46,6 +47,8 @@ export const WRAPPED_WASM_KERNELS: readonly string[] = [
   '_FusedMatMul',
   'Identity',
   'Slice',
+  'Unpack',
+  'SplitV',
   ...MERGED_REDUCTIONS,
   ...Object.keys(EXPLICIT_PADDING_KERNELS),
 ];
@@ -95,8 +98,9 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   (the backend's writes int32 bits into float32 outputs);
  * - wraps `BatchMatMul` and `_FusedMatMul` so transposed operands run on the fast path,
  *   the reductions so rank-4 reductions avoid the backend's slow N-d transpose,
- *   `Identity` so that it shares data instead of copying, `Slice` so that it reads only
- *   the rows it takes (the backend's copies the whole input first), and the forward convolutions
+ *   `Identity` so that it shares data instead of copying, `Slice`, `Unpack` and `SplitV`
+ *   so that they read only the rows they take (the backend's copy the whole input first, once
+ *   per output for the last two), and the forward convolutions
  *   so that `'same'` padding reaches XNNPACK explicitly (it returned zeros for some strides);
  * - registers gradients for dilated `Conv2D` and `DepthwiseConv2dNative` (all backends).
  */
@@ -116,6 +120,8 @@ export function registerWasmKernels(): void {
   wrap('_FusedMatMul', (f) => withFastMatMul(f, true));
   wrap('Identity', withSharedData);
   wrap('Slice', withHeapSlice);
+  wrap('Unpack', withHeapUnpack);
+  wrap('SplitV', withHeapSplitV);
   for (const name of MERGED_REDUCTIONS) wrap(name, (f) => withMergedAxes(name, f));
   for (const [name, depthwise] of Object.entries(EXPLICIT_PADDING_KERNELS)) {
     wrap(name, (f) => withExplicitPadding(f, depthwise));

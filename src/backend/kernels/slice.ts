@@ -7,7 +7,7 @@
  * @module
  */
 import { tf } from '../tf.js';
-import { wasmBackend, type Info, type KernelArgs } from './wasm_util.js';
+import { wasmBackend, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
 
 function stridesOf(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length).fill(1);
@@ -15,11 +15,16 @@ function stridesOf(shape: readonly number[]): number[] {
   return strides;
 }
 
-function slice(args: KernelArgs, original: tf.KernelFunc): Info {
-  const backend = wasmBackend(args);
-  const { x } = args.inputs as { x: Info };
-  if (x.dtype === 'string' || x.dtype === 'complex64') return original(args as unknown as Parameters<tf.KernelFunc>[0]) as Info;
-  const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
+/** Whether {@link heapSlice} handles tensors of this dtype (strings and complex numbers go to the backend). */
+export function heapSliceable(x: Info): boolean {
+  return x.dtype !== 'string' && x.dtype !== 'complex64';
+}
+
+/**
+ * `x[begin : begin + size]` as a new tensor on the heap, copying only the elements taken.
+ * `x` must be numeric ({@link heapSliceable}).
+ */
+export function heapSlice(backend: WasmBackend, x: Info, begin: tf.SliceAttrs['begin'], size: tf.SliceAttrs['size']): Info {
   const [begin_, size_] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
   const out = backend.makeOutput(size_, x.dtype);
   const count = tf.util.sizeFromShape(size_);
@@ -58,5 +63,11 @@ function slice(args: KernelArgs, original: tf.KernelFunc): Info {
 
 /** Wraps the backend's `Slice`: strings and complex numbers still go to it. */
 export function withHeapSlice(original: tf.KernelFunc): tf.KernelFunc {
-  return ((args: KernelArgs) => slice(args, original)) as unknown as tf.KernelFunc;
+  const slice = (args: KernelArgs) => {
+    const { x } = args.inputs as { x: Info };
+    if (!heapSliceable(x)) return original(args as unknown as Parameters<tf.KernelFunc>[0]);
+    const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
+    return heapSlice(wasmBackend(args), x, begin, size);
+  };
+  return slice as unknown as tf.KernelFunc;
 }
