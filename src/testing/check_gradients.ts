@@ -29,8 +29,16 @@ export interface GradientCheckEntry {
   name: string;
   /** Largest |analytic − numeric| over the checked elements. */
   maxAbsError: number;
-  /** `maxAbsError / max(|analytic|, |numeric|)`, the figure compared with the tolerance. */
+  /**
+   * `maxAbsError / max(|analytic|, |numeric|, noiseFloor / tolerance)`, the figure compared
+   * with the tolerance: errors within the float32 noise of the finite differences pass.
+   */
   relativeError: number;
+  /**
+   * The largest error float32 rounding alone gives a central difference here: 4 ulp-sized
+   * errors of the projected outputs the nudge moved, over the step (`4 · 2⁻²³ · Σ|f·p| / 2ε`).
+   */
+  noiseFloor: number;
   /** Number of elements checked. */
   checked: number;
   /** Whether `relativeError <= tolerance`. */
@@ -126,10 +134,15 @@ export function checkGradients(
     // Outputs are subtracted before they are projected and summed: the difference of two
     // nearby float32 values is exact, whereas two large sums would each carry a rounding
     // error that grows with the output size and swamps the difference.
-    const centralDiff = (plus: () => tf.Tensor, minus: () => tf.Tensor, step: number): number =>
+    // Each output the nudge moves carries a rounding error of about an ulp, which the
+    // difference divides by the step: that noise floor is returned with the estimate.
+    const centralDiff = (plus: () => tf.Tensor, minus: () => tf.Tensor, step: number): { value: number; noise: number } =>
       tf.tidy(() => {
         const yPlus = plus();
-        return tf.sum(tf.mul(tf.sub(yPlus, minus()), proj)).dataSync()[0]! / step;
+        const diff = tf.sub(yPlus, minus());
+        const moved = tf.sum(tf.where(tf.notEqual(diff, 0), tf.abs(tf.mul(yPlus, proj)), tf.zerosLike(yPlus)));
+        const [value, mass] = tf.stack([tf.sum(tf.mul(diff, proj)), moved]).dataSync();
+        return { value: value! / step, noise: (4 * 2 ** -23 * mass!) / step };
       });
     // The float32 points x ± eps, and the exact distance between them (not 2·eps, which
     // rounding to float32 changes noticeably when |x| is large).
@@ -194,16 +207,19 @@ export function checkGradients(
   };
 }
 
-function compare(name: string, analytic: ArrayLike<number>, idx: number[], numeric: number[], tol: number): GradientCheckEntry {
+function compare(name: string, analytic: ArrayLike<number>, idx: number[], numeric: { value: number; noise: number }[], tol: number): GradientCheckEntry {
   let maxAbs = 0;
   let scale = 0;
+  let noiseFloor = 0;
   idx.forEach((i, j) => {
     const a = analytic[i]!;
-    const n = numeric[j]!;
+    const n = numeric[j]!.value;
+    noiseFloor = Math.max(noiseFloor, numeric[j]!.noise);
     maxAbs = Math.max(maxAbs, Math.abs(a - n));
     scale = Math.max(scale, Math.abs(a), Math.abs(n));
   });
+  scale = Math.max(scale, noiseFloor / tol);
   const rel = scale === 0 ? 0 : maxAbs / scale;
   const relativeError = Number.isFinite(rel) ? rel : Infinity;
-  return { name, maxAbsError: maxAbs, relativeError, checked: idx.length, passed: relativeError <= tol };
+  return { name, maxAbsError: maxAbs, relativeError, noiseFloor, checked: idx.length, passed: relativeError <= tol };
 }
