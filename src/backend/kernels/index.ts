@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from '../tf.js';
+import { ELEMENTWISE_KERNELS, withSimdBinary, withSimdRelu } from './elementwise.js';
 import { withFastMatMul } from './batch_mat_mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
@@ -98,7 +99,9 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   (the backend's writes int32 bits into float32 outputs);
  * - wraps `BatchMatMul` and `_FusedMatMul` so transposed operands run on the fast path,
  *   the reductions so rank-4 reductions avoid the backend's slow N-d transpose,
- *   `Identity` so that it shares data instead of copying, `Slice`, `Unpack` and `SplitV`
+ *   `Identity` so that it shares data instead of copying, `Add`, `Sub`, `Multiply`,
+ *   `RealDiv` and `Relu` so that float32 math runs in SIMD loops on the calling thread
+ *   (the backend's wake its thread pool on every call), `Slice`, `Unpack` and `SplitV`
  *   so that they read only the rows they take (the backend's copy the whole input first, once
  *   per output for the last two), and the forward convolutions
  *   so that `'same'` padding reaches XNNPACK explicitly (it returned zeros for some strides);
@@ -119,6 +122,8 @@ export function registerWasmKernels(): void {
   wrap('BatchMatMul', (f) => withFastMatMul(f, false));
   wrap('_FusedMatMul', (f) => withFastMatMul(f, true));
   wrap('Identity', withSharedData);
+  for (const [name, op] of Object.entries(ELEMENTWISE_KERNELS)) wrap(name, (f) => withSimdBinary(op, f));
+  wrap('Relu', withSimdRelu);
   wrap('Slice', withHeapSlice);
   wrap('Unpack', withHeapUnpack);
   wrap('SplitV', withHeapSplitV);

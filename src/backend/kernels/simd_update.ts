@@ -6,67 +6,7 @@
  * @module
  */
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-// The instructions used (SIMD ones behind the 0xfd prefix, their index as LEB128).
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const load = [...simd(0x00), 0x00, 0x00]; // v128.load align=1 offset=0 (any alignment)
-const store = [...simd(0x0b), 0x00, 0x00];
-const splat = simd(0x13);
-const sqrt = simd(0xe3);
-const add = simd(0xe4);
-const sub = simd(0xe5);
-const mul = simd(0xe6);
-const div = simd(0xe7);
-const i32add = [0x6a];
-/** Address `base + k` of the current 16-byte block (k is local `k`). */
-const at = (base: number, k: number) => [...get(base), ...get(k), ...i32add];
-
-/**
- * A function body: splats scalar params into v128 locals, then loops over `len` bytes
- * in steps of 16 running `step`. `scalars` maps param index to the local it fills.
- */
-function body(k: number, len: number, locals: number[][], scalars: [number, number][], step: number[]): number[] {
-  const code = [
-    ...vec(locals),
-    ...scalars.flatMap(([p, l]) => [...get(p), ...splat, ...set(l)]),
-    0x02, 0x40, // block
-    0x03, 0x40, // loop
-    ...get(k), ...get(len), 0x4f, 0x0d, 0x01, // if k >= len: break
-    ...step,
-    ...get(k), 0x41, 0x10, ...i32add, ...set(k), // k += 16
-    0x0c, 0x00, // continue
-    0x0b, 0x0b, 0x0b, // end loop, block, function
-  ];
-  return [...uleb(code.length), ...code];
-}
+import { F32, I32, V128, add, at, body, div, get, load, mul, section, set, sqrt, store, str, sub, uleb, vec } from './wasm_asm.js';
 
 // adam(w, m, v, g, len, alpha, beta1, 1-beta1, beta2, 1-beta2, epsilon, decay)
 const ADAM_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F32], [F32], [F32], [F32], [F32], [F32], [F32]]), 0x00];

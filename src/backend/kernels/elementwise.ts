@@ -1,0 +1,121 @@
+/**
+ * Wrappers around the wasm `Add`, `Sub`, `Multiply`, `RealDiv` and `Relu` kernels that
+ * compute float32 inputs with strata's SIMD loops on the calling thread
+ * (`simd_elementwise.ts`) instead of XNNPACK operators on the backend's thread pool:
+ * tensors of one shape, a tensor and a row vector broadcast along its last axis, and a
+ * tensor and a scalar. Every other case (other dtypes, other broadcasts, rows whose length
+ * is not a multiple of 4) runs the backend's kernel.
+ * @module
+ */
+import { tf } from '../tf.js';
+import { simdElementwiseFor, type BinaryOp, type SimdElementwise } from './simd_elementwise.js';
+import { alloc, f32, sizeOf, wasmBackend, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
+
+/** The wasm kernels wrapped, and the operation each computes. */
+export const ELEMENTWISE_KERNELS: Record<string, BinaryOp> = { Add: 'add', Sub: 'sub', Multiply: 'mul', RealDiv: 'div' };
+
+const SCALAR_JS: Record<BinaryOp, (x: number, y: number) => number> = {
+  add: (x, y) => x + y,
+  sub: (x, y) => x - y,
+  mul: (x, y) => x * y,
+  div: (x, y) => x / y,
+};
+
+function loopsFor(backend: WasmBackend): SimdElementwise | null {
+  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  return memory ? simdElementwiseFor(memory) : null;
+}
+
+function offset(backend: WasmBackend, info: Info): number {
+  return (backend.dataIdMap.get(info.dataId as object) as { memoryOffset: number }).memoryOffset;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Whether `v` is a row vector (leading 1s, then `m`'s last dim) that broadcasts onto `m` without changing its shape. */
+function isRowOf(v: readonly number[], m: readonly number[]): boolean {
+  if (m.length === 0 || v.length === 0 || v.length > m.length) return false;
+  const last = m[m.length - 1]!;
+  return v[v.length - 1] === last && sizeOf(v) === last;
+}
+
+/**
+ * `a op b` for float32 `a` and `b` of one shape, or one of them a row vector or scalar
+ * for the other; undefined for every other case.
+ */
+function binary(backend: WasmBackend, op: BinaryOp, a: Info, b: Info): Info | undefined {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  const na = sizeOf(a.shape);
+  const nb = sizeOf(b.shape);
+  if (na === 0 || nb === 0) return undefined;
+  const loops = loopsFor(backend);
+  if (!loops) return undefined;
+  if (sameShape(a.shape, b.shape)) {
+    const out = alloc(backend, [...a.shape]);
+    const simdBytes = (na >> 2) << 4;
+    loops[`${op}_same`](offset(backend, a), offset(backend, b), offset(backend, out), simdBytes);
+    tail(backend, op, out, na, (i) => [f32(backend, a)[i]!, f32(backend, b)[i]!]);
+    return out;
+  }
+  const big = na >= nb ? a : b;
+  const small = big === a ? b : a;
+  const nBig = Math.max(na, nb);
+  const scalarFirst = small === a;
+  if (sizeOf(small.shape) === 1 && small.shape.length <= big.shape.length) {
+    const out = alloc(backend, [...big.shape]);
+    const s = f32(backend, small)[0]!;
+    loops[`${op}_${scalarFirst ? 'scalarFirst' : 'scalar'}`](offset(backend, big), s, offset(backend, out), (nBig >> 2) << 4);
+    tail(backend, op, out, nBig, (i) => (scalarFirst ? [s, f32(backend, big)[i]!] : [f32(backend, big)[i]!, s]));
+    return out;
+  }
+  const cols = big.shape[big.shape.length - 1]!;
+  if (isRowOf(small.shape, big.shape) && cols % 4 === 0) {
+    const out = alloc(backend, [...big.shape]);
+    loops[`${op}_${scalarFirst ? 'rowFirst' : 'row'}`](offset(backend, big), offset(backend, small), offset(backend, out), nBig / cols, cols * 4);
+    return out;
+  }
+  return undefined;
+}
+
+/** Computes the last `n mod 4` elements, which the 16-byte loops leave. */
+function tail(backend: WasmBackend, op: BinaryOp, out: Info, n: number, operands: (i: number) => [number, number]): void {
+  const start = (n >> 2) << 2;
+  if (start === n) return;
+  const o = f32(backend, out);
+  for (let i = start; i < n; i++) {
+    const [x, y] = operands(i);
+    o[i] = SCALAR_JS[op](x, y);
+  }
+}
+
+/** A binary kernel: strata's loop where it applies, else the backend's. */
+export function withSimdBinary(op: BinaryOp, original: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const backend = wasmBackend(args as KernelArgs);
+    const { a, b } = args.inputs as { a: Info; b: Info };
+    return binary(backend, op, a, b) ?? original(args);
+  };
+}
+
+/** The `Relu` kernel: strata's loop for float32, else the backend's. */
+export function withSimdRelu(original: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const backend = wasmBackend(args as KernelArgs);
+    const { x } = args.inputs as { x: Info };
+    const n = sizeOf(x.shape);
+    const loops = x.dtype === 'float32' && n > 0 ? loopsFor(backend) : null;
+    if (!loops) return original(args);
+    const out = alloc(backend, [...x.shape]);
+    loops.relu(offset(backend, x), offset(backend, out), (n >> 2) << 4);
+    const start = (n >> 2) << 2;
+    if (start < n) {
+      const xs = f32(backend, x);
+      const o = f32(backend, out);
+      for (let i = start; i < n; i++) o[i] = Number.isNaN(xs[i]!) ? NaN : Math.max(xs[i]!, 0);
+    }
+    return out;
+  };
+}

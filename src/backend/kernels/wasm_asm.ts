@@ -1,0 +1,86 @@
+/**
+ * A tiny assembler for the wasm SIMD loops strata adds to the wasm backend: LEB128
+ * numbers, sections, the few instructions used, and a counted loop over 16-byte blocks.
+ * @module
+ */
+
+/** Value types: i32, f32, v128. */
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+/** `n` as unsigned LEB128 bytes. */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** A length-prefixed name. */
+export function str(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+}
+
+/** A module section: id, byte length, body. */
+export function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+/** A vector: count, then the items. */
+export function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+/** `local.get i`. */
+export const get = (i: number) => [0x20, ...uleb(i)];
+/** `local.set i`. */
+export const set = (i: number) => [0x21, ...uleb(i)];
+/** A SIMD instruction (0xfd prefix). */
+export const simd = (op: number) => [0xfd, ...uleb(op)];
+/** `v128.load` */
+export const load = [...simd(0x00), 0x00, 0x00]; // v128.load align=1 offset=0 (any alignment)
+/** `v128.store` */
+export const store = [...simd(0x0b), 0x00, 0x00];
+/** `f32x4.splat` */
+export const splat = simd(0x13);
+/** `f32x4.sqrt` */
+export const sqrt = simd(0xe3);
+/** `f32x4.add` */
+export const add = simd(0xe4);
+/** `f32x4.sub` */
+export const sub = simd(0xe5);
+/** `f32x4.mul` */
+export const mul = simd(0xe6);
+/** `f32x4.div` */
+export const div = simd(0xe7);
+/** `f32x4.max` (NaN in, NaN out) */
+export const max = simd(0xe9);
+/** `i32.add` */
+export const i32add = [0x6a];
+/** Address `base + k` of the current 16-byte block (k is local `k`). */
+export const at = (base: number, k: number) => [...get(base), ...get(k), ...i32add];
+
+/**
+ * A function body: splats scalar params into v128 locals, then loops over `len` bytes
+ * in steps of 16 running `step`. `scalars` maps param index to the local it fills.
+ */
+export function body(k: number, len: number, locals: number[][], scalars: [number, number][], step: number[]): number[] {
+  const code = [
+    ...vec(locals),
+    ...scalars.flatMap(([p, l]) => [...get(p), ...splat, ...set(l)]),
+    0x02, 0x40, // block
+    0x03, 0x40, // loop
+    ...get(k), ...get(len), 0x4f, 0x0d, 0x01, // if k >= len: break
+    ...step,
+    ...get(k), 0x41, 0x10, ...i32add, ...set(k), // k += 16
+    0x0c, 0x00, // continue
+    0x0b, 0x0b, 0x0b, // end loop, block, function
+  ];
+  return [...uleb(code.length), ...code];
+}
+

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { tf } from '../../src/backend/tf.js';
+import { setBackend } from '../../src/backend/backends.js';
+import { withSimdBinary, withSimdRelu } from '../../src/backend/kernels/elementwise.js';
+import type { BinaryOp } from '../../src/backend/kernels/simd_elementwise.js';
+import { runOn, seeded } from './helpers.js';
+
+beforeAll(async () => {
+  await setBackend('wasm');
+});
+
+afterAll(async () => {
+  await setBackend('cpu');
+});
+
+const OPS: Record<BinaryOp, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor> = {
+  add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div,
+};
+
+/** Operand shapes: same shape, a row vector either side, a scalar either side, and broadcasts the SIMD loops leave to the backend. */
+const pairs = fc
+  .tuple(fc.array(fc.integer({ min: 1, max: 9 }), { maxLength: 3 }), fc.constantFrom(4, 8, 12, 3, 6, 1))
+  .map(([lead, last]) => [...lead, last])
+  .chain((shape) => fc.record({
+    op: fc.constantFrom<BinaryOp>('add', 'sub', 'mul', 'div'),
+    shape: fc.constant(shape),
+    form: fc.constantFrom('same', 'row', 'rowFirst', 'scalar', 'scalarFirst', 'column', 'rank0'),
+    seed: fc.integer({ min: 1, max: 10_000 }),
+  }));
+
+function operands(shape: number[], form: string, seed: number): [tf.Tensor, tf.Tensor] {
+  const big = seeded(shape, seed);
+  const last = shape[shape.length - 1]!;
+  // Divisors kept away from 0 so both backends divide the same finite numbers.
+  const other = (s: number[]) => tf.add(seeded(s, seed + 1), 2);
+  switch (form) {
+    case 'same': return [big, other(shape)];
+    case 'row': return [big, other([last])];
+    case 'rowFirst': return [other([1, last]), big];
+    case 'scalar': return [big, other([1])];
+    case 'scalarFirst': return [other([]), big];
+    case 'column': return [big, other([...shape.slice(0, -1), 1])];
+    default: return [other([]), other([])];
+  }
+}
+
+describe('wasm elementwise kernels (SIMD loops on the calling thread)', () => {
+  it('Add, Sub, Multiply and RealDiv equal cpu bit for bit, for every operand form', async () => {
+    await fc.assert(
+      fc.asyncProperty(pairs, async ({ op, shape, form, seed }) => {
+        const f = () => OPS[op](...operands(shape, form, seed));
+        const cpu = await runOn('cpu', f);
+        const wasm = await runOn('wasm', f);
+        expect(Array.from(wasm[0]!)).toEqual(Array.from(cpu[0]!));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('Relu equals cpu, NaN and -0 included', async () => {
+    const f = () => tf.relu(tf.tensor([-2, -0, 0, 0.5, NaN, 3, -1e-30, 7, Infinity, -Infinity, 1]));
+    const cpu = await runOn('cpu', f);
+    const wasm = await runOn('wasm', f);
+    expect(Array.from(wasm[0]!)).toEqual(Array.from(cpu[0]!));
+    expect(Number.isNaN(wasm[0]![4]!)).toBe(true);
+  });
+
+  it('takes the SIMD path for the forms it claims (the backend kernel is never called)', async () => {
+    await setBackend('wasm');
+    const fellBack = (): never => { throw new Error('fell back to the backend kernel'); };
+    const backend = tf.backend();
+    const run = (op: BinaryOp, a: tf.Tensor, b: tf.Tensor): number[] => {
+      const info = withSimdBinary(op, fellBack)({ inputs: { a, b }, backend, attrs: {} }) as tf.TensorInfo;
+      const t = tf.engine().makeTensorFromTensorInfo(info);
+      const out = Array.from(t.dataSync());
+      t.dispose();
+      return out;
+    };
+    const a = tf.tensor2d([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]);
+    const b = tf.tensor2d([[2, 2, 2, 2, 2], [1, 1, 1, 1, 1]]);
+    const row = tf.tensor1d([1, 2, 3, 4]);
+    const m = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8]]);
+    const s = tf.scalar(2);
+    expect(run('sub', a, b)).toEqual([-1, 0, 1, 2, 3, 5, 6, 7, 8, 9]);
+    expect(run('div', a, s)).toEqual([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5]);
+    expect(run('div', s, m)).toEqual([2, 1, 2 / 3, 0.5, 0.4, 1 / 3, 2 / 7, 0.25].map(Math.fround));
+    expect(run('sub', m, row)).toEqual([0, 0, 0, 0, 4, 4, 4, 4]);
+    expect(run('sub', row, m)).toEqual([0, 0, 0, 0, -4, -4, -4, -4]);
+    const relu = withSimdRelu(fellBack)({ inputs: { x: a }, backend, attrs: {} }) as tf.TensorInfo;
+    tf.engine().makeTensorFromTensorInfo(relu).dispose();
+    tf.dispose([a, b, row, m, s]);
+  });
+
+  it('leaves the backend kernel the cases it does not handle: int32, and rows of a length not a multiple of 4', async () => {
+    await setBackend('wasm');
+    let calls = 0;
+    const original = tf.getKernel('Add', 'wasm')!.kernelFunc;
+    const counting: tf.KernelFunc = (args) => { calls++; return original(args); };
+    const backend = tf.backend();
+    const add = withSimdBinary('add', counting);
+    const cases: [tf.Tensor, tf.Tensor][] = [
+      [tf.tensor1d([1, 2, 3], 'int32'), tf.tensor1d([4, 5, 6], 'int32')],
+      [tf.tensor2d([[1, 2, 3], [4, 5, 6]]), tf.tensor1d([1, 1, 1])],
+    ];
+    for (const [a, b] of cases) {
+      const t = tf.engine().makeTensorFromTensorInfo(add({ inputs: { a, b }, backend, attrs: {} }) as tf.TensorInfo);
+      expect(Array.from(t.dataSync())).toEqual(Array.from(tf.add(a, b).dataSync()));
+      tf.dispose([t, a, b]);
+    }
+    expect(calls).toBe(2);
+  });
+});
