@@ -23,14 +23,6 @@ export function maskAt(mask: MaskInput | undefined, i: number): Mask | null {
   return Array.isArray(mask) ? (mask[i] ?? null) : i === 0 ? mask : null;
 }
 
-/** The logical AND of the masks given (ignoring `null`s); `null` when none is given. */
-export function combineMasks(masks: (Mask | null | undefined)[]): Mask | null {
-  const present = masks.filter((m): m is Mask => m !== null && m !== undefined);
-  if (present.length === 0) return null;
-  if (present.length === 1) return tf.clone(present[0]!);
-  return tf.tidy(() => present.slice(1).reduce((a, m) => tf.logicalAnd(a, m), present[0]!));
-}
-
 /**
  * The mask as float32 `[batch, time, 1, …]` of the given rank, for multiplying into data of
  * that rank (1 on real steps, 0 on padding).

@@ -72,10 +72,14 @@ export function own<T>(table: Readonly<Record<string, T>>, key: string): T | und
 }
 
 // Values Keras writes in another form than strata reads: tf.keras' built BatchNormalization
-// saves its axis as a one-element list.
+// saves its axis as a one-element list, Keras 3's MultiHeadAttention its output_shape.
 const VALUE_FIXES: Record<string, (o: Record<string, unknown>) => void> = {
   BatchNormalization: (o) => {
     if (Array.isArray(o.axis) && o.axis.length === 1) o.axis = o.axis[0];
+  },
+  // Keras 3 keeps MultiHeadAttention's output_shape as a tuple: [8].
+  MultiHeadAttention: (o) => {
+    if (Array.isArray(o.outputShape) && o.outputShape.length === 1) o.outputShape = o.outputShape[0];
   },
 };
 

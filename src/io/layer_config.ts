@@ -45,6 +45,9 @@ const IGNORABLE: Readonly<Record<string, Accepts>> = {
   loraAlpha: (v, o) => o.loraRank === undefined || o.loraRank === 0 || typeof v === 'number',
   quantizationConfig: () => false,
   dtypePolicy: isDefaultDtype,
+  // Keras 3 writes it on every convolution and pooling layer; layers that take another layout
+  // report it themselves (and so never get here).
+  dataFormat: (v) => v === 'channelsLast',
 };
 
 // Keras 2 recurrent layers: `implementation` picks a kernel (1 or 2, the same math);
@@ -59,6 +62,11 @@ const CLASS_IGNORABLE: Readonly<Record<string, Readonly<Record<string, Accepts>>
   SimpleRNN: KERAS2_RNN,
   LSTM: KERAS2_RNN,
   GRU: KERAS2_RNN,
+  // Attention over the time axis of [batch, time, features] is axis 1 (Keras writes the
+  // default as [1] once built); a gate is an extra sublayer strata does not have.
+  MultiHeadAttention: { attentionAxes: (v) => [1, -2].includes(Number(Array.isArray(v) && v.length === 1 ? v[0] : v)), useGate: (v) => v === false },
+  // Keras 3.1+: rms_scaling: true divides by the root mean square without centering.
+  LayerNormalization: { rmsScaling: (v) => v === false },
   ReLU: { negativeSlope: (v) => v === 0, threshold: (v) => v === 0 },
   // The fill only matters with pad_to_aspect_ratio, which strata does not implement.
   Resizing: { padToAspectRatio: (v) => v === false, antialias: (v) => v === false, fillMode: () => true, fillValue: () => true },

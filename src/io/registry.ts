@@ -67,6 +67,11 @@ export const BUILTIN_LAYERS: Readonly<Record<string, LayerClass>> = Object.freez
 
 // Other names Keras accepts for the same classes.
 const ALIASES: Readonly<Record<string, string>> = {
+  Convolution1D: 'Conv1D',
+  MaxPool1D: 'MaxPooling1D',
+  AvgPool1D: 'AveragePooling1D',
+  GlobalAvgPool1D: 'GlobalAveragePooling1D',
+  GlobalMaxPool1D: 'GlobalMaxPooling1D',
   Convolution2D: 'Conv2D',
   Deconvolution2D: 'Conv2DTranspose',
   Deconv2D: 'Conv2DTranspose',

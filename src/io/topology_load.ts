@@ -3,7 +3,9 @@ import type { Layer } from '../engine/layer.js';
 import type { Shape } from '../engine/shape.js';
 import { SymbolicTensor as SymbolicTensorClass, type SymbolicTensor } from '../engine/symbolic.js';
 import { KERAS_NUMPY_MODULE, KerasScalarOp, SCALAR_OPS, isScalarOp, type ScalarOpName } from './keras/numpy_op.js';
-import { MASK_OP, isZeroMaskOp, zeroMaskSource } from './keras/mask_args.js';
+import { MaskOps, maskOpOf, maskOpSpec, type MaskOpSpec, type TensorRef } from './keras/mask_args.js';
+import { MaskProbe } from './keras/mask_probe.js';
+import { readNodes, sharedCallConfig, type NodeSpec } from './keras/call_args.js';
 import { input } from '../layers/core/input.js';
 import { Model, Sequential } from './models.js';
 import { isJsonObject, short, type JsonObject, type JsonValue } from './keras_config.js';
@@ -62,13 +64,14 @@ function makeInput(entry: JsonObject, ctx: BuildContext): SymbolicTensor {
   return wrap(ctx, `InputLayer '${name}'`, () => input({ batchShape: shape, name }));
 }
 
-/** Makes the layer (or nested model) of a config entry. */
-function makeLayer(entry: JsonObject, ctx: BuildContext, depth: number): Layer {
+/** Makes the layer (or nested model) of a config entry; `callConfig` adds options its calls set. */
+function makeLayer(entry: JsonObject, ctx: BuildContext, depth: number, callConfig?: JsonObject): Layer {
   const className = str(entry.class_name, ctx, "a layer's 'class_name'");
   if (className === 'Sequential' || className === 'Functional' || className === 'Model') {
     return buildNetwork(entry, ctx, depth + 1);
   }
-  return layerFromKeras(className, obj(entry.config, ctx, `layer '${String(entry.name)}' 'config'`), ctx);
+  const config = obj(entry.config, ctx, `layer '${String(entry.name)}' 'config'`);
+  return layerFromKeras(className, callConfig ? { ...config, ...callConfig } : config, ctx);
 }
 
 function buildSequential(config: JsonValue, ctx: BuildContext, depth: number): Sequential {
@@ -88,67 +91,9 @@ function buildSequential(config: JsonValue, ctx: BuildContext, depth: number): S
   return model;
 }
 
-/** One application of a layer: which tensors go in, and whether as a single tensor. */
-interface NodeSpec {
-  refs: [string, number, number][];
-  single: boolean;
-  /** A number among the arguments of a Keras numpy operation (`x + 3.0`), and its place. */
-  constant?: { value: number; first: boolean };
-  /** The tensor Keras 3 passes as the `mask` keyword argument (see keras/mask_args.ts). */
-  mask?: [string, number, number];
-}
-
-function ref(v: unknown, ctx: BuildContext, what: string): [string, number, number] {
+function ref(v: unknown, ctx: BuildContext, what: string): TensorRef {
   const r = arr(v, ctx, what);
   return [str(r[0], ctx, `${what}[0]`), index(r[1] ?? 0, ctx, `${what}[1]`), index(r[2] ?? 0, ctx, `${what}[2]`)];
-}
-
-/** Whether a saved value holds a Keras tensor anywhere inside. */
-function holdsTensor(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(holdsTensor);
-  return isJsonObject(v) && (v.class_name === '__keras_tensor__' || Object.values(v).some(holdsTensor));
-}
-
-/** The `mask` keyword argument of a Keras 3 node; other keyword arguments holding tensors are refused. */
-function readMaskArg(kwargs: unknown, tensorRef: (t: unknown, i: number) => [string, number, number], ctx: BuildContext, what: string): [string, number, number] | undefined {
-  if (kwargs === undefined || kwargs === null) return undefined;
-  const kw = obj(kwargs, ctx, `${what} 'kwargs'`);
-  for (const [k, v] of Object.entries(kw)) {
-    if (k !== 'mask' && holdsTensor(v)) fail(ctx, `${what}: the keyword argument '${k}' passes tensors, which strata does not support`);
-  }
-  const m = kw.mask;
-  if (m === undefined || m === null) return undefined;
-  if (Array.isArray(m)) {
-    const given = m.filter((x) => x !== null);
-    if (given.length === 0) return undefined;
-    if (m.length !== 1) fail(ctx, `${what}: explicit masks for several inputs are not supported`);
-    return tensorRef(m[0], 0);
-  }
-  return tensorRef(m, 0);
-}
-
-/** Reads `inbound_nodes` in the Keras 2 / tfjs form or the Keras 3 `{ args, kwargs }` form. */
-function readNodes(v: unknown, ctx: BuildContext, layer: string): NodeSpec[] {
-  return arr(v ?? [], ctx, `layer '${layer}' 'inbound_nodes'`).map((node, k): NodeSpec => {
-    const what = `layer '${layer}' inbound node ${k}`;
-    if (isJsonObject(node)) {
-      const args = arr(node.args, ctx, `${what} 'args'`);
-      const tensorRef = (t: unknown, i: number) =>
-        ref(obj(obj(t, ctx, `${what} tensor ${i}`).config, ctx, `${what} tensor ${i} 'config'`).keras_history, ctx, `${what} tensor ${i} 'keras_history'`);
-      // A Keras numpy operation on a tensor and a number: `{ args: [tensor, 3.0] }`.
-      if (args.length === 2 && (typeof args[0] === 'number') !== (typeof args[1] === 'number')) {
-        const first = typeof args[0] === 'number';
-        return { refs: [tensorRef(first ? args[1] : args[0], 0)], single: true, constant: { value: (first ? args[0] : args[1]) as number, first } };
-      }
-      if (args.length !== 1) fail(ctx, `${what}: expected one positional argument; got ${args.length}`);
-      const a = args[0];
-      const mask = readMaskArg(node.kwargs, tensorRef, ctx, what);
-      const spec: NodeSpec = Array.isArray(a) ? { refs: a.map(tensorRef), single: false } : { refs: [tensorRef(a, 0)], single: true };
-      return mask ? { ...spec, mask } : spec;
-    }
-    const refs = arr(node, ctx, what).map((r, i) => ref(r, ctx, `${what} input ${i}`));
-    return { refs, single: refs.length === 1 };
-  });
 }
 
 /** A Keras numpy operation between a tensor and a number, applied once. */
@@ -171,8 +116,9 @@ function buildFunctional(config: JsonValue, ctx: BuildContext, depth: number): M
   const entries = arr(cfg.layers, ctx, `model '${name}' 'layers'`).map((e, i) => obj(e, ctx, `model '${name}' layer ${i}`));
   const outputs = new Map<string, SymbolicTensor[][]>();
   const pending: { name: string; layer: Layer; nodes: NodeSpec[]; done: number }[] = [];
-  // Embedding masks saved as operations (`not_equal(tokens, 0)`): their input, by name.
-  const maskOps = new Map<string, [string, number, number]>();
+  const failWith = (msg: string): never => fail(ctx, msg);
+  // Masks saved as operations (`not_equal(tokens, 0)`, `logical_or`…), by name.
+  const maskSpecs = new Map<string, MaskOpSpec>();
   for (const entry of entries) {
     const layerName = str(entry.name ?? obj(entry.config, ctx, "a layer's 'config'").name, ctx, "a layer's 'name'");
     if (outputs.has(layerName)) fail(ctx, `two layers are named '${layerName}'`);
@@ -181,26 +127,19 @@ function buildFunctional(config: JsonValue, ctx: BuildContext, depth: number): M
       continue;
     }
     outputs.set(layerName, []);
-    const nodes = readNodes(entry.inbound_nodes, ctx, layerName);
-    if (entry.class_name === MASK_OP && nodes.length === 1 && nodes[0]!.constant) {
-      const c = nodes[0]!.constant;
-      if (!isZeroMaskOp(entry.class_name, c)) {
-        fail(ctx, `operation '${layerName}' (NotEqual): strata reads it only as the padding mask of Embedding(mask_zero=True), not_equal(x, 0); got a comparison with ${c.value}`);
-      }
-      maskOps.set(layerName, nodes[0]!.refs[0]!);
+    const nodes = readNodes(entry.inbound_nodes, String(entry.class_name), layerName, failWith);
+    const maskOp = maskOpOf(entry.class_name, entry.module === KERAS_NUMPY_MODULE, nodes[0]?.refs ?? [], (n) => maskSpecs.has(n));
+    if (maskOp) {
+      maskSpecs.set(layerName, maskOpSpec(maskOp, layerName, isJsonObject(entry.config) ? entry.config : {}, nodes, failWith));
       continue;
     }
     // Legacy .h5 files leave out the module: a number among the arguments tells an operation.
     const isOp = entry.module === KERAS_NUMPY_MODULE || nodes.some((n) => n.constant);
-    const layer = isOp ? makeScalarOp(entry, layerName, nodes, ctx) : makeLayer(entry, ctx, depth);
+    const layer = isOp ? makeScalarOp(entry, layerName, nodes, ctx) : makeLayer(entry, ctx, depth, sharedCallConfig(nodes, layerName, failWith));
     pending.push({ name: layerName, layer, nodes, done: 0 });
   }
-  const lookup = ([src, k, t]: [string, number, number]): SymbolicTensor | undefined => outputs.get(src)?.[k]?.[t];
-  const maskInput = (p: { name: string }, m: [string, number, number]): SymbolicTensor | undefined => {
-    const source = maskOps.get(m[0]);
-    if (!source) fail(ctx, `layer '${p.name}' is given an explicit mask from '${m[0]}'; strata supports only the padding mask of Embedding(mask_zero=True)`);
-    return lookup(source);
-  };
+  const lookup = ([src, k, t]: TensorRef): SymbolicTensor | undefined => outputs.get(src)?.[k]?.[t];
+  const masks = new MaskOps(maskSpecs, lookup, new MaskProbe(), failWith);
   // Apply layers as their inputs become available (a layer's nodes in their saved order).
   let progress = true;
   while (progress) {
@@ -208,15 +147,13 @@ function buildFunctional(config: JsonValue, ctx: BuildContext, depth: number): M
     for (const p of pending) {
       while (p.done < p.nodes.length) {
         const node = p.nodes[p.done]!;
-        const used = node.refs.find((r) => maskOps.has(r[0]));
-        if (used) fail(ctx, `layer '${p.name}' takes '${used[0]}' (NotEqual) as an input; strata reads that operation only as Embedding's padding mask`);
+        const used = node.refs.find((r) => maskSpecs.has(r[0]));
+        if (used) fail(ctx, `layer '${p.name}' takes '${used[0]}' (${maskSpecs.get(used[0])!.op}) as an input; strata reads that operation only as a padding mask`);
         const ins = node.refs.map(lookup);
-        const maskFrom = node.mask ? maskInput(p, node.mask) : undefined;
-        if (ins.some((t) => t === undefined) || (node.mask && !maskFrom)) break;
+        const maskReady = !node.mask || !maskSpecs.has(node.mask[0]) || masks.ready(node.mask[0]);
+        if (ins.some((t) => t === undefined) || !maskReady) break;
         const args = ins as SymbolicTensor[];
-        if (maskFrom && zeroMaskSource(args[0]!) !== maskFrom) {
-          fail(ctx, `layer '${p.name}' is given the mask '${node.mask![0]}' explicitly, which is not the padding mask its input carries from an Embedding(mask_zero=True); strata supports only that one`);
-        }
+        if (node.mask !== undefined) masks.check(p.name, args[0]!, node.mask);
         const out = wrap(ctx, `layer '${p.name}'`, () => p.layer.apply(node.single ? args[0]! : args));
         outputs.get(p.name)!.push(Array.isArray(out) ? out : [out]);
         p.done += 1;
@@ -227,7 +164,7 @@ function buildFunctional(config: JsonValue, ctx: BuildContext, depth: number): M
   for (const p of pending) {
     if (p.done < p.nodes.length) {
       const node = p.nodes[p.done]!;
-      const missing = node.refs.find((r) => lookup(r) === undefined) ?? maskOps.get(node.mask![0])!;
+      const missing = node.refs.find((r) => lookup(r) === undefined) ?? missingMaskInput(maskSpecs, lookup, node.mask![0]);
       fail(ctx, `layer '${p.name}' needs output ${missing[2]} of node ${missing[1]} of layer '${missing[0]}', which the model never produces`);
     }
   }
@@ -247,6 +184,22 @@ function buildFunctional(config: JsonValue, ctx: BuildContext, depth: number): M
   ctx.created.push(model);
   ctx.order?.set(model, pending.map((p) => p.layer));
   return model;
+}
+
+/** A graph tensor a mask operation reads (through other operations) that the model never makes. */
+function missingMaskInput(specs: Map<string, MaskOpSpec>, lookup: (r: TensorRef) => SymbolicTensor | undefined, op: string): TensorRef {
+  const seen = new Set<string>();
+  const stack = [op];
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const r of specs.get(name)?.refs ?? []) {
+      if (specs.has(r[0])) stack.push(r[0]);
+      else if (lookup(r) === undefined) return r;
+    }
+  }
+  return [op, 0, 0];
 }
 
 /**

@@ -9,6 +9,8 @@ import { SequentialNetwork } from '../models/sequential.js';
 import type { JsonObject, JsonValue, KerasDialect } from './keras_config.js';
 import { kerasLayerOrder } from './keras/layer_order.js';
 import { KERAS_NUMPY_MODULE, KerasScalarOp } from './keras/numpy_op.js';
+import { keras3Call, keras3Config } from './keras/call_args.js';
+import { keras3Renames } from './keras/op_names.js';
 import { layerToKeras } from './layer_config.js';
 
 /** The `keras_version` strata writes into `model.json`. */
@@ -34,8 +36,11 @@ function layerEntry(original: Layer, dialect: KerasDialect, swap?: LayerSwap, in
   const layer = swap && inputShape ? swap(original, inputShape) : original;
   if (layer instanceof Network) return { class_name: layer.className, config: networkConfig(layer, dialect, swap), ...kerasModule(layer, dialect) };
   const entry = layerToKeras(layer, dialect);
-  // Keras 3 takes input shapes from InputLayer entries only.
-  if (dialect === 'keras3') delete entry.config.batch_input_shape;
+  if (dialect === 'keras3') {
+    // Keras 3 takes input shapes from InputLayer entries only, and some options per call.
+    delete entry.config.batch_input_shape;
+    entry.config = keras3Config(entry.class_name, entry.config);
+  }
   return { ...entry, ...kerasModule(layer, dialect) };
 }
 
@@ -85,9 +90,12 @@ function modelNodes(model: FunctionalNetwork): Map<Layer, GraphNode[]> {
 
 function functionalConfig(model: FunctionalNetwork, dialect: KerasDialect, swap?: LayerSwap): JsonObject {
   const nodes = modelNodes(model);
+  // Names Keras would give the mask operations it rebuilds are written otherwise (keras/op_names.ts).
+  const renames = dialect === 'keras3' ? keras3Renames(model.layers) : new Map<Layer, string>();
+  const nameOf = (layer: Layer): string => renames.get(layer) ?? layer.name;
   const ref = (t: SymbolicTensor): [string, number, number] => {
     const layer = t.node.layer as Layer;
-    return [layer.name, nodes.get(layer)!.indexOf(t.node), t.outputIndex];
+    return [nameOf(layer), nodes.get(layer)!.indexOf(t.node), t.outputIndex];
   };
   const kerasTensor = (t: SymbolicTensor): JsonObject => ({
     class_name: '__keras_tensor__',
@@ -109,14 +117,10 @@ function functionalConfig(model: FunctionalNetwork, dialect: KerasDialect, swap?
       });
       return { module: KERAS_NUMPY_MODULE, class_name: layer.op, config: { name: layer.name }, registered_name: layer.op, name: layer.name, inbound_nodes: args };
     }
-    const inbound: JsonValue[] = own.map((node) => {
-      if (dialect === 'keras3') {
-        const args = node.singleInput ? kerasTensor(node.inputs[0]!) : node.inputs.map(kerasTensor);
-        return { args: [args], kwargs: {} };
-      }
-      return node.inputs.map((t) => [...ref(t), {}]);
-    });
-    return { name: layer.name, ...layerEntry(layer, dialect, swap, own[0]?.inputs[0]?.shape), inbound_nodes: inbound };
+    const inbound: JsonValue[] = own.map((node) => (dialect === 'keras3' ? keras3Call(layer, node, kerasTensor) : node.inputs.map((t) => [...ref(t), {}])));
+    const entry = layerEntry(layer, dialect, swap, own[0]?.inputs[0]?.shape);
+    if (renames.has(layer)) (entry.config as JsonObject).name = nameOf(layer);
+    return { name: nameOf(layer), ...entry, inbound_nodes: inbound };
   });
   return {
     name: model.name,

@@ -1,7 +1,7 @@
 /**
  * Conv1D, LayerNormalization, the 1-D pooling layers and MultiHeadAttention give Keras'
  * outputs on Keras' weights within 1e-5, masked and unmasked (attention: padding, causal
- * and explicit masks, and the attention scores). Fixtures: scripts/fixtures/make_sequence_fixtures.py.
+ * and explicit masks, with and without the attention scores). Fixtures: scripts/fixtures/make_sequence_fixtures.py.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend/backends.js';
@@ -32,9 +32,11 @@ function run(c: LayerCase): void {
   const anyMask = masks.some((m) => m);
   const out = layer.apply(ins, { mask: anyMask ? (c.masks ? masks : masks[0]) : null }) as tf.Tensor | tf.Tensor[];
   const outs = Array.isArray(out) ? out : [out];
-  // MultiHeadAttention cases hold [output, scores]; run it again with scores returned.
+  // MultiHeadAttention cases hold [output, scores] and, where Keras can compute it, the output
+  // without scores (its fused path averages all values for a query with nothing to attend to,
+  // where the masked softmax of the scores path gives zeros); run it again with scores returned.
   if (c.className === 'MultiHeadAttention') {
-    expectClose(outs[0]!, c.outputs[0]!, 1e-5, `${c.name} output`);
+    expectClose(outs[0]!, c.outputs[2] ?? c.outputs[0]!, 1e-5, `${c.name} output`);
     const withScores = new MultiHeadAttention({ ...(c.options as object), returnAttentionScores: true } as never);
     withScores.ensureBuilt((ins as tf.Tensor[]).map((t) => [null, ...t.shape.slice(1)]));
     setKerasWeights(withScores, c.weights);

@@ -3,6 +3,7 @@ import { ShapeError, ValueError, fmtShape } from '../../engine/errors.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../../engine/initializers.js';
 import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
 import { firstMask, maskAt, type Mask, type MaskInput } from '../../engine/mask.js';
+import type { KerasVariables } from '../../engine/keras_variables.js';
 import { isShapeList, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { attentionMask } from './attention_mask.js';
@@ -41,9 +42,13 @@ const PROJ = ['query', 'key', 'value'] as const;
  * `[query, value]`, `[query, value, key]` or `[query, value, key, attentionMask]`
  * (`[batch, Tq, Tv]`, true or 1 where attending is allowed). Padding masks of query and
  * value (from `embedding({ maskZero: true })`) are honoured: padded keys get no weight.
+ * A query that may attend to nothing (a padded query, a fully blocked row) gets, as in Keras,
+ * zero probabilities when the scores are returned or `dropout` > 0 (Keras' masked softmax),
+ * and otherwise the mean of all values (Keras' fused dot-product attention).
  * Weights as in Keras: `query/kernel [dim, heads, keyDim]`, `query/bias [heads, keyDim]`,
  * the same for `key` and `value`, `attention_output/kernel [heads, valueDim, outDim]`,
- * `attention_output/bias [outDim]`.
+ * `attention_output/bias [outDim]`; Keras files keep each pair in an EinsumDense sublayer
+ * (`query_dense`, `key_dense`, `value_dense`, `output_dense`; see {@link kerasVariables}).
  */
 export class MultiHeadAttention extends Layer {
   readonly className = 'MultiHeadAttention';
@@ -160,7 +165,9 @@ export class MultiHeadAttention extends Layer {
       const keep = tf.cast(tf.greaterEqual(tf.randomUniform(p.shape, 0, 1, 'float32', seed), this.dropout), 'float32');
       return tf.mul(p, tf.div(keep, 1 - this.dropout));
     } : undefined;
-    const { output, scores } = scaledDotProduct(q, k, v, mask, drop);
+    // Keras takes its fused dot-product path unless the scores are returned or dropout is set.
+    const zeroMasked = this.returnAttentionScores || this.dropout > 0;
+    const { output, scores } = scaledDotProduct(q, k, v, mask, drop, zeroMasked);
     const merged = tf.reshape(tf.transpose(output, [0, 2, 1, 3]), [b * tq, this.numHeads * this.valueDim]);
     const ok = this.w['attention_output/kernel']!.read();
     const outDim = ok.shape[2]!;
@@ -169,6 +176,22 @@ export class MultiHeadAttention extends Layer {
     if (ob) y = tf.add(y, ob.read());
     const out = tf.reshape(y, [b, tq, outDim]);
     return this.returnAttentionScores ? [out, scores] : out;
+  }
+
+  /**
+   * Keras keeps the projections in EinsumDense sublayers: `query_dense`, `key_dense`,
+   * `value_dense` (kernel, bias) and `output_dense`, beside the weightless `_softmax` and
+   * `_dropout_layer`; the layer itself holds no variables.
+   */
+  override kerasVariables(): KerasVariables {
+    const pair = (p: string): KerasVariables => ({ vars: [`${p}/kernel`, `${p}/bias`].flatMap((n) => (this.w[n] ? [this.w[n]] : [])) });
+    return {
+      vars: [],
+      children: [
+        ['query_dense', pair('query')], ['key_dense', pair('key')], ['value_dense', pair('value')],
+        ['output_dense', pair('attention_output')], ['_softmax', { vars: [] }], ['_dropout_layer', { vars: [] }],
+      ],
+    };
   }
 
   override getConfig(): MultiHeadAttentionOptions {

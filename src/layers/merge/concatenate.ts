@@ -1,6 +1,7 @@
 import { tf } from '../../backend/tf.js';
 import { ShapeError, ValueError, fmtShape } from '../../engine/errors.js';
 import type { LayerOptions } from '../../engine/layer.js';
+import type { Mask, MaskInput } from '../../engine/mask.js';
 import type { Shape } from '../../engine/shape.js';
 import { Merge, commonDim } from './merge.js';
 
@@ -51,6 +52,27 @@ export class Concatenate extends Merge {
 
   protected merge(xs: tf.Tensor[]): tf.Tensor {
     return tf.concat(xs, this.positiveAxis(xs[0]!.rank));
+  }
+
+  /**
+   * Keras 3's rule: each input's mask spread over its last axis (all real for an input without
+   * one), concatenated as the data, and a step is real if any entry along the last axis is.
+   * Joining features, a step is real where any masked input has it real (all steps, when an
+   * input has no mask); joining time, the masks are concatenated.
+   */
+  override computeMask(inputs: tf.Tensor | tf.Tensor[], mask: MaskInput | undefined): Mask | null {
+    const masks = mask === undefined || mask === null ? [] : Array.isArray(mask) ? mask : [mask];
+    if (!masks.some((m) => m !== null && m !== undefined)) return null;
+    const xs = Array.isArray(inputs) ? inputs : [inputs];
+    return tf.tidy(() => {
+      const spread = xs.map((x, i) => {
+        const m = masks[i];
+        if (!m) return tf.ones(x.shape);
+        const f = tf.cast(m, 'float32');
+        return f.rank < x.rank ? tf.mul(tf.expandDims(f, -1), tf.ones(x.shape)) : f;
+      });
+      return tf.greater(tf.max(tf.concat(spread, this.positiveAxis(xs[0]!.rank)), -1), 0);
+    });
   }
 
   override getConfig(): ConcatenateOptions {

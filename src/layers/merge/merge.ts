@@ -1,7 +1,7 @@
 import { tf } from '../../backend/tf.js';
 import { ShapeError, fmtShape } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
-import { combineMasks, type Mask, type MaskInput } from '../../engine/mask.js';
+import type { Mask, MaskInput } from '../../engine/mask.js';
 import { isShapeList, type Shape } from '../../engine/shape.js';
 
 /**
@@ -47,10 +47,15 @@ export abstract class Merge extends Layer {
     return this.mergedShape(this.shapeList(inputShape));
   }
 
-  /** The AND of the inputs' padding masks (`null` when none has one), as Keras merges them. */
+  /**
+   * Keras 3's rule for elementwise merges: the OR of the inputs' padding masks (a step is real
+   * if it is real in any input), and no mask when some input has none.
+   */
   override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask: MaskInput | undefined): Mask | null {
     if (mask === undefined || mask === null) return null;
-    return combineMasks(Array.isArray(mask) ? mask : [mask]);
+    const masks = Array.isArray(mask) ? mask : [mask];
+    if (masks.some((m) => m === null || m === undefined)) return null;
+    return tf.tidy(() => masks.slice(1).reduce((a: tf.Tensor, m) => tf.logicalOr(a, tf.cast(m!, 'bool')), tf.cast(masks[0]!, 'bool')));
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {

@@ -10,7 +10,10 @@ export interface GlobalPooling1DOptions extends LayerOptions {
   keepdims?: boolean;
 }
 
-/** Reduces the time axis of `[batch, time, channels]`; padded steps (mask) are left out. */
+/**
+ * Reduces the time axis of `[batch, time, channels]`. The mask stops here; how a layer uses
+ * it is Keras': the average leaves padded steps out, the max takes every step.
+ */
 export abstract class GlobalPooling1D extends Layer {
   override supportsMasking = true;
   /** Whether the time axis stays (length 1). */
@@ -23,7 +26,7 @@ export abstract class GlobalPooling1D extends Layer {
     this.keepdims = opts.keepdims ?? false;
     this.inputSpec = { ndim: 3 };
   }
-  /** Reduces `[batch, steps, channels]` over the steps, skipping steps the mask marks as padding. */
+  /** Reduces `[batch, steps, channels]` over the steps, given the input's padding mask. */
   protected abstract reduce(x: tf.Tensor, mask: Mask | null): tf.Tensor;
   override computeOutputShape(s: Shape): Shape {
     return this.keepdims ? [s[0] ?? null, 1, s[2] ?? null] : [s[0] ?? null, s[2] ?? null];
@@ -53,16 +56,17 @@ export class GlobalAveragePooling1D extends GlobalPooling1D {
   }
 }
 
-/** Max over time (Keras `GlobalMaxPooling1D`); with a mask, padded steps never win. */
+/**
+ * Max over time (Keras `GlobalMaxPooling1D`). As in Keras (and tfjs-layers), the mask is not
+ * applied: padded steps count, so a model loaded from a Keras file predicts as Keras does.
+ */
 export class GlobalMaxPooling1D extends GlobalPooling1D {
   get className(): string {
     return 'GlobalMaxPooling1D';
   }
-  /** Reduces `[batch, steps, channels]` over the steps, skipping steps the mask marks as padding. */
-  protected reduce(x: tf.Tensor, mask: Mask | null): tf.Tensor {
-    if (!mask) return tf.max(x, 1, this.keepdims);
-    const m = tf.broadcastTo(tf.expandDims(tf.cast(mask, 'bool'), -1), x.shape);
-    return tf.max(tf.where(m, x, tf.fill(x.shape, -3.4e38)), 1, this.keepdims);
+  /** The max over every step; Keras' `GlobalMaxPooling1D.call` takes no mask. */
+  protected reduce(x: tf.Tensor, _mask: Mask | null): tf.Tensor {
+    return tf.max(x, 1, this.keepdims);
   }
 }
 
