@@ -23,7 +23,7 @@ function makeLayer(spec: LayerSpec): st.Layer {
     case 'flatten':
       return st.layers.flatten();
     case 'embedding':
-      return st.layers.embedding({ inputDim: spec.inputDim, outputDim: spec.outputDim });
+      return st.layers.embedding({ inputDim: spec.inputDim, outputDim: spec.outputDim, trainable: spec.trainable !== false });
     case 'lstm':
       return st.layers.lstm({ units: spec.units, recurrentActivation: 'sigmoid' });
   }

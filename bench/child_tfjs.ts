@@ -26,7 +26,7 @@ function makeLayer(spec: LayerSpec, inputShape?: number[]): tfl.layers.Layer {
     case 'flatten':
       return tfl.layers.flatten(first);
     case 'embedding':
-      return tfl.layers.embedding({ ...first, inputDim: spec.inputDim, outputDim: spec.outputDim });
+      return tfl.layers.embedding({ ...first, inputDim: spec.inputDim, outputDim: spec.outputDim, trainable: spec.trainable !== false });
     case 'lstm':
       // tfjs-layers defaults to hard-sigmoid gates (Keras 2); Keras 3, strata and PyTorch use
       // the sigmoid. Its orthogonal initializer needs chained ops that Node's tfjs-core
@@ -64,7 +64,15 @@ async function create(s: SetupCommand): Promise<Workload> {
 
   const model = tfl.sequential({ layers: s.spec.layers.map((l, i) => makeLayer(l, i === 0 ? s.spec.inputShape : undefined)) });
   const initial = readWeights(s.weightsPath, s.spec).map((w) => tf.tensor(w.values, w.shape));
-  model.setWeights(initial);
+  // Layer by layer: tfjs-layers' model.setWeights lists trainable weights first, so a frozen
+  // embedding's table would be expected after the LSTM's.
+  let next = 0;
+  for (const layer of model.layers) {
+    const count = layer.weights.length;
+    if (count) layer.setWeights(initial.slice(next, next + count));
+    next += count;
+  }
+  if (next !== initial.length) throw new Error(`tfjs-layers side: the model has ${next} weights, the file ${initial.length}`);
   tf.dispose(initial);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: s.spec.loss, metrics: ['accuracy'] });
 

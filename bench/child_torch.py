@@ -120,6 +120,7 @@ def build(spec, weights):
             table = next(it)
             m = nn.Embedding(table.shape[0], table.shape[1])
             m.weight.data.copy_(table)
+            m.weight.requires_grad_(layer.get('trainable', True))
             modules.append(m)
         elif kind == 'lstm':
             modules.append(lstm_from_keras(next(it), next(it), next(it)))

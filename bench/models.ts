@@ -20,7 +20,7 @@ export type LayerSpec =
   | { kind: 'conv2d'; filters: number; kernelSize: number; activation: ActivationName }
   | { kind: 'maxPooling2d'; poolSize: number }
   | { kind: 'flatten' }
-  | { kind: 'embedding'; inputDim: number; outputDim: number }
+  | { kind: 'embedding'; inputDim: number; outputDim: number; /** false: the table is not trained (every side). */ trainable?: boolean }
   | { kind: 'lstm'; units: number };
 
 /** What a network trains on: MNIST images (float32 in [0, 1]) or synthetic token sequences (int32, `sequences.ts`). */

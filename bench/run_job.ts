@@ -56,7 +56,10 @@ async function start(job: Job, e: Entrant, ctx: JobContext, results: SideResult[
   const result: SideResult = { ...e, job: job.id, status: 'ok', timings: [] };
   results.push(result);
   const child = childFor(e, ctx);
-  const spec = MODELS[job.model];
+  const base = MODELS[job.model];
+  const spec = job.frozenEmbedding
+    ? { ...base, layers: base.layers.map((l) => (l.kind === 'embedding' ? { ...l, trainable: false } : l)) }
+    : base;
   child.send({
     cmd: 'setup', model: job.model, spec, task: job.task, backend: e.backend, batchSize: job.batchSize,
     samples: maxStepsOf(job, budget) * job.batchSize, weightsPath: ctx.weightsPath(job.model),

@@ -94,7 +94,9 @@ export function targetLines(f: RunFacts): string[] {
     const one = find(f.results, id, 'strata', 'wasm', 1);
     targets.push({ what: `${name} fit: strata default vs strata setThreads(1), wall clock`, r: wallOnly(ratio(strataDefault(f, id), one)), min: 1.7 });
   }
-  if (ran('lstm-fit')) {
+  if (ran('lstm-fit-frozen')) {
+    targets.push({ what: 'LSTM fit (embedding frozen): strata vs tfjs-layers, both wasm', r: ratios(f, 'lstm-fit-frozen').wasm, min: 2 });
+  } else if (ran('lstm-fit')) {
     targets.push({ what: 'LSTM fit: strata vs tfjs-layers, both wasm', r: ratios(f, 'lstm-fit').wasm, min: 2 });
   }
   for (const [id, name] of [['mlp-fit', 'MLP fit'], ['cnn-fit', 'CNN fit'], ['mlp-fit-small', 'MLP fit, batch 32']] as const) {
