@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tf } from '../../src/backend/tf.js';
 import { setBackend } from '../../src/backend/backends.js';
-import { withSimdBinary, withSimdRelu } from '../../src/backend/kernels/elementwise.js';
+import { simdColumnSum, withSimdBinary, withSimdRelu } from '../../src/backend/kernels/elementwise.js';
+import { originalWasmKernel } from '../../src/backend/kernels/index.js';
 import type { BinaryOp } from '../../src/backend/kernels/simd_elementwise.js';
 import { runOn, seeded } from './helpers.js';
 
@@ -109,5 +110,23 @@ describe('wasm elementwise kernels (SIMD loops on the calling thread)', () => {
       tf.dispose([t, a, b]);
     }
     expect(calls).toBe(2);
+  });
+
+  it('column sums (bias gradients) equal the backend\'s own Sum bit for bit, and tf.sum takes them', async () => {
+    await setBackend('wasm');
+    const backend = tf.backend();
+    const original = originalWasmKernel('Sum')!.kernelFunc;
+    for (const [rows, cols] of [[1, 4], [7, 8], [128, 256], [3000, 32]] as const) {
+      const x = seeded([rows, cols], rows + cols);
+      const ours = tf.engine().makeTensorFromTensorInfo(simdColumnSum(backend as never, x, rows, cols)!);
+      const theirs = tf.engine().makeTensorFromTensorInfo(original({ inputs: { x }, backend, attrs: { axis: [0], keepDims: false } }) as tf.TensorInfo);
+      expect(Array.from(ours.dataSync())).toEqual(Array.from(theirs.dataSync()));
+      const viaOp = tf.sum(tf.reshape(x, [rows, 1, cols]), [0, 1]);
+      expect(Array.from(viaOp.dataSync())).toEqual(Array.from(theirs.dataSync()));
+      tf.dispose([x, ours, theirs, viaOp]);
+    }
+    const odd = seeded([5, 6], 3);
+    expect(simdColumnSum(backend as never, odd, 5, 6)).toBeUndefined();
+    odd.dispose();
   });
 });

@@ -91,6 +91,21 @@ function tail(backend: WasmBackend, op: BinaryOp, out: Info, n: number, operands
   }
 }
 
+/**
+ * Column sums of a float32 `[rows, cols]` tensor (cols a multiple of 4) with strata's loop,
+ * rows added in order; undefined where the loop is unavailable or the shape does not fit.
+ * The backend's `Sum` over the outer axis first transposes the whole input.
+ */
+export function simdColumnSum(backend: WasmBackend, x: Info, rows: number, cols: number): Info | undefined {
+  if (x.dtype !== 'float32' || cols % 4 !== 0 || rows * cols === 0) return undefined;
+  const loops = loopsFor(backend);
+  if (!loops) return undefined;
+  const out = alloc(backend, [cols]);
+  f32(backend, out).fill(0);
+  loops.colsum(offset(backend, x), offset(backend, out), rows, cols * 4);
+  return out;
+}
+
 /** A binary kernel: strata's loop where it applies, else the backend's. */
 export function withSimdBinary(op: BinaryOp, original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {

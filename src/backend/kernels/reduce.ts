@@ -4,10 +4,13 @@
  * (bias gradients of convolutions reduce `[batch, h, w, c]` over the first three axes:
  * about 4× slower than the same data seen as `[batch·h·w, c]`). The wrappers merge
  * neighbouring axes that are all reduced or all kept before calling the original kernel,
- * so its transpose runs on at most three dimensions.
+ * so its transpose runs on at most three dimensions. A float32 `Sum` over the outer of two
+ * (merged) axes, with a multiple of 4 columns, skips the transpose altogether: strata's SIMD
+ * loop adds the rows in order.
  * @module
  */
 import { tf } from '../tf.js';
+import { simdColumnSum } from './elementwise.js';
 import { viewAs, wasmBackend, type Info, type KernelArgs } from './wasm_util.js';
 
 /** Reduction kernels the wrapper applies to. */
@@ -46,9 +49,13 @@ export function withMergedAxes(kernelName: string, original: tf.KernelFunc): tf.
     const attrs = (args.attrs ?? {}) as Record<string, unknown>;
     const axes = tf.util.parseAxisParam(attrs[key] as number | number[], x.shape);
     const merged = mergeReducedAxes(x.shape, axes);
-    if (!merged) return original(args as unknown as Parameters<tf.KernelFunc>[0]);
-    const [shape, mergedAxes] = merged;
-    const out = original({
+    const [shape, mergedAxes] = merged ?? [x.shape, axes];
+    // A sum over the outer of two axes (a bias gradient): column sums, no transpose.
+    const columns = kernelName === 'Sum' && shape.length === 2 && mergedAxes.length === 1 && mergedAxes[0] === 0
+      ? simdColumnSum(wasmBackend(args), x, shape[0]!, shape[1]!)
+      : undefined;
+    if (!merged && !columns) return original(args as unknown as Parameters<tf.KernelFunc>[0]);
+    const out = columns ?? original({
       inputs: { x: viewAs(x, shape) },
       backend: wasmBackend(args),
       attrs: { ...attrs, [key]: mergedAxes, keepDims: false } as tf.NamedAttrMap,

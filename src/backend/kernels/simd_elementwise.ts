@@ -92,6 +92,20 @@ function relu(): number[] {
   ]);
 }
 
+/** `out[k] += m[r, k]` over every row `r`: column sums into `out` (which the caller zeroes). */
+function colsum(): number[] {
+  const [m, out, rows, rowBytes, k, r] = [0, 1, 2, 3, 4, 5];
+  return fn([[2, I32]], [
+    ...BLOCK, ...LOOP, ...breakIfDone(r, rows),
+    0x41, 0x00, ...set(k),
+    ...BLOCK, ...LOOP, ...breakIfDone(k, rowBytes),
+    ...at(out, k), ...at(out, k), ...load, ...at(m, k), ...load, ...add, ...store,
+    ...addConst(k, 16), 0x0c, 0x00, ...END, ...END,
+    ...get(m), ...get(rowBytes), ...i32add, ...set(m),
+    ...addConst(r, 1), 0x0c, 0x00, ...END, ...END,
+  ]);
+}
+
 /** The functions of the module, in order: name, type index, body. */
 function functions(): [string, number, number[]][] {
   const list: [string, number, number[]][] = [];
@@ -103,6 +117,7 @@ function functions(): [string, number, number[]][] {
     list.push([`${name}_scalarFirst`, 2, scalar(op, true)]);
   }
   list.push(['relu', 3, relu()]);
+  list.push(['colsum', 0, colsum()]);
   return list;
 }
 
@@ -128,6 +143,7 @@ export type SimdElementwise = {
   [K in `${BinaryOp}_scalar` | `${BinaryOp}_scalarFirst`]: (a: number, s: number, out: number, bytes: number) => void;
 } & {
   relu: (a: number, out: number, bytes: number) => void;
+  colsum: (m: number, out: number, rows: number, rowBytes: number) => void;
 };
 
 const instances = new WeakMap<WebAssembly.Memory, SimdElementwise | null>();
