@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tf } from '../../src/backend/tf.js';
 import { setBackend } from '../../src/backend/backends.js';
@@ -54,6 +54,36 @@ describe('pooling gradients on wasm equal cpu', () => {
         });
       }),
       { numRuns: 25 },
+    );
+  });
+
+  it('2×2 stride-2 max pooling with 4k channels (the SIMD loop): exactly cpu, ties, -Infinity and NaN included', async () => {
+    const simdCase = fc.record({
+      batch: fc.integer({ min: 1, max: 3 }),
+      h: fc.integer({ min: 2, max: 9 }),
+      w: fc.integer({ min: 2, max: 9 }),
+      c: fc.constantFrom(4, 8, 12),
+      pad: fc.constantFrom<'same' | 'valid'>('same', 'valid'),
+      specials: fc.boolean(),
+      seed: fc.integer({ min: 1, max: 1e9 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(simdCase, async (c) => {
+        const f = () => {
+          // Few distinct values, so windows tie; optionally -Infinity and NaN sprinkled in.
+          let x = tf.round(tf.mul(seeded([c.batch, c.h, c.w, c.c], c.seed), 2)) as tf.Tensor4D;
+          if (c.specials) {
+            const pick = seeded(x.shape, c.seed + 7);
+            x = tf.where(tf.greater(pick, 0.8), tf.fill(x.shape, -Infinity), tf.where(tf.less(pick, -0.9), tf.fill(x.shape, NaN), x)) as tf.Tensor4D;
+          }
+          const y = tf.maxPool(x, 2, 2, c.pad);
+          return kernel('MaxPoolGrad', { dy: seeded(y.shape, c.seed + 1), input: x, output: y }, { filterSize: 2, strides: 2, pad: c.pad });
+        };
+        const [cpu] = await runOn('cpu', f);
+        const [wasm] = await runOn('wasm', f);
+        expect(Array.from(wasm!).map(String)).toEqual(Array.from(cpu!).map(String));
+      }),
+      { numRuns: 60 },
     );
   });
 

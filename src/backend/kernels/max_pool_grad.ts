@@ -4,11 +4,22 @@
  * batch normalisation, or on raw inputs, trained wrongly on wasm because of it.
  *
  * Like the cpu backend, each window sends its gradient to the first position (row-major)
- * holding the window's maximum.
+ * holding the window's maximum. 2×2 windows at stride 2 (the usual pooling) run in a wasm
+ * SIMD loop (`simd_max_pool_grad.ts`); other windows in the JavaScript loop below.
  * @module
  */
 import { tf } from '../tf.js';
-import { f32, marked, requireFloat32, wasmBackend, zeros, type Info, type KernelArgs } from './wasm_util.js';
+import { maxPoolGrad2x2For } from './simd_max_pool_grad.js';
+import { f32, marked, requireFloat32, wasmBackend, zeros, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
+
+/** The heap's memory and a tensor's byte offset in it. */
+function heap(backend: WasmBackend): WebAssembly.Memory | undefined {
+  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  return module.wasmMemory ?? module.asm?.memory;
+}
+function offset(backend: WasmBackend, info: Info): number {
+  return (backend.dataIdMap.get(info.dataId as object) as { memoryOffset: number }).memoryOffset;
+}
 
 function maxPoolGrad(args: KernelArgs): Info {
   const backend = wasmBackend(args);
@@ -26,6 +37,21 @@ function maxPoolGrad(args: KernelArgs): Info {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { filterHeight, filterWidth } = info;
   const out = zeros(backend, input.shape);
+  // 2×2 windows at stride 2 inside the input, four channels at a time: strata's SIMD loop.
+  const plain = filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
+    info.padInfo.top === 0 && info.padInfo.left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth && c % 4 === 0;
+  const memory = plain ? heap(backend) : undefined;
+  const simdLoop = memory ? maxPoolGrad2x2For(memory) : null;
+  if (simdLoop) {
+    // One call per image: an odd input height leaves a row no window covers.
+    const [x0, g0, d0] = [offset(backend, input), offset(backend, dy), offset(backend, out)];
+    const image = inHeight * inWidth * c * 4;
+    const grads = outHeight * outWidth * c * 4;
+    for (let b = 0; b < batchSize; b++) {
+      simdLoop(x0 + b * image, g0 + b * grads, d0 + b * image, outHeight, outWidth, c * 4, inWidth * c * 4);
+    }
+    return out;
+  }
   const dx = f32(backend, out);
   const x = f32(backend, input);
   const g = f32(backend, dy);

@@ -1,0 +1,103 @@
+/**
+ * The gradient of a 2×2, stride-2 max pool (NHWC, channels a multiple of 4) as a wasm SIMD
+ * loop over the backend's heap: each window sends its gradient to the first position
+ * (row-major) holding its maximum, four channels at a time, as `max_pool_grad.ts` does one
+ * at a time. The windows do not overlap, so every input position is written at most once.
+ * @module
+ */
+import { I32, V128, add, get, i32add, load, section, set, simd, splat, store, str, uleb, vec } from './wasm_asm.js';
+
+const gt = simd(0x44);
+const and = simd(0x4e);
+const andnot = simd(0x4f);
+const bitselect = simd(0x52);
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const END = [0x0b];
+const breakIfDone = (i: number, n: number) => [...get(i), ...get(n), 0x4f, 0x0d, 0x01];
+const addLocal = (i: number, j: number) => [...get(i), ...get(j), ...i32add, ...set(i)];
+const addOne = (i: number) => [...get(i), 0x41, 0x01, ...i32add, ...set(i)];
+const addSixteen = (i: number) => [...get(i), 0x41, 0x10, ...i32add, ...set(i)];
+const sum = (...locals: number[]) => [...get(locals[0]!), ...locals.slice(1).flatMap((l) => [...get(l), ...i32add])];
+
+// grad(x, g, dx, rows, cols, cBytes, rowBytes), for one image: rows = outHeight window rows, cols =
+// outWidth windows a row, cBytes = channels·4, rowBytes = inWidth·channels·4.
+const TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), 0x00];
+const BODY = (() => {
+  const [x, g, dx, rows, cols, cB, rowB] = [0, 1, 2, 3, 4, 5, 6];
+  // i32 locals 7..12, v128 locals 13..23
+  const [r, ox, k, a, d, twoRows] = [7, 8, 9, 10, 11, 12];
+  const [NEG, ZERO, V0, V1, V2, V3, M, C0, C1, C2, C3] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+  const loadAt = (...locals: number[]) => [...sum(...locals), ...load];
+  const storeMasked = (mask: number[], ...locals: number[]) => [
+    ...sum(...locals), ...get(24), ...mask, ...and, ...get(ZERO), ...add, ...store,
+  ];
+  const G = 24;
+  const code = [
+    ...vec([[6, I32], [12, V128]]),
+    0x43, 0x00, 0x00, 0x80, 0xff, ...splat, ...set(NEG), // -Infinity
+    0x43, 0x00, 0x00, 0x00, 0x00, ...splat, ...set(ZERO),
+    ...get(rowB), ...get(rowB), ...i32add, ...set(twoRows),
+    ...BLOCK, ...LOOP, ...breakIfDone(r, rows),
+    ...get(x), ...set(a), ...get(dx), ...set(d), 0x41, 0x00, ...set(ox),
+    ...BLOCK, ...LOOP, ...breakIfDone(ox, cols),
+    0x41, 0x00, ...set(k),
+    ...BLOCK, ...LOOP, ...breakIfDone(k, cB),
+    ...loadAt(a, k), ...set(V0),
+    ...loadAt(a, cB, k), ...set(V1),
+    ...loadAt(a, rowB, k), ...set(V2),
+    ...loadAt(a, rowB, cB, k), ...set(V3),
+    ...loadAt(g, k), ...set(G),
+    ...get(V0), ...get(NEG), ...gt, ...set(C0),
+    ...get(V0), ...get(NEG), ...get(C0), ...bitselect, ...set(M),
+    ...get(V1), ...get(M), ...gt, ...set(C1),
+    ...get(V1), ...get(M), ...get(C1), ...bitselect, ...set(M),
+    ...get(V2), ...get(M), ...gt, ...set(C2),
+    ...get(V2), ...get(M), ...get(C2), ...bitselect, ...set(M),
+    ...get(V3), ...get(M), ...gt, ...set(C3),
+    // winners: 3 = c3; 2 = c2 & !c3; 1 = c1 & !c2 & !c3; 0 = c0 & !c1 & !c2 & !c3
+    ...storeMasked([...get(C0), ...get(C1), ...andnot, ...get(C2), ...andnot, ...get(C3), ...andnot], d, k),
+    ...storeMasked([...get(C1), ...get(C2), ...andnot, ...get(C3), ...andnot], d, cB, k),
+    ...storeMasked([...get(C2), ...get(C3), ...andnot], d, rowB, k),
+    ...storeMasked([...get(C3)], d, rowB, cB, k),
+    ...addSixteen(k), 0x0c, 0x00, ...END, ...END,
+    ...addLocal(a, cB), ...addLocal(a, cB), ...addLocal(d, cB), ...addLocal(d, cB), ...addLocal(g, cB),
+    ...addOne(ox), 0x0c, 0x00, ...END, ...END,
+    ...addLocal(x, twoRows), ...addLocal(dx, twoRows),
+    ...addOne(r), 0x0c, 0x00, ...END, ...END,
+    ...END,
+  ];
+  return [...uleb(code.length), ...code];
+})();
+
+function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(0)];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([TYPE])),
+    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, ...limits]])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...str('grad'), 0x00, 0]])),
+    ...section(10, vec([BODY])),
+  ]);
+}
+
+/** The loop: byte offsets into the heap; see the module comment for the arguments. */
+export type MaxPoolGrad2x2 = (x: number, g: number, dx: number, rows: number, cols: number, cBytes: number, rowBytes: number) => void;
+
+const instances = new WeakMap<WebAssembly.Memory, MaxPoolGrad2x2 | null>();
+
+/** The loop bound to `memory` (the wasm backend's heap); null where it does not instantiate. */
+export function maxPoolGrad2x2For(memory: WebAssembly.Memory): MaxPoolGrad2x2 | null {
+  let found = instances.get(memory);
+  if (found !== undefined) return found;
+  try {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = new WebAssembly.Module(moduleBytes(shared));
+    found = (new WebAssembly.Instance(module, { env: { memory } }).exports as { grad: MaxPoolGrad2x2 }).grad;
+  } catch {
+    found = null;
+  }
+  instances.set(memory, found);
+  return found;
+}
