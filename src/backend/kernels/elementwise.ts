@@ -9,7 +9,7 @@
  */
 import { tf } from '../tf.js';
 import { simdElementwiseFor, type BinaryOp, type SimdElementwise } from './simd_elementwise.js';
-import { alloc, f32, sizeOf, wasmBackend, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
+import { alloc, f32, heapMemory, heapOffset, sizeOf, wasmBackend, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
 
 /** The wasm kernels wrapped, and the operation each computes. */
 export const ELEMENTWISE_KERNELS: Record<string, BinaryOp> = { Add: 'add', Sub: 'sub', Multiply: 'mul', RealDiv: 'div' };
@@ -22,14 +22,11 @@ const SCALAR_JS: Record<BinaryOp, (x: number, y: number) => number> = {
 };
 
 function loopsFor(backend: WasmBackend): SimdElementwise | null {
-  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  const memory = module.wasmMemory ?? module.asm?.memory;
+  const memory = heapMemory(backend);
   return memory ? simdElementwiseFor(memory) : null;
 }
 
-function offset(backend: WasmBackend, info: Info): number {
-  return (backend.dataIdMap.get(info.dataId as object) as { memoryOffset: number }).memoryOffset;
-}
+const offset = heapOffset;
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);

@@ -10,7 +10,7 @@
  */
 import { tf } from '../tf.js';
 import { simdUpdatesFor, type SimdUpdates } from './simd_update.js';
-import type { WasmBackend } from './wasm_util.js';
+import { heapMemory, heapOffset, type Info, type WasmBackend } from './wasm_util.js';
 
 /** The wasm backend if it is the active one, else undefined. */
 function activeWasm(): WasmBackend | undefined {
@@ -72,12 +72,11 @@ function views(targets: tf.Tensor[], g: tf.Tensor): Float32Array[] | undefined {
  */
 function simd(tensors: tf.Tensor[]): { f: SimdUpdates; at: number[] } | undefined {
   const backend = activeWasm();
-  const module = backend?.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } } | undefined;
-  const memory = module?.wasmMemory ?? module?.asm?.memory;
+  const memory = backend ? heapMemory(backend) : undefined;
   if (!backend || !memory) return undefined;
   const f = simdUpdatesFor(memory);
   if (!f) return undefined;
-  return { f, at: tensors.map((t) => (backend.dataIdMap.get(t.dataId as object) as { memoryOffset: number }).memoryOffset) };
+  return { f, at: tensors.map((t) => heapOffset(backend, t as unknown as Info)) };
 }
 
 /** Parameters of one Adam step (Keras formulas; the bias correction folded into `alpha`). */

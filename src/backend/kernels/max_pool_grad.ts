@@ -10,16 +10,7 @@
  */
 import { tf } from '../tf.js';
 import { maxPoolGrad2x2For } from './simd_max_pool_grad.js';
-import { f32, marked, requireFloat32, wasmBackend, zeros, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
-
-/** The heap's memory and a tensor's byte offset in it. */
-function heap(backend: WasmBackend): WebAssembly.Memory | undefined {
-  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  return module.wasmMemory ?? module.asm?.memory;
-}
-function offset(backend: WasmBackend, info: Info): number {
-  return (backend.dataIdMap.get(info.dataId as object) as { memoryOffset: number }).memoryOffset;
-}
+import { f32, heapMemory, heapOffset as offset, marked, requireFloat32, wasmBackend, zeros, type Info, type KernelArgs } from './wasm_util.js';
 
 function maxPoolGrad(args: KernelArgs): Info {
   const backend = wasmBackend(args);
@@ -40,7 +31,7 @@ function maxPoolGrad(args: KernelArgs): Info {
   // 2×2 windows at stride 2 inside the input, four channels at a time: strata's SIMD loop.
   const plain = filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
     info.padInfo.top === 0 && info.padInfo.left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth && c % 4 === 0;
-  const memory = plain ? heap(backend) : undefined;
+  const memory = plain ? heapMemory(backend) : undefined;
   const simdLoop = memory ? maxPoolGrad2x2For(memory) : null;
   if (simdLoop) {
     // One call per image: an odd input height leaves a row no window covers.

@@ -8,7 +8,7 @@
  * faster for everything a training step does elementwise.
  * @module
  */
-import { F32, I32, V128, add, at, div, get, i32add, load, max, mul, section, set, splat, store, str, sub, uleb, vec } from './wasm_asm.js';
+import { F32, I32, V128, add, at, div, get, i32add, load, max, mul, section, set, splat, store, str, sub, uleb, vec, compiledFor, memoryImport } from './wasm_asm.js';
 
 /** The binary operations, by the name of their function in the module. */
 export const BINARY_OPS = { add, sub, mul, div } as const;
@@ -122,12 +122,11 @@ function functions(): [string, number, number[]][] {
 }
 
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(0)];
   const fns = functions();
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([SAME_TYPE, ROW_TYPE, SCALAR_TYPE, UNARY_TYPE])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, ...limits]])),
+    ...memoryImport(shared),
     ...section(3, vec(fns.map(([, type]) => uleb(type)))),
     ...section(7, vec(fns.map(([name], i) => [...str(name), 0x00, ...uleb(i)]))),
     ...section(10, vec(fns.map(([, , code]) => code))),
@@ -153,15 +152,5 @@ const instances = new WeakMap<WebAssembly.Memory, SimdElementwise | null>();
  * memory; null where wasm SIMD is unavailable or the module does not instantiate.
  */
 export function simdElementwiseFor(memory: WebAssembly.Memory): SimdElementwise | null {
-  let found = instances.get(memory);
-  if (found !== undefined) return found;
-  try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(moduleBytes(shared));
-    found = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdElementwise;
-  } catch {
-    found = null;
-  }
-  instances.set(memory, found);
-  return found;
+  return compiledFor(instances, memory, moduleBytes, (e) => e as unknown as SimdElementwise);
 }

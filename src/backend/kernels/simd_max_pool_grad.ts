@@ -5,7 +5,7 @@
  * at a time. The windows do not overlap, so every input position is written at most once.
  * @module
  */
-import { I32, V128, add, get, i32add, load, section, set, simd, splat, store, str, uleb, vec } from './wasm_asm.js';
+import { I32, V128, add, get, i32add, load, section, set, simd, splat, store, str, uleb, vec, compiledFor, memoryImport } from './wasm_asm.js';
 
 const gt = simd(0x44);
 const and = simd(0x4e);
@@ -71,11 +71,10 @@ const BODY = (() => {
 })();
 
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(0)];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([TYPE])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, ...limits]])),
+    ...memoryImport(shared),
     ...section(3, vec([[0]])),
     ...section(7, vec([[...str('grad'), 0x00, 0]])),
     ...section(10, vec([BODY])),
@@ -89,15 +88,5 @@ const instances = new WeakMap<WebAssembly.Memory, MaxPoolGrad2x2 | null>();
 
 /** The loop bound to `memory` (the wasm backend's heap); null where it does not instantiate. */
 export function maxPoolGrad2x2For(memory: WebAssembly.Memory): MaxPoolGrad2x2 | null {
-  let found = instances.get(memory);
-  if (found !== undefined) return found;
-  try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(moduleBytes(shared));
-    found = (new WebAssembly.Instance(module, { env: { memory } }).exports as { grad: MaxPoolGrad2x2 }).grad;
-  } catch {
-    found = null;
-  }
-  instances.set(memory, found);
-  return found;
+  return compiledFor(instances, memory, moduleBytes, (e) => e.grad as MaxPoolGrad2x2);
 }

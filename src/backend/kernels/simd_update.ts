@@ -6,7 +6,7 @@
  * @module
  */
 
-import { F32, I32, V128, add, at, body, div, get, load, mul, section, set, sqrt, store, str, sub, uleb, vec } from './wasm_asm.js';
+import { F32, I32, V128, add, at, body, div, get, load, mul, section, set, sqrt, store, str, sub, uleb, vec, compiledFor, memoryImport } from './wasm_asm.js';
 
 // adam(w, m, v, g, len, alpha, beta1, 1-beta1, beta2, 1-beta2, epsilon, decay)
 const ADAM_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F32], [F32], [F32], [F32], [F32], [F32], [F32]]), 0x00];
@@ -61,11 +61,10 @@ const RMSPROP = (() => {
 
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   // A shared memory import must state its maximum; tfjs' threaded heap allows 4 GiB.
-  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(0)];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([ADAM_TYPE, MOMENTUM_TYPE, RMSPROP_TYPE])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, ...limits]])),
+    ...memoryImport(shared),
     ...section(3, vec([[0], [1], [2]])),
     ...section(7, vec([[...str('adam'), 0x00, 0], [...str('momentum'), 0x00, 1], [...str('rmsprop'), 0x00, 2]])),
     ...section(10, vec([ADAM, MOMENTUM, RMSPROP])),
@@ -86,15 +85,5 @@ const instances = new WeakMap<WebAssembly.Memory, SimdUpdates | null>();
  * memory; null where wasm SIMD is unavailable or the module does not instantiate.
  */
 export function simdUpdatesFor(memory: WebAssembly.Memory): SimdUpdates | null {
-  let found = instances.get(memory);
-  if (found !== undefined) return found;
-  try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(moduleBytes(shared));
-    found = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdUpdates;
-  } catch {
-    found = null;
-  }
-  instances.set(memory, found);
-  return found;
+  return compiledFor(instances, memory, moduleBytes, (e) => e as unknown as SimdUpdates);
 }

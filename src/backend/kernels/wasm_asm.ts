@@ -84,3 +84,32 @@ export function body(k: number, len: number, locals: number[][], scalars: [numbe
   return [...uleb(code.length), ...code];
 }
 
+
+/** The import of the heap: `env.memory`, shared (with tfjs' 4 GiB maximum) for the threaded build. */
+export function memoryImport(shared: boolean): number[] {
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(0)];
+  return section(2, vec([[...str('env'), ...str('memory'), 0x02, ...limits]]));
+}
+
+/**
+ * Compiles a module built by `bytes` against `memory` (the wasm backend's heap), once per
+ * memory and cache, and returns what `pick` takes from its exports; null where wasm SIMD is
+ * unavailable or the module does not instantiate.
+ */
+export function compiledFor<T>(
+  cache: WeakMap<WebAssembly.Memory, T | null>,
+  memory: WebAssembly.Memory,
+  bytes: (shared: boolean) => Uint8Array<ArrayBuffer>,
+  pick: (exports: WebAssembly.Exports) => T,
+): T | null {
+  let found = cache.get(memory);
+  if (found !== undefined) return found;
+  try {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    found = pick(new WebAssembly.Instance(new WebAssembly.Module(bytes(shared)), { env: { memory } }).exports);
+  } catch {
+    found = null;
+  }
+  cache.set(memory, found);
+  return found;
+}

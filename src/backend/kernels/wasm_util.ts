@@ -60,6 +60,17 @@ export function f32(backend: WasmBackend, info: Info): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
 
+/** The wasm backend's heap as a `WebAssembly.Memory` (shared on the threaded build), if the module exposes it. */
+export function heapMemory(backend: WasmBackend): WebAssembly.Memory | undefined {
+  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  return module.wasmMemory ?? module.asm?.memory;
+}
+
+/** A tensor's byte offset in the heap. */
+export function heapOffset(backend: WasmBackend, info: Info): number {
+  return (backend.dataIdMap.get(info.dataId as object) as { memoryOffset: number }).memoryOffset;
+}
+
 /** A new uninitialised float32 tensor on the heap. */
 export function alloc(backend: WasmBackend, shape: number[]): Info {
   return backend.makeOutput(shape, 'float32');
