@@ -1,5 +1,5 @@
-/** Shared helpers of the io tests: an in-memory save target and a tensor-leak check. */
-import { expect } from 'vitest';
+/** Shared helpers of the io tests: an in-memory save target, a tensor-leak check, and the checks the Keras-fixture suites share. */
+import { describe, expect, it } from 'vitest';
 import { tf } from '../../src/backend/tf.js';
 
 /** A save handler that keeps what it is given, and a load handler that returns it. */
@@ -31,4 +31,58 @@ export function maxRelDiff(a: tf.Tensor, b: tf.Tensor, floor = 1e-3): number {
   let m = 0;
   for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]! - y[i]!) / Math.max(floor, Math.abs(x[i]!), Math.abs(y[i]!)));
   return m;
+}
+
+/** Largest |a - b| over two arrays of the same length. */
+export function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+/** A model as the io layer sees it: weights to overwrite, and disposal. */
+interface FixtureModel {
+  weights: { read(): tf.Tensor; write(t: tf.Tensor): void }[];
+  dispose(): void;
+}
+
+/**
+ * One suite per Keras weight layout (the `model.weights.h5` inside a `.keras` file, and the
+ * legacy `.h5`): each named fixture model loads, has its weights zeroed (so its predictions
+ * move off Keras' by more than 1e-3), and gets them back through `loadWeights` within 1e-5.
+ */
+export function weightsAloneSuites<M extends FixtureModel>(
+  title: string,
+  names: string[],
+  opts: {
+    load: (name: string) => Promise<M>;
+    keras3Weights: (name: string) => Uint8Array;
+    legacy: (name: string) => Uint8Array;
+    loadWeights: (m: M, bytes: Uint8Array) => Promise<void>;
+    err: (m: M, name: string) => number;
+  },
+): void {
+  describe(title, () => {
+    const sources: [string, (name: string) => Uint8Array][] = [
+      ['Keras 3 save_weights layout (model.weights.h5 of the .keras file)', opts.keras3Weights],
+      ['legacy layout (the .h5 file)', opts.legacy],
+    ];
+    for (const [what, bytesOf] of sources) {
+      for (const name of names) {
+        it(`${name}: ${what}`, async () => {
+          const m = await opts.load(name);
+          for (const w of m.weights) {
+            const z = tf.zerosLike(w.read());
+            w.write(z);
+            z.dispose();
+          }
+          expect(opts.err(m, name)).toBeGreaterThan(1e-3);
+          await opts.loadWeights(m, bytesOf(name));
+          expect(opts.err(m, name)).toBeLessThanOrEqual(1e-5);
+          m.dispose();
+        });
+      }
+    }
+  });
 }

@@ -13,6 +13,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { H5Reader } from '../../src/io/keras/h5.js';
 import * as st from '../../src/index.js';
+import { maxAbs, memory, weightsAloneSuites } from './helpers.js';
 
 const { tf } = st;
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'keras3_rnn');
@@ -28,14 +29,6 @@ beforeAll(async () => {
 function inputOf(name: string): st.tf.Tensor {
   const e = expected[name]!;
   return tf.tensor(e.input, e.input_shape, e.input_dtype === 'int32' ? 'int32' : 'float32');
-}
-
-/** Largest |a - b| over two arrays of the same length. */
-function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 /** The model's prediction on the fixture's input, and its worst difference from Keras'. */
@@ -149,9 +142,9 @@ describe('recurrent models from Keras in strata\'s own format', () => {
   for (const name of ['gru_reset_before', 'time_distributed', 'bidirectional']) {
     it(`${name}: saves to model.json artifacts and loads back with the same predictions`, async () => {
       const m = await st.io.loadKerasModel(fixture(`${name}.keras`));
-      let saved: st.tf.io.ModelArtifacts | undefined;
-      await st.saveModel(m, { save: async (a: st.tf.io.ModelArtifacts) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; } });
-      const back = await st.loadModel({ load: async () => saved! });
+      const mem = memory();
+      await st.saveModel(m, mem.save);
+      const back = await st.loadModel(mem.load());
       expect(Array.from(predictErr(back, name).values)).toEqual(Array.from(predictErr(m, name).values));
       m.dispose();
       back.dispose();
@@ -159,27 +152,12 @@ describe('recurrent models from Keras in strata\'s own format', () => {
   }
 });
 
-describe('recurrent weights alone (loadKerasWeights)', () => {
-  const sources: [string, (name: string) => Uint8Array][] = [
-    ['Keras 3 save_weights layout (model.weights.h5 of the .keras file)', (n) => unzipSync(fixture(`${n}.keras`))['model.weights.h5']!],
-    ['legacy layout (the .h5 file)', (n) => fixture(`${n}.h5`)],
-  ];
-  for (const [what, bytesOf] of sources) {
-    for (const name of ['bidirectional', 'time_distributed', 'gru_reset_before']) {
-      it(`${name}: ${what}`, async () => {
-        const m = await st.io.loadKerasModel(fixture(`${name}.keras`));
-        for (const w of m.weights) {
-          const z = tf.zerosLike(w.read());
-          w.write(z);
-          z.dispose();
-        }
-        expect(predictErr(m, name).err).toBeGreaterThan(1e-3);
-        await st.io.loadKerasWeights(m, bytesOf(name));
-        expect(predictErr(m, name).err).toBeLessThanOrEqual(1e-5);
-        m.dispose();
-      });
-    }
-  }
+weightsAloneSuites('recurrent weights alone (loadKerasWeights)', ['bidirectional', 'time_distributed', 'gru_reset_before'], {
+  load: (name) => st.io.loadKerasModel(fixture(`${name}.keras`)),
+  keras3Weights: (name) => unzipSync(fixture(`${name}.keras`))['model.weights.h5']!,
+  legacy: (name) => fixture(`${name}.h5`),
+  loadWeights: (m, bytes) => st.io.loadKerasWeights(m, bytes),
+  err: (m, name) => predictErr(m, name).err,
 });
 
 /** A fixture's `.keras` bytes with its config changed by `edit`. */

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as st from '../../src/index.js';
 import { runPython } from './python.js';
+import { maxAbs } from '../io/helpers.js';
 
 const { tf } = st;
 const L = st.layers;
@@ -87,13 +88,6 @@ for name in sys.argv[2:]:
 print(json.dumps(res))
 `, [dir, ...names]);
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number[]>;
-}
-
-function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 describe('recurrent models: strata → Keras', () => {
