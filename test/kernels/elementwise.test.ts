@@ -4,6 +4,7 @@ import { tf } from '../../src/backend/tf.js';
 import { setBackend } from '../../src/backend/backends.js';
 import { simdColumnSum, withSimdBinary, withSimdRelu } from '../../src/backend/kernels/elementwise.js';
 import { originalWasmKernel } from '../../src/backend/kernels/index.js';
+import { withMainThreadClip, withMainThreadSoftmax } from '../../src/backend/kernels/main_thread.js';
 import type { BinaryOp } from '../../src/backend/kernels/simd_elementwise.js';
 import { runOn, seeded } from './helpers.js';
 
@@ -88,12 +89,19 @@ describe('wasm elementwise kernels (SIMD loops on the calling thread)', () => {
     expect(run('div', s, m)).toEqual([2, 1, 2 / 3, 0.5, 0.4, 1 / 3, 2 / 7, 0.25].map(Math.fround));
     expect(run('sub', m, row)).toEqual([0, 0, 0, 0, 4, 4, 4, 4]);
     expect(run('sub', row, m)).toEqual([0, 0, 0, 0, -4, -4, -4, -4]);
+    const col = tf.tensor2d([[2], [4]]);
+    expect(run('div', m, col)).toEqual([0.5, 1, 1.5, 2, 1.25, 1.5, 1.75, 2]);
+    expect(run('sub', col, a)).toEqual([1, 0, -1, -2, -3, -2, -3, -4, -5, -6]);
+    const five = tf.tensor1d([0, 1, 2, 3, 4]);
+    expect(run('add', a, five)).toEqual([1, 3, 5, 7, 9, 6, 8, 10, 12, 14]);
+    five.dispose();
+    col.dispose();
     const relu = withSimdRelu(fellBack)({ inputs: { x: a }, backend, attrs: {} }) as tf.TensorInfo;
     tf.engine().makeTensorFromTensorInfo(relu).dispose();
     tf.dispose([a, b, row, m, s]);
   });
 
-  it('leaves the backend kernel the cases it does not handle: int32, and rows of a length not a multiple of 4', async () => {
+  it('leaves the backend kernel the cases it does not handle: int32, and long tensors with rows of a length not a multiple of 4', async () => {
     await setBackend('wasm');
     let calls = 0;
     const original = tf.getKernel('Add', 'wasm')!.kernelFunc;
@@ -102,7 +110,7 @@ describe('wasm elementwise kernels (SIMD loops on the calling thread)', () => {
     const add = withSimdBinary('add', counting);
     const cases: [tf.Tensor, tf.Tensor][] = [
       [tf.tensor1d([1, 2, 3], 'int32'), tf.tensor1d([4, 5, 6], 'int32')],
-      [tf.tensor2d([[1, 2, 3], [4, 5, 6]]), tf.tensor1d([1, 1, 1])],
+      [tf.fill([30_000, 3], 1.5), tf.tensor1d([1, 2, 3])],
     ];
     for (const [a, b] of cases) {
       const t = tf.engine().makeTensorFromTensorInfo(add({ inputs: { a, b }, backend, attrs: {} }) as tf.TensorInfo);
@@ -128,5 +136,54 @@ describe('wasm elementwise kernels (SIMD loops on the calling thread)', () => {
     const odd = seeded([5, 6], 3);
     expect(simdColumnSum(backend as never, odd, 5, 6)).toBeUndefined();
     odd.dispose();
+  });
+});
+
+describe('wasm Softmax and ClipByValue on the calling thread', () => {
+  const special = (x: tf.Tensor, seed: number) => {
+    // Some NaN, ±Infinity and equal values among the seeded ones.
+    const v = Float32Array.from(x.dataSync());
+    for (let i = seed % 7; i < v.length; i += 11) v[i] = [NaN, Infinity, -Infinity, 0.5][(i + seed) % 4]!;
+    return tf.tensor(v, x.shape, 'float32');
+  };
+
+  it('equal cpu to float32 round-off, NaN and infinities included, the backend kernel never called', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.boolean(),
+        async (shape, seed, withSpecial) => {
+          const f = () => {
+            const base = tf.mul(seeded(shape, seed), 20);
+            const x = withSpecial ? special(base, seed) : base;
+            return [tf.softmax(x), tf.clipByValue(x, -3.3, 7.1)];
+          };
+          const cpu = await runOn('cpu', f);
+          const wasm = await runOn('wasm', f);
+          for (let t = 0; t < 2; t++) {
+            for (let i = 0; i < cpu[t]!.length; i++) {
+              const [c, w] = [cpu[t]![i]!, wasm[t]![i]!];
+              if (Number.isNaN(c)) expect(w).toBeNaN();
+              else expect(Math.abs(w - c)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(c)));
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // The wrappers compute float32 themselves: a fallback that throws is never reached.
+    await setBackend('wasm');
+    const fellBack = (): never => { throw new Error('fell back to the backend kernel'); };
+    const backend = tf.backend();
+    const logits = tf.tensor2d([[1, 2, 3], [0, 0, 0]]);
+    const probs = withMainThreadSoftmax(fellBack)({ inputs: { logits }, backend, attrs: { dim: -1 } }) as tf.TensorInfo;
+    const clipped = withMainThreadClip(fellBack)({ inputs: { x: logits }, backend, attrs: { clipValueMin: 0.5, clipValueMax: 2 } }) as tf.TensorInfo;
+    const [p, c] = [probs, clipped].map((i) => tf.engine().makeTensorFromTensorInfo(i));
+    const e = [Math.exp(-2), Math.exp(-1), 1];
+    const z = e[0]! + e[1]! + e[2]!;
+    expect(Array.from(p!.dataSync())).toEqual([...e.map((v) => Math.fround(v / z)), ...[1, 1, 1].map(() => Math.fround(1 / 3))]);
+    expect(Array.from(c!.dataSync())).toEqual([1, 2, 2, 0.5, 0.5, 0.5]);
+    tf.dispose([p!, c!, logits]);
   });
 });

@@ -60,3 +60,34 @@ describe('wasm Slice', () => {
     }
   });
 });
+
+describe('wasm GatherV2', () => {
+  it('matches cpu along every axis, for float32, int32 and bool, with index tensors of rank 0–2', async () => {
+    const gatherCase = fc
+      .array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 })
+      .chain((shape) => fc.record({
+        shape: fc.constant(shape),
+        axis: fc.integer({ min: -shape.length, max: shape.length - 1 }),
+        indexShape: fc.constantFrom<number[]>([], [3], [2, 3], [0]),
+        dtype: fc.constantFrom('float32', 'int32', 'bool'),
+        seed: fc.integer({ min: 1, max: 1000 }),
+      }));
+    await fc.assert(
+      fc.asyncProperty(gatherCase, async ({ shape, axis, indexShape, dtype, seed }) => {
+        const dim = shape[axis < 0 ? axis + shape.length : axis]!;
+        const count = indexShape.reduce((a, b) => a * b, 1);
+        const ids = Array.from({ length: count }, (_, i) => (i * 7 + seed) % dim);
+        const f = () => {
+          const x = seeded(shape, seed);
+          const typed = dtype === 'float32' ? x : dtype === 'int32' ? tf.cast(tf.mul(x, 100), 'int32') : tf.greater(x, 0);
+          const out = tf.gather(typed, tf.tensor(ids, indexShape, 'int32'), axis);
+          return out.dtype === 'float32' ? out : tf.cast(out, 'float32');
+        };
+        const cpu = await runOn('cpu', f);
+        const wasm = await runOn('wasm', f);
+        expect(Array.from(wasm[0]!)).toEqual(Array.from(cpu[0]!));
+      }),
+      { numRuns: 80 },
+    );
+  });
+});

@@ -53,6 +53,23 @@ describe('threads from the built package', () => {
     });
   }
 
+  it('a product split across threads gives the same bits as on one thread', () => {
+    const code = `import * as st from 'strata';
+      import { createHash } from 'node:crypto';
+      await st.ready();
+      const a = st.tf.randomNormal([300, 200], 0, 1, 'float32', 3);
+      const b = st.tf.randomNormal([200, 260], 0, 1, 'float32', 4);
+      const grads = st.tf.grads((x, y) => st.tf.sum(st.tf.square(st.tf.matMul(x, y))))([a, b]);
+      const bytes = [st.tf.matMul(a, b), st.tf.matMul(a, b, false, false), ...grads].map((t) => new Uint8Array(t.dataSync().buffer));
+      const digest = createHash('sha256');
+      for (const x of bytes) digest.update(x);
+      console.log(JSON.stringify({ threads: st.getThreads(), digest: digest.digest('hex') }));`;
+    const two = run('digest-2.mjs', code, '2');
+    const one = run('digest-1.mjs', code, '1');
+    expect([two.threads, one.threads]).toEqual([2, 1]);
+    expect(two.digest).toBe(one.digest);
+  });
+
   it('defaults to every core; setThreads after the default start has begun replaces the running pool', () => {
     const cores = `(await import('node:os')).availableParallelism()`;
     const byDefault = run('default.mjs', `import * as st from 'strata';\nconst cores = ${cores};\n${body.replace('console.log(JSON.stringify({', 'console.log(JSON.stringify({ cores,')}`, undefined);

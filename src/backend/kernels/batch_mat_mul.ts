@@ -1,5 +1,7 @@
 /**
- * Wrappers around the wasm `BatchMatMul` and `_FusedMatMul` kernels. The backend sends
+ * Wrappers around the wasm `BatchMatMul` and `_FusedMatMul` kernels. Float32 products run
+ * on strata's own loops (`simd_mat_mul.ts`) wherever wasm SIMD is available; what follows
+ * is the fallback onto the backend's kernels. The backend sends
  * every call with a transposed operand, or with a batch dimension, to a naive loop
  * (about 1 GFLOP/s); only plain 2-D products reach XNNPACK (10–18 GFLOP/s). The wrappers
  * transpose operands explicitly with the wasm `Transpose` kernel, fold the batch of `a`
@@ -17,6 +19,7 @@
  * @module
  */
 import { tf } from '../tf.js';
+import { simdMatMul } from './simd_mat_mul.js';
 import { copy, free, sizeOf, transpose, viewAs, wasmBackend, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
 
 // Relative costs per element, measured in Node 20: a wasm 2-D transpose about 2 ns;
@@ -101,6 +104,8 @@ export function withFastMatMul(original: tf.KernelFunc, fused: boolean): tf.Kern
     if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) {
       return original(args as unknown as Parameters<tf.KernelFunc>[0]);
     }
+    const ours = simdMatMul(backend, inputs, attrs, fused);
+    if (ours) return ours;
     const tA = attrs.transposeA === true;
     const tB = attrs.transposeB === true;
     const m = a.shape[a.shape.length - (tA ? 1 : 2)]!;

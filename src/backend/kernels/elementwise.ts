@@ -3,8 +3,9 @@
  * compute float32 inputs with strata's SIMD loops on the calling thread
  * (`simd_elementwise.ts`) instead of XNNPACK operators on the backend's thread pool:
  * tensors of one shape, a tensor and a row vector broadcast along its last axis, and a
- * tensor and a scalar. Every other case (other dtypes, other broadcasts, rows whose length
- * is not a multiple of 4) runs the backend's kernel.
+ * tensor and a scalar; and in a plain loop, a tensor and a column (one value per row), or
+ * a row vector of a length not a multiple of 4 onto up to 65,536 elements. Every other
+ * case (other dtypes, other broadcasts) runs the backend's kernel.
  * @module
  */
 import { tf } from '../tf.js';
@@ -27,6 +28,9 @@ function loopsFor(backend: WasmBackend): SimdElementwise | null {
 }
 
 const offset = heapOffset;
+
+/** Largest output for the plain loop on rows whose length is not a multiple of 4. */
+const PLAIN_LOOP_MAX = 1 << 16;
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
@@ -74,7 +78,27 @@ function binary(backend: WasmBackend, op: BinaryOp, a: Info, b: Info): Info | un
     loops[`${op}_${scalarFirst ? 'rowFirst' : 'row'}`](offset(backend, big), offset(backend, small), offset(backend, out), nBig / cols, cols * 4);
     return out;
   }
+  const column = isColumnOf(small.shape, big.shape);
+  if (column || (isRowOf(small.shape, big.shape) && nBig <= PLAIN_LOOP_MAX)) {
+    // One value per row (a loss's per-sample sums), or short rows (a 10-class bias): a
+    // plain loop, which keeps the backend's thread pool asleep.
+    const out = alloc(backend, [...big.shape]);
+    const [m, v, o] = [f32(backend, big), f32(backend, small), f32(backend, out)];
+    const f = SCALAR_JS[op];
+    for (let i = 0; i < nBig; i++) {
+      const s = v[column ? Math.floor(i / cols) : i % cols]!;
+      o[i] = scalarFirst ? f(s, m[i]!) : f(m[i]!, s);
+    }
+    return out;
+  }
   return undefined;
+}
+
+/** Whether `v` is `m`'s shape with the last dim 1 (one value per row of `m`), leading 1s aside. */
+function isColumnOf(v: readonly number[], m: readonly number[]): boolean {
+  if (m.length < 2 || v.length === 0 || v.length > m.length || v[v.length - 1] !== 1) return false;
+  const lead = m.length - v.length;
+  return v.every((d, i) => (i === v.length - 1 ? true : d === m[lead + i])) && m.slice(0, lead).every((d) => d === 1);
 }
 
 /** Computes the last `n mod 4` elements, which the 16-byte loops leave. */

@@ -11,7 +11,9 @@ import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
 import { conv3DBackpropFilterConfig, conv3DBackpropInputConfig } from './conv3d_backprop.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise_backprop.js';
 import { registerDilatedConvGradients } from './dilated_conv_gradients.js';
+import { withRowGather } from './gather.js';
 import { withSharedData } from './identity.js';
+import { withMainThreadClip, withMainThreadSoftmax } from './main_thread.js';
 import { maxPoolGradConfig } from './max_pool_grad.js';
 import { oneHotConfig } from './one_hot.js';
 import { MERGED_REDUCTIONS, withMergedAxes } from './reduce.js';
@@ -46,6 +48,9 @@ export const REPLACED_WASM_KERNELS: readonly string[] = [
 export const WRAPPED_WASM_KERNELS: readonly string[] = [
   'BatchMatMul',
   '_FusedMatMul',
+  'GatherV2',
+  'Softmax',
+  'ClipByValue',
   'Identity',
   'Slice',
   'Unpack',
@@ -103,7 +108,9 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   `RealDiv` and `Relu` so that float32 math runs in SIMD loops on the calling thread
  *   (the backend's wake its thread pool on every call), `Slice`, `Unpack` and `SplitV`
  *   so that they read only the rows they take (the backend's copy the whole input first, once
- *   per output for the last two), and the forward convolutions
+ *   per output for the last two), `GatherV2` along the first axis so that whole rows are
+ *   copied (the backend computes each element's index), `Softmax` and `ClipByValue` so
+ *   that a loss does not wake the backend's thread pool, and the forward convolutions
  *   so that `'same'` padding reaches XNNPACK explicitly (it returned zeros for some strides);
  * - registers gradients for dilated `Conv2D` and `DepthwiseConv2dNative` (all backends).
  */
@@ -125,6 +132,9 @@ export function registerWasmKernels(): void {
   for (const [name, op] of Object.entries(ELEMENTWISE_KERNELS)) wrap(name, (f) => withSimdBinary(op, f));
   wrap('Relu', withSimdRelu);
   wrap('Slice', withHeapSlice);
+  wrap('GatherV2', withRowGather);
+  wrap('Softmax', withMainThreadSoftmax);
+  wrap('ClipByValue', withMainThreadClip);
   wrap('Unpack', withHeapUnpack);
   wrap('SplitV', withHeapSplitV);
   for (const name of MERGED_REDUCTIONS) wrap(name, (f) => withMergedAxes(name, f));

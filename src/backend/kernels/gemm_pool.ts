@@ -1,0 +1,181 @@
+/**
+ * Worker threads for strata's matrix products on the threaded wasm build in Node. Each
+ * worker instantiates the product loops of `simd_gemm.ts` against the backend's shared
+ * heap and waits on a shared control block; a product writes its parameters there, wakes
+ * the workers, computes thread 0's share itself and waits until every share is done.
+ * Shares are disjoint parts of the output, each element summed by one thread in a fixed
+ * order, so results do not depend on how many workers took part.
+ *
+ * Workers that have not started yet simply take no share, and the workers are unref'd, so
+ * they never hold the process open. Where `worker_threads` or shared memory is missing (a
+ * browser page, the single-threaded build) there is no pool and products run on the
+ * calling thread.
+ * @module
+ */
+import { JOB, gemmShare } from './gemm_share.js';
+import { simdGemmBytes, simdGemmFor, type SimdGemm } from './simd_gemm.js';
+
+// Control block slots: a header, the job (`JOB`, slots 8–20), then three per worker i ≥ 1:
+// READY (it has started), AWAKE (it is polling for the next job, not asleep) and PARTS
+// (rectangles of output it has computed, in all).
+const SEQ = 0;
+const DONE = 1;
+const STOP = 2;
+const WORKER_SLOTS = 24;
+const readySlot = (i: number) => WORKER_SLOTS + 3 * (i - 1);
+const awakeSlot = (i: number) => WORKER_SLOTS + 3 * (i - 1) + 1;
+const partsSlot = (i: number) => WORKER_SLOTS + 3 * (i - 1) + 2;
+
+/** Milliseconds a worker polls for the next product before it sleeps. */
+const SPIN_MS = 0.5;
+/** Products this large are split even when a worker must first be woken (~50 µs). */
+const WAKE_FLOPS = 1 << 22;
+/** Products this large are split when every worker is polling. */
+const SPLIT_FLOPS = 1 << 18;
+
+interface WorkerLike {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: 'error', listener: (e: unknown) => void): void;
+}
+type WorkerCtor = new (code: string, options: { eval: true; workerData: unknown }) => WorkerLike;
+
+/** The pool of one heap: control block, workers, the calling thread's loops. */
+export interface GemmPool {
+  readonly control: Int32Array;
+  readonly loops: SimdGemm;
+  /** Threads that may take a share, the caller included. */
+  readonly threads: number;
+  readonly workers: WorkerLike[];
+}
+
+const WORKER_SOURCE = (share: string) => `
+const { workerData } = require('node:worker_threads');
+const { memory, module, control, index } = workerData;
+const g = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const job = new Int32Array(control);
+const share = (${share});
+const awake = ${awakeSlot(1)} + 3 * (index - 1);
+const parts = ${partsSlot(1)} + 3 * (index - 1);
+let seen = Atomics.load(job, ${SEQ});
+Atomics.store(job, ${readySlot(1)} + 3 * (index - 1), 1);
+for (;;) {
+  Atomics.store(job, awake, 1);
+  const until = performance.now() + ${SPIN_MS};
+  for (let n = 1; Atomics.load(job, ${SEQ}) === seen; n++) if ((n & 1023) === 0 && performance.now() > until) break;
+  if (Atomics.load(job, ${SEQ}) === seen) {
+    Atomics.store(job, awake, 0);
+    Atomics.wait(job, ${SEQ}, seen);
+  }
+  seen = Atomics.load(job, ${SEQ});
+  if (Atomics.load(job, ${STOP})) break;
+  if (index < job[${JOB.count}]) {
+    Atomics.add(job, parts, share(g, job));
+    if (Atomics.add(job, ${DONE}, 1) + 2 === job[${JOB.count}]) Atomics.notify(job, ${DONE});
+  }
+}
+`;
+
+function workerCtor(): WorkerCtor | undefined {
+  const get = (globalThis.process as unknown as { getBuiltinModule?: (n: string) => unknown } | undefined)?.getBuiltinModule;
+  if (typeof get !== 'function') return undefined;
+  return (get('node:worker_threads') as { Worker?: WorkerCtor } | undefined)?.Worker;
+}
+
+// The pool of the heap products last ran on; one wasm backend is in use at a time.
+let current: { memory: WebAssembly.Memory; pool: GemmPool | null } | undefined;
+
+/**
+ * The pool for `memory` with `threads` threads in all (the caller and `threads - 1`
+ * workers), made on first use; null where products cannot be threaded. The pool of another
+ * heap, or made for another count, is stopped.
+ */
+export function gemmPoolFor(memory: WebAssembly.Memory, threads: number): GemmPool | null {
+  if (current && current.memory === memory && (current.pool?.threads ?? threads) === threads) return current.pool;
+  if (current?.pool) stopPool(current.pool);
+  current = { memory, pool: makePool(memory, threads) };
+  return current.pool;
+}
+
+function makePool(memory: WebAssembly.Memory, threads: number): GemmPool | null {
+  const loops = simdGemmFor(memory);
+  const Worker = workerCtor();
+  if (!loops || threads < 2 || !Worker || !(memory.buffer instanceof SharedArrayBuffer)) return null;
+  const control = new Int32Array(new SharedArrayBuffer((WORKER_SLOTS + 3 * threads) * 4));
+  const module = new WebAssembly.Module(simdGemmBytes(true));
+  const source = WORKER_SOURCE(gemmShare.toString());
+  const workers: WorkerLike[] = [];
+  for (let index = 1; index < threads; index++) {
+    const w = new Worker(source, { eval: true, workerData: { memory, module, control: control.buffer, index } });
+    w.on('error', () => undefined); // a worker that fails never reports ready and takes no share
+    w.unref();
+    workers.push(w);
+  }
+  return { control, loops, threads, workers };
+}
+
+/** Stops a pool's workers. */
+export function stopPool(pool: GemmPool): void {
+  Atomics.store(pool.control, STOP, 1);
+  Atomics.add(pool.control, SEQ, 1);
+  Atomics.notify(pool.control, SEQ);
+  for (const w of pool.workers) void w.terminate();
+}
+
+/** How many threads would share a product now: the caller and the workers that have started. */
+function readyThreads(pool: GemmPool): number {
+  let n = 1;
+  while (n < pool.threads && Atomics.load(pool.control, readySlot(n)) === 1) n++;
+  return n;
+}
+
+/** Whether every started worker is polling for work (none would need waking). */
+function allAwake(pool: GemmPool, threads: number): boolean {
+  for (let i = 1; i < threads; i++) if (Atomics.load(pool.control, awakeSlot(i)) !== 1) return false;
+  return true;
+}
+
+const alone = new Int32Array(WORKER_SLOTS);
+
+/**
+ * Runs the product whose parameters are in `params` (in `JOB` order from `form`), of
+ * `flops` floating-point operations, across the pool's started workers when it is large
+ * enough to gain from them (larger when a worker sleeps and must be woken), else on the
+ * calling thread alone; returns how many threads took a share. `flops` Infinity always
+ * splits, 0 never.
+ */
+export function runProduct(pool: GemmPool | null, loops: SimdGemm, params: number[], flops: number): number {
+  const job = pool?.control ?? alone;
+  job.set(params, JOB.form);
+  let count = pool && flops >= SPLIT_FLOPS ? readyThreads(pool) : 1;
+  if (count > 1 && flops < WAKE_FLOPS && !allAwake(pool!, count)) count = 1;
+  job[JOB.count] = count;
+  job[JOB.next] = 0;
+  if (count === 1 || !pool) {
+    gemmShare(loops, job);
+    return 1;
+  }
+  Atomics.store(job, DONE, 0);
+  Atomics.add(job, SEQ, 1);
+  Atomics.notify(job, SEQ);
+  gemmShare(loops, job);
+  // The others are at most one rectangle from done: poll, and sleep only if that drags
+  // on (a descheduled worker).
+  const want = count - 1;
+  const until = performance.now() + 2;
+  for (let n = 1; Atomics.load(job, DONE) < want; n++) if ((n & 1023) === 0 && performance.now() > until) break;
+  for (let done = Atomics.load(job, DONE); done < want; done = Atomics.load(job, DONE)) Atomics.wait(job, DONE, done);
+  return count;
+}
+
+/** Rectangles of output each worker has computed since the pool started (worker 1 first). */
+export function partsTaken(pool: GemmPool): number[] {
+  return pool.workers.map((_, i) => Atomics.load(pool.control, partsSlot(i + 1)));
+}
+
+/** Resolves once every worker of the pool has started (or after `timeoutMs`); returns the threads ready. */
+export async function poolReady(pool: GemmPool, timeoutMs = 10_000): Promise<number> {
+  const end = Date.now() + timeoutMs;
+  while (readyThreads(pool) < pool.threads && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+  return readyThreads(pool);
+}

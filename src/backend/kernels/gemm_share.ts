@@ -1,0 +1,78 @@
+/**
+ * The work loop of a matrix product, run by the calling thread and by each worker of
+ * `gemm_pool.ts` that takes part. `gemmShare` is self-contained (it refers to nothing outside its body):
+ * the pool puts its source text into the workers' script.
+ * @module
+ */
+import type { SimdGemm } from './simd_gemm.js';
+
+/** Where a product's parameters lie in the pool's shared control block (`Int32Array` slots). */
+export const JOB = {
+  form: 8, a: 9, b: 10, c: 11, m: 12, n: 13, k: 14, aRow: 15, aK: 16, bRow: 17, cRow: 18, next: 19, count: 20,
+} as const;
+
+/** Product forms: `C = A·B` with `A` read through a row and a `k` stride, and `C = A·Bᵀ`. */
+export const FORM_BROADCAST = 0;
+/** `C = A·Bᵀ`, `A` `[m,k]` and `B` `[n,k]`, `k` a multiple of 4. */
+export const FORM_DOT = 1;
+
+/**
+ * Computes parts of the product described in `job` (slots as in `JOB`) until none is left.
+ * The output is cut into rectangles (32 rows by 8 columns in the broadcast form, 32 by 16
+ * in the dot form; the last column rectangle also takes the columns that do not divide),
+ * numbered down each column strip; every thread taking part claims the next number with an
+ * atomic add on the `next` slot, so a thread that starts late or runs slow simply takes
+ * fewer. Each rectangle is computed the same way whoever takes it. Returns how many
+ * rectangles this call computed.
+ */
+export function gemmShare(g: SimdGemm, job: Int32Array): number {
+  const form = job[8]!, a = job[9]!, b = job[10]!, c = job[11]!, m = job[12]!, n = job[13]!, k = job[14]!;
+  const aRow = job[15]!, aK = job[16]!, bRow = job[17]!, cRow = job[18]!;
+  const dot = form === 1;
+  const rowsPer = 32;
+  const colsPer = dot ? 16 : 8;
+  const rowParts = Math.ceil(m / rowsPer);
+  const colParts = Math.max(1, Math.floor(n / colsPer));
+  const parts = rowParts * colParts;
+  const dotTiles = dot ? [[g.dot1x1, g.dot1x2, g.dot1x3, g.dot1x4], [g.dot2x1, g.dot2x2, g.dot2x3, g.dot2x4]] : [];
+  const tail8 = [g.bc1x8, g.bc2x8, g.bc3x8];
+  const tail4 = [g.bc1x4, g.bc2x4, g.bc3x4];
+  let taken = 0;
+  for (let part = Atomics.add(job, 19, 1); part < parts; part = Atomics.add(job, 19, 1)) {
+    taken++;
+    const ri = part % rowParts;
+    const ci = (part - ri) / rowParts;
+    const r0 = ri * rowsPer;
+    const r1 = Math.min(m, r0 + rowsPer);
+    const j0 = ci * colsPer;
+    const j1 = ci === colParts - 1 ? n : j0 + colsPer;
+    const rows = r1 - r0;
+    if (dot) {
+      const full = rows - (rows % 2);
+      const kBytes = k * 4;
+      for (let j = j0; j < j1; j += 4) {
+        const nr = Math.min(4, j1 - j);
+        const pb = b + j * bRow;
+        for (let r = r0; r < r0 + full; r += 2) dotTiles[1]![nr - 1]!(a + r * aRow, pb, c + r * cRow + 4 * j, kBytes, aRow, bRow, cRow);
+        if (full < rows) dotTiles[0]![nr - 1]!(a + (r0 + full) * aRow, pb, c + (r0 + full) * cRow + 4 * j, kBytes, aRow, bRow, cRow);
+      }
+      continue;
+    }
+    const full = rows - (rows % 4);
+    const tailRows = rows % 4;
+    const pa = a + r0 * aRow;
+    const pc = c + r0 * cRow;
+    let j = j0;
+    for (; j + 8 <= j1; j += 8) {
+      g.bcStrip8(pa, b + 4 * j, pc + 4 * j, full / 4, k, aRow, aK, bRow, cRow);
+      if (tailRows) tail8[tailRows - 1]!(pa + full * aRow, b + 4 * j, pc + full * cRow + 4 * j, k, aRow, aK, bRow, cRow);
+    }
+    if (j + 4 <= j1) {
+      g.bcStrip4(pa, b + 4 * j, pc + 4 * j, full / 4, k, aRow, aK, bRow, cRow);
+      if (tailRows) tail4[tailRows - 1]!(pa + full * aRow, b + 4 * j, pc + full * cRow + 4 * j, k, aRow, aK, bRow, cRow);
+      j += 4;
+    }
+    for (; j < j1; j++) g.bcColumn(pa, b + 4 * j, pc + 4 * j, rows, k, aRow, aK, bRow, cRow);
+  }
+  return taken;
+}

@@ -1,0 +1,228 @@
+/**
+ * Matrix-product loops in wasm SIMD, assembled here, working in place on the wasm
+ * backend's heap. Unlike XNNPACK they read both operands where they lie, with no packing
+ * pass, so any part of the output can be computed by any thread that shares the heap:
+ * `gemm_pool.ts` splits a product by column strips across worker threads.
+ *
+ * Two forms, each for one tile of the output at a time, four rows high:
+ * - `bc` (broadcast form), `C = A·B` with `B` row-major: for each `k`, one element of each
+ *   of the tile's rows of `A` is splat and multiplied into 4 or 8 contiguous floats of row
+ *   `k` of `B`. `A` is addressed by a row stride and a `k` stride, so `Aᵀ·B` (weight
+ *   gradients) is the same loop with the strides swapped.
+ * - `dot` (dot form), `C = A·Bᵀ` with both operands row-major along `k`: 2×4 outputs
+ *   accumulate four `k` at a time and are summed across lanes at the end.
+ *
+ * Every output element is one thread's sum in a fixed order, so results do not depend on
+ * how the work is split. Floats sum in another order than XNNPACK's, so products agree
+ * with it to rounding, not bit for bit.
+ * @module
+ */
+import { F32, I32, V128, compiledFor, memoryImport, section, str, uleb, vec } from './wasm_asm.js';
+
+// --- instruction bytes -------------------------------------------------------------------
+
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const tee = (i: number) => [0x22, ...uleb(i)];
+const i32c = (n: number) => [0x41, ...sleb(n)];
+const ADD = [0x6a];
+const SUB = [0x6b];
+const MUL = [0x6c];
+const EQZ = [0x45];
+const LT_S = [0x48];
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const END = [0x0b];
+const brIf = (depth: number) => [0x0d, ...uleb(depth)];
+const br = (depth: number) => [0x0c, ...uleb(depth)];
+const call = (f: number) => [0x10, ...uleb(f)];
+const simd = (op: number) => [0xfd, ...uleb(op)];
+const vload = (offset = 0) => [...simd(0x00), 0x00, ...uleb(offset)];
+const vstore = (offset = 0) => [...simd(0x0b), 0x00, ...uleb(offset)];
+const vsplat32 = (offset = 0) => [...simd(0x09), 0x00, ...uleb(offset)]; // v128.load32_splat
+const vzero = [...i32c(0), ...simd(0x11)]; // i32x4.splat 0
+const fadd = simd(0xe4);
+const fmul = simd(0xe6);
+const lane = (l: number) => [...simd(0x1f), l]; // f32x4.extract_lane
+const F32_ADD = [0x92];
+const F32_MUL = [0x94];
+const f32load = (offset = 0) => [0x2a, 0x00, ...uleb(offset)];
+const f32store = (offset = 0) => [0x38, 0x00, ...uleb(offset)];
+const F32_ZERO = [0x43, 0, 0, 0, 0];
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** `local[i] += local[j]`. */
+const addLocal = (i: number, j: number) => [...get(i), ...get(j), ...ADD, ...set(i)];
+/** `local[i] += c`. */
+const addConst = (i: number, c: number) => [...get(i), ...i32c(c), ...ADD, ...set(i)];
+
+function fn(locals: [number, number][], code: number[]): number[] {
+  const all = [...vec(locals.map(([n, t]) => [...uleb(n), t])), ...code, ...END];
+  return [...uleb(all.length), ...all];
+}
+
+// --- broadcast form ------------------------------------------------------------------------
+
+// Parameters of a `bc` tile: (a, b, c, K, aRow, aK, bRow, cRow), byte addresses and strides.
+const [A, B, C, K, AROW, AK, BROW, CROW] = [0, 1, 2, 3, 4, 5, 6, 7];
+
+/** An `mr`×`4·nv` tile of `C = A·B`, overwriting `C`. */
+function bcTile(mr: number, nv: number): number[] {
+  const p = (r: number) => (r === 0 ? A : 8 + r - 1); // row pointers into A
+  const base = 8 + mr - 1;
+  const acc = (r: number, v: number) => base + r * nv + v;
+  const bv = (v: number) => base + mr * nv + v;
+  const av = base + mr * nv + nv;
+  const cp = av + 1;
+  const code: number[] = [];
+  for (let r = 1; r < mr; r++) code.push(...get(p(r - 1)), ...get(AROW), ...ADD, ...set(p(r)));
+  for (let r = 0; r < mr; r++) for (let v = 0; v < nv; v++) code.push(...vzero, ...set(acc(r, v)));
+  code.push(...BLOCK, ...LOOP, ...get(K), ...EQZ, ...brIf(1));
+  for (let v = 0; v < nv; v++) code.push(...get(B), ...vload(16 * v), ...set(bv(v)));
+  for (let r = 0; r < mr; r++) {
+    code.push(...get(p(r)), ...vsplat32(), ...set(av));
+    for (let v = 0; v < nv; v++) code.push(...get(acc(r, v)), ...get(av), ...get(bv(v)), ...fmul, ...fadd, ...set(acc(r, v)));
+    code.push(...addLocal(p(r), AK));
+  }
+  code.push(...addLocal(B, BROW), ...addConst(K, -1), ...br(0), ...END, ...END);
+  code.push(...get(C), ...set(cp));
+  for (let r = 0; r < mr; r++) {
+    for (let v = 0; v < nv; v++) code.push(...get(cp), ...get(acc(r, v)), ...vstore(16 * v));
+    if (r < mr - 1) code.push(...addLocal(cp, CROW));
+  }
+  // Locals in declaration order: the `mr - 1` further row pointers, the v128s, the C pointer.
+  const locals: [number, number][] = [[mr - 1, I32], [mr * nv + nv + 1, V128], [1, I32]];
+  return fn(locals.filter(([n]) => n > 0), code);
+}
+
+/** A column strip `4·nv` wide: `blocks` tiles of 4 rows, one under the other. */
+function bcStrip(tileFn: number): number[] {
+  // Params: (a, b, c, blocks, K, aRow, aK, bRow, cRow); locals: a4, c4 (strides of 4 rows).
+  const [a, b, c, blocks, k, aRow, aK, bRow, cRow, a4, c4] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  return fn([[2, I32]], [
+    ...get(aRow), ...i32c(2), 0x74, ...set(a4), // i32.shl
+    ...get(cRow), ...i32c(2), 0x74, ...set(c4),
+    ...BLOCK, ...LOOP, ...get(blocks), ...EQZ, ...brIf(1),
+    ...get(a), ...get(b), ...get(c), ...get(k), ...get(aRow), ...get(aK), ...get(bRow), ...get(cRow), ...call(tileFn),
+    ...addLocal(a, a4), ...addLocal(c, c4), ...addConst(blocks, -1), ...br(0), ...END, ...END,
+  ]);
+}
+
+/** One column of `C = A·B` in scalar arithmetic, `rows` high: the last `n mod 4` columns. */
+function bcColumn(): number[] {
+  // Params: (a, b, c, rows, K, aRow, aK, bRow, cRow); locals: pa, pb, k, s.
+  const [a, b, c, rows, K_, aRow, aK, bRow, cRow, pa, pb, k, s] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  return fn([[3, I32], [1, F32]], [
+    ...BLOCK, ...LOOP, ...get(rows), ...EQZ, ...brIf(1),
+    ...get(a), ...set(pa), ...get(b), ...set(pb), ...get(K_), ...set(k), ...F32_ZERO, ...set(s),
+    ...BLOCK, ...LOOP, ...get(k), ...EQZ, ...brIf(1),
+    ...get(s), ...get(pa), ...f32load(), ...get(pb), ...f32load(), ...F32_MUL, ...F32_ADD, ...set(s),
+    ...addLocal(pa, aK), ...addLocal(pb, bRow), ...addConst(k, -1), ...br(0), ...END, ...END,
+    ...get(c), ...get(s), ...f32store(),
+    ...addLocal(a, aRow), ...addLocal(c, cRow), ...addConst(rows, -1), ...br(0), ...END, ...END,
+  ]);
+}
+
+// --- dot form ------------------------------------------------------------------------------
+
+/**
+ * An `mr`×`nr` tile of `C = A·Bᵀ` (`A` rows and `B` rows both run along `k`), overwriting
+ * `C`. Params: (a, b, c, K, aRow, bRow, cRow); `K` a multiple of 4 (the caller adds the rest).
+ */
+function dotTile(mr: number, nr: number): number[] {
+  const [a, b, c, K_, aRow, bRow, cRow] = [0, 1, 2, 3, 4, 5, 6];
+  const pa = (r: number) => 7 + r;
+  const pb = (j: number) => 7 + mr + j;
+  const kk = 7 + mr + nr;
+  const cp = kk + 1;
+  const acc = (r: number, j: number) => cp + 1 + r * nr + j;
+  const av = (r: number) => cp + 1 + mr * nr + r;
+  const bvl = cp + 1 + mr * nr + mr;
+  const code: number[] = [];
+  for (let r = 0; r < mr; r++) code.push(...get(a), ...(r ? [...get(aRow), ...i32c(r), ...MUL, ...ADD] : []), ...set(pa(r)));
+  for (let j = 0; j < nr; j++) code.push(...get(b), ...(j ? [...get(bRow), ...i32c(j), ...MUL, ...ADD] : []), ...set(pb(j)));
+  for (let r = 0; r < mr; r++) for (let j = 0; j < nr; j++) code.push(...vzero, ...set(acc(r, j)));
+  code.push(...i32c(0), ...set(kk));
+  code.push(...BLOCK, ...LOOP, ...get(kk), ...get(K_), ...LT_S, ...EQZ, ...brIf(1));
+  for (let r = 0; r < mr; r++) code.push(...get(pa(r)), ...get(kk), ...ADD, ...vload(), ...set(av(r)));
+  for (let j = 0; j < nr; j++) {
+    code.push(...get(pb(j)), ...get(kk), ...ADD, ...vload(), ...set(bvl));
+    for (let r = 0; r < mr; r++) code.push(...get(acc(r, j)), ...get(av(r)), ...get(bvl), ...fmul, ...fadd, ...set(acc(r, j)));
+  }
+  code.push(...addConst(kk, 16), ...br(0), ...END, ...END);
+  code.push(...get(c), ...set(cp));
+  for (let r = 0; r < mr; r++) {
+    for (let j = 0; j < nr; j++) {
+      code.push(...get(cp));
+      code.push(...get(acc(r, j)), ...lane(0), ...get(acc(r, j)), ...lane(1), ...F32_ADD);
+      code.push(...get(acc(r, j)), ...lane(2), ...get(acc(r, j)), ...lane(3), ...F32_ADD, ...F32_ADD);
+      code.push(...f32store(4 * j));
+    }
+    if (r < mr - 1) code.push(...addLocal(cp, cRow));
+  }
+  return fn([[mr + nr + 2, I32], [mr * nr + mr + 1, V128]], code);
+}
+
+// --- the module ----------------------------------------------------------------------------
+
+const TILE_TYPE = [0x60, ...vec(Array(8).fill([I32])), 0x00];
+const STRIP_TYPE = [0x60, ...vec(Array(9).fill([I32])), 0x00];
+const DOT_TYPE = [0x60, ...vec(Array(7).fill([I32])), 0x00];
+
+/** The functions of the module: name, type index, body. Tiles come first (strips call them by index). */
+function functions(): [string, number, number[]][] {
+  const list: [string, number, number[]][] = [];
+  for (const nv of [2, 1]) for (let mr = 1; mr <= 4; mr++) list.push([`bc${mr}x${4 * nv}`, 0, bcTile(mr, nv)]);
+  list.push(['bcStrip8', 1, bcStrip(3)]);
+  list.push(['bcStrip4', 1, bcStrip(7)]);
+  list.push(['bcColumn', 1, bcColumn()]);
+  for (let mr = 1; mr <= 2; mr++) for (let nr = 1; nr <= 4; nr++) list.push([`dot${mr}x${nr}`, 2, dotTile(mr, nr)]);
+  return list;
+}
+
+function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  const fns = functions();
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([TILE_TYPE, STRIP_TYPE, DOT_TYPE])),
+    ...memoryImport(shared),
+    ...section(3, vec(fns.map(([, type]) => uleb(type)))),
+    ...section(7, vec(fns.map(([name], i) => [...str(name), 0x00, ...uleb(i)]))),
+    ...section(10, vec(fns.map(([, , code]) => code))),
+  ]);
+}
+
+/** A `bc` tile: (a, b, c, K, aRow, aK, bRow, cRow), byte addresses and byte strides. */
+export type BcTile = (a: number, b: number, c: number, k: number, aRow: number, aK: number, bRow: number, cRow: number) => void;
+/** A `bc` strip or column: (a, b, c, blocks or rows, K, aRow, aK, bRow, cRow). */
+export type BcStrip = (a: number, b: number, c: number, count: number, k: number, aRow: number, aK: number, bRow: number, cRow: number) => void;
+/** A `dot` tile: (a, b, c, K, aRow, bRow, cRow), `K` a multiple of 4, in elements; strides in bytes. */
+export type DotTile = (a: number, b: number, c: number, kBytes: number, aRow: number, bRow: number, cRow: number) => void;
+
+/** The module's exports. */
+export type SimdGemm = Record<`bc${1 | 2 | 3 | 4}x${4 | 8}`, BcTile> &
+  Record<`dot${1 | 2}x${1 | 2 | 3 | 4}`, DotTile> & { bcStrip8: BcStrip; bcStrip4: BcStrip; bcColumn: BcStrip };
+
+const instances = new WeakMap<WebAssembly.Memory, SimdGemm | null>();
+
+/** The product loops bound to `memory`, compiled once per memory; null without wasm SIMD. */
+export function simdGemmFor(memory: WebAssembly.Memory): SimdGemm | null {
+  return compiledFor(instances, memory, moduleBytes, (e) => e as unknown as SimdGemm);
+}
+
+/** The module's bytes, for instantiating it in a worker against the same shared memory. */
+export function simdGemmBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  return moduleBytes(shared);
+}

@@ -1,0 +1,144 @@
+// strata's product loops and their worker pool, on a shared heap of their own: every form
+// and tail against a float64 reference, and the same bits whatever the number of threads.
+import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { gemmPoolFor, partsTaken, poolReady, runProduct, stopPool, type GemmPool } from '../../src/backend/kernels/gemm_pool.js';
+import { FORM_BROADCAST, FORM_DOT } from '../../src/backend/kernels/gemm_share.js';
+import { simdGemmFor } from '../../src/backend/kernels/simd_gemm.js';
+import { values } from './helpers.js';
+
+const memories: WebAssembly.Memory[] = [];
+const pools: GemmPool[] = [];
+
+afterAll(() => {
+  for (const p of pools) stopPool(p);
+});
+
+function sharedHeap(): WebAssembly.Memory {
+  const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+  memories.push(memory);
+  return memory;
+}
+
+type Form = 'nn' | 'tn' | 'nt';
+
+/** Lays out A, B and C on the heap and returns the product's parameters and a reference. */
+function layout(memory: WebAssembly.Memory, form: Form, m: number, k: number, n: number, seed: number) {
+  const heap = new Float32Array(memory.buffer);
+  const a = values(m * k, seed);
+  const b = values(k * n, seed + 1);
+  const [pa, pb, pc] = [64, 64 + 4 * m * k + 64, 64 + 4 * (m * k + k * n) + 128];
+  heap.set(a, pa / 4);
+  heap.set(b, pb / 4);
+  const at = (i: number, kk: number) => (form === 'tn' ? a[kk * m + i]! : a[i * k + kk]!);
+  const bt = (kk: number, j: number) => (form === 'nt' ? b[j * k + kk]! : b[kk * n + j]!);
+  const expected = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let kk = 0; kk < k; kk++) s += at(i, kk) * bt(kk, j);
+    expected[i * n + j] = s;
+  }
+  const params =
+    form === 'nt'
+      ? [FORM_DOT, pa, pb, pc, m, n, k, 4 * k, 4, 4 * k, 4 * n]
+      : [FORM_BROADCAST, pa, pb, pc, m, n, k, form === 'tn' ? 4 : 4 * k, form === 'tn' ? 4 * m : 4, 4 * n, 4 * n];
+  const result = () => Float32Array.from(heap.subarray(pc / 4, pc / 4 + m * n));
+  const clear = () => heap.fill(NaN, pc / 4, pc / 4 + m * n);
+  return { params, expected, result, clear };
+}
+
+const shape = fc.record({
+  form: fc.constantFrom<Form>('nn', 'tn', 'nt'),
+  m: fc.integer({ min: 1, max: 37 }),
+  k: fc.integer({ min: 1, max: 33 }),
+  n: fc.integer({ min: 1, max: 45 }),
+  seed: fc.integer({ min: 1, max: 1e9 }),
+});
+
+describe('strata product loops', () => {
+  it('compute every form, tile and tail like a float64 product, on one thread', () => {
+    const memory = sharedHeap();
+    const loops = simdGemmFor(memory)!;
+    expect(loops).not.toBeNull();
+    fc.assert(
+      fc.property(shape, (c) => {
+        const k = c.form === 'nt' ? 4 * Math.ceil(c.k / 4) : c.k; // the dot form takes k in fours
+        const { params, expected, result, clear } = layout(memory, c.form, c.m, k, c.n, c.seed);
+        clear();
+        expect(runProduct(null, loops, params, 0)).toBe(1);
+        const got = result();
+        for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThan(1e-5 * (1 + k));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('split across worker threads, give the same bits as one thread', async () => {
+    const memory = sharedHeap();
+    const pool = gemmPoolFor(memory, 3)!;
+    expect(pool).not.toBeNull();
+    pools.push(pool);
+    expect(await poolReady(pool)).toBe(3);
+    for (const [form, m, k, n] of [['nn', 131, 67, 90], ['tn', 50, 129, 37], ['nt', 77, 64, 131], ['nn', 5, 300, 7], ['tn', 300, 40, 250]] as const) {
+      {
+        const { params, expected, result, clear } = layout(memory, form, m, k, n, m + n);
+        clear();
+        expect(runProduct(pool, pool.loops, params, 0)).toBe(1);
+        const alone = result();
+        clear();
+        expect(runProduct(pool, pool.loops, params, Infinity)).toBe(3);
+        const shared = result();
+        expect(Array.from(shared)).toEqual(Array.from(alone));
+        for (let i = 0; i < shared.length; i++) expect(Math.abs(shared[i]! - expected[i]!)).toBeLessThan(1e-5 * (1 + k));
+      }
+    }
+    // A product of many rectangles, long enough that every worker wakes and takes some.
+    const { params } = layout(memory, 'nn', 512, 256, 512, 9);
+    const before = partsTaken(pool);
+    for (let rep = 0; rep < 20; rep++) runProduct(pool, pool.loops, params, Infinity);
+    const after = partsTaken(pool);
+    expect(after.every((p, i) => p > before[i]!)).toBe(true);
+  });
+
+  it('splits a mid-sized product only while the workers poll, and a large one always', async () => {
+    const memory = sharedHeap();
+    const pool = gemmPoolFor(memory, 2)!;
+    pools.push(pool);
+    expect(await poolReady(pool)).toBe(2);
+    const { params } = layout(memory, 'nn', 64, 64, 64, 5);
+    await new Promise((r) => setTimeout(r, 200)); // long past the polling window: the worker sleeps
+    expect(runProduct(pool, pool.loops, params, 1 << 20)).toBe(1);
+    expect(runProduct(pool, pool.loops, params, 1 << 24)).toBe(2);
+    expect(runProduct(pool, pool.loops, params, 1 << 10)).toBe(1);
+  });
+
+  it('workers see the heap after it grows', async () => {
+    const memory = sharedHeap();
+    const pool = gemmPoolFor(memory, 2)!;
+    pools.push(pool);
+    expect(await poolReady(pool)).toBe(2);
+    const before = memory.buffer.byteLength;
+    memory.grow(64);
+    const heap = new Float32Array(memory.buffer);
+    const [m, k, n] = [64, 64, 64];
+    const [pa, pb, pc] = [before, before + 4 * m * k, before + 8 * m * k];
+    heap.set(values(m * k, 3), pa / 4);
+    heap.fill(0, pb / 4, pb / 4 + k * n);
+    for (let i = 0; i < k; i++) heap[pb / 4 + i * n + i] = 1; // B = identity
+    expect(runProduct(pool, pool.loops, [FORM_BROADCAST, pa, pb, pc, m, n, k, 4 * k, 4, 4 * n, 4 * n], Infinity)).toBe(2);
+    expect(Array.from(heap.subarray(pc / 4, pc / 4 + m * n))).toEqual(Array.from(values(m * k, 3)));
+  });
+
+  it('a pool made for another count or heap replaces the last one, whose workers stop', async () => {
+    const memory = sharedHeap();
+    const two = gemmPoolFor(memory, 2)!;
+    expect(gemmPoolFor(memory, 2)).toBe(two);
+    await poolReady(two);
+    const exits = two.workers.map((w) => new Promise<number>((resolve) => (w as unknown as { on: (e: string, f: (c: number) => void) => void }).on('exit', resolve)));
+    const three = gemmPoolFor(memory, 3)!;
+    pools.push(three);
+    expect(three).not.toBe(two);
+    await Promise.all(exits);
+    expect(gemmPoolFor(new WebAssembly.Memory({ initial: 1 }), 2)).toBeNull(); // not shared: no pool
+  });
+});
