@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gemmPoolFor, partsTaken, poolReady, runProduct, stopPool, type GemmPool } from '../../src/backend/kernels/gemm_pool.js';
-import { FORM_BROADCAST, FORM_DOT } from '../../src/backend/kernels/gemm_share.js';
+import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT } from '../../src/backend/kernels/gemm_share.js';
 import { simdGemmFor } from '../../src/backend/kernels/simd_gemm.js';
 import { values } from './helpers.js';
 
@@ -20,7 +20,7 @@ function sharedHeap(): WebAssembly.Memory {
   return memory;
 }
 
-type Form = 'nn' | 'tn' | 'nt';
+type Form = 'nn' | 'tn' | 'nt' | 'acc';
 
 /** Lays out A, B and C on the heap and returns the product's parameters and a reference. */
 function layout(memory: WebAssembly.Memory, form: Form, m: number, k: number, n: number, seed: number) {
@@ -32,23 +32,25 @@ function layout(memory: WebAssembly.Memory, form: Form, m: number, k: number, n:
   heap.set(b, pb / 4);
   const at = (i: number, kk: number) => (form === 'tn' ? a[kk * m + i]! : a[i * k + kk]!);
   const bt = (kk: number, j: number) => (form === 'nt' ? b[j * k + kk]! : b[kk * n + j]!);
+  const initial = values(m * n, seed + 2);
   const expected = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
+    let s = form === 'acc' ? initial[i * n + j]! : 0;
     for (let kk = 0; kk < k; kk++) s += at(i, kk) * bt(kk, j);
     expected[i * n + j] = s;
   }
   const params =
     form === 'nt'
       ? [FORM_DOT, pa, pb, pc, m, n, k, 4 * k, 4, 4 * k, 4 * n]
-      : [FORM_BROADCAST, pa, pb, pc, m, n, k, form === 'tn' ? 4 : 4 * k, form === 'tn' ? 4 * m : 4, 4 * n, 4 * n];
+      : [form === 'acc' ? FORM_ACCUMULATE : FORM_BROADCAST, pa, pb, pc, m, n, k, form === 'tn' ? 4 : 4 * k, form === 'tn' ? 4 * m : 4, 4 * n, 4 * n];
   const result = () => Float32Array.from(heap.subarray(pc / 4, pc / 4 + m * n));
-  const clear = () => heap.fill(NaN, pc / 4, pc / 4 + m * n);
+  // The accumulating form adds to what C holds; the others must overwrite every element.
+  const clear = () => (form === 'acc' ? heap.set(initial, pc / 4) : heap.fill(NaN, pc / 4, pc / 4 + m * n));
   return { params, expected, result, clear };
 }
 
 const shape = fc.record({
-  form: fc.constantFrom<Form>('nn', 'tn', 'nt'),
+  form: fc.constantFrom<Form>('nn', 'tn', 'nt', 'acc'),
   m: fc.integer({ min: 1, max: 37 }),
   k: fc.integer({ min: 1, max: 33 }),
   n: fc.integer({ min: 1, max: 45 }),
@@ -79,7 +81,7 @@ describe('strata product loops', () => {
     expect(pool).not.toBeNull();
     pools.push(pool);
     expect(await poolReady(pool)).toBe(3);
-    for (const [form, m, k, n] of [['nn', 131, 67, 90], ['tn', 50, 129, 37], ['nt', 77, 64, 131], ['nn', 5, 300, 7], ['tn', 300, 40, 250]] as const) {
+    for (const [form, m, k, n] of [['nn', 131, 67, 90], ['tn', 50, 129, 37], ['nt', 77, 64, 131], ['nn', 5, 300, 7], ['tn', 300, 40, 250], ['acc', 97, 50, 70]] as const) {
       {
         const { params, expected, result, clear } = layout(memory, form, m, k, n, m + n);
         clear();

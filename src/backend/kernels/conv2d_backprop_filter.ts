@@ -1,12 +1,14 @@
 /**
  * `Conv2DBackpropFilter` for wasm (the backend ships none). Any stride, named or
- * explicit padding, NHWC or NCHW. With many taps per output channel it runs as one
+ * explicit padding, NHWC or NCHW. Stride 1 runs on strata's product loops over the input
+ * in place (`gemm_conv.ts`). Otherwise, with many taps per output channel it runs as one
  * forward XNNPACK convolution (batch and channels swapped); with few, as one matrix
  * product of im2col patches and the output gradient.
  * @module
  */
 import { tf } from '../tf.js';
 import { ShapeError } from '../../engine/errors.js';
+import { MAX_WASTE_GRADIENT, suitsVirtualConv, virtualConvFilterGrad, virtualOf } from './gemm_conv.js';
 import { geometryOf, im2col, padToNHWC, type ConvGeometry } from './im2col.js';
 import {
   alloc,
@@ -77,6 +79,11 @@ export function filterGradNHWC(backend: WasmBackend, x: Info, dy: Info, g: ConvG
   // With many taps per output channel the swapped convolution wins (measured: 32→64
   // channels, 3×3, 13×13, batch 128: 42 ms against 53); with few, packing `dy` as the
   // convolution's filter costs more than the product itself (1→32 channels).
+  const v = virtualOf(g);
+  if (suitsVirtualConv(backend, v, MAX_WASTE_GRADIENT)) {
+    const out = virtualConvFilterGrad(backend, x, dy, v);
+    return { dataId: out.dataId, shape: filterShape, dtype: 'float32' };
+  }
   const out = (taps >= g.outC ? viaConvolution(backend, x, dy, g) : null) ?? viaPatches(backend, x, dy, g);
   return { dataId: out.dataId, shape: filterShape, dtype: 'float32' };
 }

@@ -10,7 +10,7 @@
  * @module
  */
 import { gemmPoolFor, runProduct, type GemmPool } from './gemm_pool.js';
-import { FORM_BROADCAST, FORM_DOT } from './gemm_share.js';
+import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT } from './gemm_share.js';
 import { simdGemmFor, type SimdGemm } from './simd_gemm.js';
 import { alloc, free, heapMemory, heapOffset, transpose, type Info, type WasmBackend } from './wasm_util.js';
 
@@ -57,6 +57,21 @@ export function productInto(
   }
   const [aRow, aK] = tA ? [4, 4 * m] : [4 * k, 4];
   runProduct(pool, loops, [FORM_BROADCAST, a, b, out, m, n, k, aRow, aK, 4 * n, 4 * n], flops);
+  return true;
+}
+
+/**
+ * A product with explicit byte strides, as `gemm_share.ts` reads it: `C (+)= A·B` with
+ * `A(i, k)` at `a + i·aRow + k·aK`, `B(k, j)` at `b + k·bRow + 4j`, `C(i, j)` at
+ * `out + i·cRow + 4j`; `accumulate` adds to `C`. False where the loops are unavailable.
+ */
+export function stridedProduct(
+  backend: WasmBackend, accumulate: boolean, a: number, b: number, out: number, m: number, k: number, n: number,
+  aRow: number, aK: number, bRow: number, cRow: number,
+): boolean {
+  const found = loopsFor(backend);
+  if (!found) return false;
+  runProduct(found.pool, found.loops, [accumulate ? FORM_ACCUMULATE : FORM_BROADCAST, a, b, out, m, n, k, aRow, aK, bRow, cRow], 2 * m * n * k);
   return true;
 }
 

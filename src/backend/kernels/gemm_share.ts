@@ -11,10 +11,12 @@ export const JOB = {
   form: 8, a: 9, b: 10, c: 11, m: 12, n: 13, k: 14, aRow: 15, aK: 16, bRow: 17, cRow: 18, next: 19, count: 20,
 } as const;
 
-/** Product forms: `C = A·B` with `A` read through a row and a `k` stride, and `C = A·Bᵀ`. */
+/** Product forms: `C = A·B` with `A` read through a row and a `k` stride, `C = A·Bᵀ`, and `C += A·B`. */
 export const FORM_BROADCAST = 0;
 /** `C = A·Bᵀ`, `A` `[m,k]` and `B` `[n,k]`, `k` a multiple of 4. */
 export const FORM_DOT = 1;
+/** `C += A·B`, otherwise as the broadcast form. */
+export const FORM_ACCUMULATE = 2;
 
 /**
  * Computes parts of the product described in `job` (slots as in `JOB`) until none is left.
@@ -35,8 +37,11 @@ export function gemmShare(g: SimdGemm, job: Int32Array): number {
   const colParts = Math.max(1, Math.floor(n / colsPer));
   const parts = rowParts * colParts;
   const dotTiles = dot ? [[g.dot1x1, g.dot1x2, g.dot1x3, g.dot1x4], [g.dot2x1, g.dot2x2, g.dot2x3, g.dot2x4]] : [];
-  const tail8 = [g.bc1x8, g.bc2x8, g.bc3x8];
-  const tail4 = [g.bc1x4, g.bc2x4, g.bc3x4];
+  const acc = form === 2;
+  const bc8 = [g.bc1x8, g.bc2x8, g.bc3x8];
+  const bc4 = [g.bc1x4, g.bc2x4, g.bc3x4];
+  const acc8 = [g.acc1x8, g.acc2x8, g.acc3x8];
+  const acc4 = [g.acc1x4, g.acc2x4, g.acc3x4];
   let taken = 0;
   for (let part = Atomics.add(job, 19, 1); part < parts; part = Atomics.add(job, 19, 1)) {
     taken++;
@@ -60,19 +65,27 @@ export function gemmShare(g: SimdGemm, job: Int32Array): number {
     }
     const full = rows - (rows % 4);
     const tailRows = rows % 4;
-    const pa = a + r0 * aRow;
-    const pc = c + r0 * cRow;
-    let j = j0;
-    for (; j + 8 <= j1; j += 8) {
-      g.bcStrip8(pa, b + 4 * j, pc + 4 * j, full / 4, k, aRow, aK, bRow, cRow);
-      if (tailRows) tail8[tailRows - 1]!(pa + full * aRow, b + 4 * j, pc + full * cRow + 4 * j, k, aRow, aK, bRow, cRow);
+    // k in chunks, so that the chunk of B a column strip reads stays in cache while the
+    // strip's row blocks go by; later chunks add to what the first wrote (the same sums in
+    // the same order as in one pass).
+    for (let k0 = 0; k0 < k; k0 += 256) {
+      const kk = Math.min(256, k - k0);
+      const add = acc || k0 > 0;
+      const pa = a + r0 * aRow + k0 * aK;
+      const pb = b + k0 * bRow;
+      const pc = c + r0 * cRow;
+      let j = j0;
+      for (; j + 8 <= j1; j += 8) {
+        (add ? g.accStrip8 : g.bcStrip8)(pa, pb + 4 * j, pc + 4 * j, full / 4, kk, aRow, aK, bRow, cRow);
+        if (tailRows) (add ? acc8 : bc8)[tailRows - 1]!(pa + full * aRow, pb + 4 * j, pc + full * cRow + 4 * j, kk, aRow, aK, bRow, cRow);
+      }
+      if (j + 4 <= j1) {
+        (add ? g.accStrip4 : g.bcStrip4)(pa, pb + 4 * j, pc + 4 * j, full / 4, kk, aRow, aK, bRow, cRow);
+        if (tailRows) (add ? acc4 : bc4)[tailRows - 1]!(pa + full * aRow, pb + 4 * j, pc + full * cRow + 4 * j, kk, aRow, aK, bRow, cRow);
+        j += 4;
+      }
+      for (; j < j1; j++) (add ? g.accColumn : g.bcColumn)(pa, pb + 4 * j, pc + 4 * j, rows, kk, aRow, aK, bRow, cRow);
     }
-    if (j + 4 <= j1) {
-      g.bcStrip4(pa, b + 4 * j, pc + 4 * j, full / 4, k, aRow, aK, bRow, cRow);
-      if (tailRows) tail4[tailRows - 1]!(pa + full * aRow, b + 4 * j, pc + full * cRow + 4 * j, k, aRow, aK, bRow, cRow);
-      j += 4;
-    }
-    for (; j < j1; j++) g.bcColumn(pa, b + 4 * j, pc + 4 * j, rows, k, aRow, aK, bRow, cRow);
   }
   return taken;
 }

@@ -5,7 +5,7 @@
  * `gemm_pool.ts` splits a product by column strips across worker threads.
  *
  * Two forms, each for one tile of the output at a time, four rows high:
- * - `bc` (broadcast form), `C = A·B` with `B` row-major: for each `k`, one element of each
+ * - `bc` (broadcast form), `C = A·B` with `B` row-major (`acc`: `C += A·B`): for each `k`, one element of each
  *   of the tile's rows of `A` is splat and multiplied into 4 or 8 contiguous floats of row
  *   `k` of `B`. `A` is addressed by a row stride and a `k` stride, so `Aᵀ·B` (weight
  *   gradients) is the same loop with the strides swapped.
@@ -78,8 +78,8 @@ function fn(locals: [number, number][], code: number[]): number[] {
 // Parameters of a `bc` tile: (a, b, c, K, aRow, aK, bRow, cRow), byte addresses and strides.
 const [A, B, C, K, AROW, AK, BROW, CROW] = [0, 1, 2, 3, 4, 5, 6, 7];
 
-/** An `mr`×`4·nv` tile of `C = A·B`, overwriting `C`. */
-function bcTile(mr: number, nv: number): number[] {
+/** An `mr`×`4·nv` tile of `C = A·B`, overwriting `C`, or of `C += A·B` when `accumulate`. */
+function bcTile(mr: number, nv: number, accumulate: boolean): number[] {
   const p = (r: number) => (r === 0 ? A : 8 + r - 1); // row pointers into A
   const base = 8 + mr - 1;
   const acc = (r: number, v: number) => base + r * nv + v;
@@ -88,7 +88,15 @@ function bcTile(mr: number, nv: number): number[] {
   const cp = av + 1;
   const code: number[] = [];
   for (let r = 1; r < mr; r++) code.push(...get(p(r - 1)), ...get(AROW), ...ADD, ...set(p(r)));
-  for (let r = 0; r < mr; r++) for (let v = 0; v < nv; v++) code.push(...vzero, ...set(acc(r, v)));
+  if (accumulate) {
+    code.push(...get(C), ...set(cp));
+    for (let r = 0; r < mr; r++) {
+      for (let v = 0; v < nv; v++) code.push(...get(cp), ...vload(16 * v), ...set(acc(r, v)));
+      if (r < mr - 1) code.push(...addLocal(cp, CROW));
+    }
+  } else {
+    for (let r = 0; r < mr; r++) for (let v = 0; v < nv; v++) code.push(...vzero, ...set(acc(r, v)));
+  }
   code.push(...BLOCK, ...LOOP, ...get(K), ...EQZ, ...brIf(1));
   for (let v = 0; v < nv; v++) code.push(...get(B), ...vload(16 * v), ...set(bv(v)));
   for (let r = 0; r < mr; r++) {
@@ -120,13 +128,13 @@ function bcStrip(tileFn: number): number[] {
   ]);
 }
 
-/** One column of `C = A·B` in scalar arithmetic, `rows` high: the last `n mod 4` columns. */
-function bcColumn(): number[] {
+/** One column of `C = A·B` (`C += A·B` when `accumulate`) in scalar arithmetic, `rows` high: the last `n mod 4` columns. */
+function bcColumn(accumulate: boolean): number[] {
   // Params: (a, b, c, rows, K, aRow, aK, bRow, cRow); locals: pa, pb, k, s.
   const [a, b, c, rows, K_, aRow, aK, bRow, cRow, pa, pb, k, s] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   return fn([[3, I32], [1, F32]], [
     ...BLOCK, ...LOOP, ...get(rows), ...EQZ, ...brIf(1),
-    ...get(a), ...set(pa), ...get(b), ...set(pb), ...get(K_), ...set(k), ...F32_ZERO, ...set(s),
+    ...get(a), ...set(pa), ...get(b), ...set(pb), ...get(K_), ...set(k), ...(accumulate ? [...get(c), ...f32load()] : F32_ZERO), ...set(s),
     ...BLOCK, ...LOOP, ...get(k), ...EQZ, ...brIf(1),
     ...get(s), ...get(pa), ...f32load(), ...get(pb), ...f32load(), ...F32_MUL, ...F32_ADD, ...set(s),
     ...addLocal(pa, aK), ...addLocal(pb, bRow), ...addConst(k, -1), ...br(0), ...END, ...END,
@@ -184,10 +192,14 @@ const DOT_TYPE = [0x60, ...vec(Array(7).fill([I32])), 0x00];
 /** The functions of the module: name, type index, body. Tiles come first (strips call them by index). */
 function functions(): [string, number, number[]][] {
   const list: [string, number, number[]][] = [];
-  for (const nv of [2, 1]) for (let mr = 1; mr <= 4; mr++) list.push([`bc${mr}x${4 * nv}`, 0, bcTile(mr, nv)]);
-  list.push(['bcStrip8', 1, bcStrip(3)]);
-  list.push(['bcStrip4', 1, bcStrip(7)]);
-  list.push(['bcColumn', 1, bcColumn()]);
+  for (const accumulate of [false, true]) {
+    const name = accumulate ? 'acc' : 'bc';
+    const base = list.length;
+    for (const nv of [2, 1]) for (let mr = 1; mr <= 4; mr++) list.push([`${name}${mr}x${4 * nv}`, 0, bcTile(mr, nv, accumulate)]);
+    list.push([`${name}Strip8`, 1, bcStrip(base + 3)]);
+    list.push([`${name}Strip4`, 1, bcStrip(base + 7)]);
+    list.push([`${name}Column`, 1, bcColumn(accumulate)]);
+  }
   for (let mr = 1; mr <= 2; mr++) for (let nr = 1; nr <= 4; nr++) list.push([`dot${mr}x${nr}`, 2, dotTile(mr, nr)]);
   return list;
 }
@@ -212,8 +224,9 @@ export type BcStrip = (a: number, b: number, c: number, count: number, k: number
 export type DotTile = (a: number, b: number, c: number, kBytes: number, aRow: number, bRow: number, cRow: number) => void;
 
 /** The module's exports. */
-export type SimdGemm = Record<`bc${1 | 2 | 3 | 4}x${4 | 8}`, BcTile> &
-  Record<`dot${1 | 2}x${1 | 2 | 3 | 4}`, DotTile> & { bcStrip8: BcStrip; bcStrip4: BcStrip; bcColumn: BcStrip };
+export type SimdGemm = Record<`${'bc' | 'acc'}${1 | 2 | 3 | 4}x${4 | 8}`, BcTile> &
+  Record<`dot${1 | 2}x${1 | 2 | 3 | 4}`, DotTile> &
+  Record<`${'bc' | 'acc'}${'Strip8' | 'Strip4' | 'Column'}`, BcStrip>;
 
 const instances = new WeakMap<WebAssembly.Memory, SimdGemm | null>();
 
