@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tf } from '../../src/backend/tf.js';
 import { setBackend } from '../../src/backend/backends.js';
-import { simdColumnSum, withSimdBinary, withSimdRelu } from '../../src/backend/kernels/elementwise.js';
+import { simdColumnSum, withSimdBinary, withSimdRelu, withSimdSquare } from '../../src/backend/kernels/elementwise.js';
 import { originalWasmKernel } from '../../src/backend/kernels/index.js';
 import { withMainThreadClip, withMainThreadSoftmax } from '../../src/backend/kernels/main_thread.js';
 import type { BinaryOp } from '../../src/backend/kernels/simd_elementwise.js';
@@ -139,7 +139,7 @@ describe('wasm elementwise kernels (SIMD loops on the calling thread)', () => {
   });
 });
 
-describe('wasm Softmax and ClipByValue on the calling thread', () => {
+describe('wasm Softmax, ClipByValue and Square on the calling thread', () => {
   const special = (x: tf.Tensor, seed: number) => {
     // Some NaN, ±Infinity and equal values among the seeded ones.
     const v = Float32Array.from(x.dataSync());
@@ -157,11 +157,11 @@ describe('wasm Softmax and ClipByValue on the calling thread', () => {
           const f = () => {
             const base = tf.mul(seeded(shape, seed), 20);
             const x = withSpecial ? special(base, seed) : base;
-            return [tf.softmax(x), tf.clipByValue(x, -3.3, 7.1)];
+            return [tf.softmax(x), tf.clipByValue(x, -3.3, 7.1), tf.square(x)];
           };
           const cpu = await runOn('cpu', f);
           const wasm = await runOn('wasm', f);
-          for (let t = 0; t < 2; t++) {
+          for (let t = 0; t < 3; t++) {
             for (let i = 0; i < cpu[t]!.length; i++) {
               const [c, w] = [cpu[t]![i]!, wasm[t]![i]!];
               if (Number.isNaN(c)) expect(w).toBeNaN();
@@ -184,6 +184,9 @@ describe('wasm Softmax and ClipByValue on the calling thread', () => {
     const z = e[0]! + e[1]! + e[2]!;
     expect(Array.from(p!.dataSync())).toEqual([...e.map((v) => Math.fround(v / z)), ...[1, 1, 1].map(() => Math.fround(1 / 3))]);
     expect(Array.from(c!.dataSync())).toEqual([1, 2, 2, 0.5, 0.5, 0.5]);
-    tf.dispose([p!, c!, logits]);
+    const squared = withSimdSquare(fellBack)({ inputs: { x: logits }, backend, attrs: {} }) as tf.TensorInfo;
+    const sq = tf.engine().makeTensorFromTensorInfo(squared);
+    expect(Array.from(sq.dataSync())).toEqual([1, 4, 9, 0, 0, 0]);
+    tf.dispose([p!, c!, sq, logits]);
   });
 });

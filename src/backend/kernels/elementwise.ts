@@ -1,5 +1,5 @@
 /**
- * Wrappers around the wasm `Add`, `Sub`, `Multiply`, `RealDiv` and `Relu` kernels that
+ * Wrappers around the wasm `Add`, `Sub`, `Multiply`, `RealDiv`, `Square` and `Relu` kernels that
  * compute float32 inputs with strata's SIMD loops on the calling thread
  * (`simd_elementwise.ts`) instead of XNNPACK operators on the backend's thread pool:
  * tensors of one shape, a tensor and a row vector broadcast along its last axis, and a
@@ -153,5 +153,14 @@ export function withSimdRelu(original: tf.KernelFunc): tf.KernelFunc {
       for (let i = start; i < n; i++) o[i] = Number.isNaN(xs[i]!) ? NaN : Math.max(xs[i]!, 0);
     }
     return out;
+  };
+}
+
+/** The `Square` kernel: `x·x` in strata's loop for float32 (bit for bit the backend's), else the backend's. */
+export function withSimdSquare(original: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const backend = wasmBackend(args as KernelArgs);
+    const { x } = args.inputs as { x: Info };
+    return binary(backend, 'mul', x, x) ?? original(args);
   };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { tf } from '../tf.js';
-import { ELEMENTWISE_KERNELS, withSimdBinary, withSimdRelu } from './elementwise.js';
+import { ELEMENTWISE_KERNELS, withSimdBinary, withSimdRelu, withSimdSquare } from './elementwise.js';
 import { withFastMatMul } from './batch_mat_mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
@@ -50,6 +50,7 @@ export const WRAPPED_WASM_KERNELS: readonly string[] = [
   '_FusedMatMul',
   'GatherV2',
   'Softmax',
+  'Square',
   'ClipByValue',
   'Identity',
   'Slice',
@@ -105,7 +106,7 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  * - wraps `BatchMatMul` and `_FusedMatMul` so transposed operands run on the fast path,
  *   the reductions so rank-4 reductions avoid the backend's slow N-d transpose,
  *   `Identity` so that it shares data instead of copying, `Add`, `Sub`, `Multiply`,
- *   `RealDiv` and `Relu` so that float32 math runs in SIMD loops on the calling thread
+ *   `RealDiv`, `Square` and `Relu` so that float32 math runs in SIMD loops on the calling thread
  *   (the backend's wake its thread pool on every call), `Slice`, `Unpack` and `SplitV`
  *   so that they read only the rows they take (the backend's copy the whole input first, once
  *   per output for the last two), `GatherV2` along the first axis so that whole rows are
@@ -131,6 +132,7 @@ export function registerWasmKernels(): void {
   wrap('Identity', withSharedData);
   for (const [name, op] of Object.entries(ELEMENTWISE_KERNELS)) wrap(name, (f) => withSimdBinary(op, f));
   wrap('Relu', withSimdRelu);
+  wrap('Square', withSimdSquare);
   wrap('Slice', withHeapSlice);
   wrap('GatherV2', withRowGather);
   wrap('Softmax', withMainThreadSoftmax);
