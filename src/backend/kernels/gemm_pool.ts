@@ -2,12 +2,15 @@
  * Worker threads for strata's matrix products on the threaded wasm build in Node. Each
  * worker instantiates the product loops of `simd_gemm.ts` against the backend's shared
  * heap and waits on a shared control block; a product writes its parameters there, wakes
- * the workers, computes thread 0's share itself and waits until every share is done.
- * Shares are disjoint parts of the output, each element summed by one thread in a fixed
- * order, so results do not depend on how many workers took part.
+ * the workers, and every thread taking part, the caller included, claims rectangles of
+ * the output until none is left (`gemm_share.ts`); the caller then waits for the last
+ * one. Each output element is summed by one thread in a fixed order, so results do not
+ * depend on how many threads took part, nor on which took what.
  *
- * Workers that have not started yet simply take no share, and the workers are unref'd, so
- * they never hold the process open. Where `worker_threads` or shared memory is missing (a
+ * A worker polls for the next product for a short while after each, then sleeps; a
+ * mid-sized product is split only while every worker polls (waking one costs more than
+ * it saves), a large one always. Workers that have not started yet take no part, and the
+ * workers are unref'd, so they never hold the process open. Where `worker_threads` or shared memory is missing (a
  * browser page, the single-threaded build) there is no pool and products run on the
  * calling thread.
  * @module
@@ -35,8 +38,13 @@ const partsSlot = (i: number) => WORKER_SLOTS + 3 * (i - 1) + 2;
  * 2.85k / 3.0k / 2.7k / 2.7k, LSTM 0.4k / – / 0.55k / – / 0.5k.
  */
 const SPIN_MS = 0.05;
-/** Products this large are split even when a worker must first be woken (~50 µs). */
-const WAKE_FLOPS = 1 << 22;
+/**
+ * Products this large are split even when a worker must first be woken (50–300 µs on the
+ * 2-core machine, more while the backend's pool spins): about 300 µs of work on one thread.
+ * At 4 MFLOP the bench's MLP fit at batch 32 ran 15,000 samples/s on 2 threads against
+ * 18,500 on one; at 16 MFLOP 19,700 against 20,500.
+ */
+const WAKE_FLOPS = 1 << 24;
 /** Products this large are split when every worker is polling. */
 const SPLIT_FLOPS = 1 << 18;
 
