@@ -76,14 +76,14 @@ function viaPatches(backend: WasmBackend, x: Info, dy: Info, g: ConvGeometry): I
 export function filterGradNHWC(backend: WasmBackend, x: Info, dy: Info, g: ConvGeometry, filterShape: number[]): Info {
   const taps = g.kH * g.kW * g.inC;
   if (g.batch * g.outH * g.outW === 0 || taps === 0 || g.outC === 0) return zeros(backend, filterShape);
-  // With many taps per output channel the swapped convolution wins (measured: 32→64
-  // channels, 3×3, 13×13, batch 128: 42 ms against 53); with few, packing `dy` as the
-  // convolution's filter costs more than the product itself (1→32 channels).
   const v = virtualOf(g);
   if (suitsVirtualConv(backend, v, MAX_WASTE_GRADIENT)) {
     const out = virtualConvFilterGrad(backend, x, dy, v);
     return { dataId: out.dataId, shape: filterShape, dtype: 'float32' };
   }
+  // With many taps per output channel the swapped convolution wins (measured: 32→64
+  // channels, 3×3, 13×13, batch 128: 42 ms against 53); with few, packing `dy` as the
+  // convolution's filter costs more than the product itself (1→32 channels).
   const out = (taps >= g.outC ? viaConvolution(backend, x, dy, g) : null) ?? viaPatches(backend, x, dy, g);
   return { dataId: out.dataId, shape: filterShape, dtype: 'float32' };
 }

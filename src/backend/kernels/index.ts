@@ -44,7 +44,7 @@ export const REPLACED_WASM_KERNELS: readonly string[] = [
   'ResizeBilinearGrad',
 ];
 
-/** Wasm kernels strata wraps: the backend's kernel still computes, on reshaped operands. */
+/** Wasm kernels strata wraps: strata computes the cases it handles (or reshapes them), the backend's kernel the rest. */
 export const WRAPPED_WASM_KERNELS: readonly string[] = [
   'BatchMatMul',
   '_FusedMatMul',
@@ -103,7 +103,8 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   the resize gradients (the backend's ignore `halfPixelCenters`) and
  *   the 3-D convolution backprops (the backend's return wrong values) and `OneHot`
  *   (the backend's writes int32 bits into float32 outputs);
- * - wraps `BatchMatMul` and `_FusedMatMul` so transposed operands run on the fast path,
+ * - wraps `BatchMatMul` and `_FusedMatMul` so that float32 products run on strata's own
+ *   threaded SIMD loops (`simd_mat_mul.ts`) and the rest with explicit transposes,
  *   the reductions so rank-4 reductions avoid the backend's slow N-d transpose,
  *   `Identity` so that it shares data instead of copying, `Add`, `Sub`, `Multiply`,
  *   `RealDiv`, `Square` and `Relu` so that float32 math runs in SIMD loops on the calling thread
