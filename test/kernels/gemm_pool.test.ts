@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { gemmPoolFor, partsTaken, poolReady, runProduct, stopPool, type GemmPool } from '../../src/backend/kernels/gemm_pool.js';
 import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT } from '../../src/backend/kernels/gemm_share.js';
 import { simdGemmFor } from '../../src/backend/kernels/simd_gemm.js';
+import { hasSimdGemm } from '../../src/backend/kernels/gemm.js';
+import type { WasmBackend } from '../../src/backend/kernels/wasm_util.js';
 import { values } from './helpers.js';
 
 const memories: WebAssembly.Memory[] = [];
@@ -129,6 +131,17 @@ describe('strata product loops', () => {
     for (let i = 0; i < k; i++) heap[pb / 4 + i * n + i] = 1; // B = identity
     expect(runProduct(pool, pool.loops, [FORM_BROADCAST, pa, pb, pc, m, n, k, 4 * k, 4, 4 * n, 4 * n], Infinity)).toBe(2);
     expect(Array.from(heap.subarray(pc / 4, pc / 4 + m * n))).toEqual(Array.from(values(m * k, 3)));
+  });
+
+  it('products stay on the backend where it has threads and strata has no pool (a browser page)', () => {
+    const fake = (memory: WebAssembly.Memory, threads: number) =>
+      ({ wasm: { wasmMemory: memory, tfjs: { getThreadsCount: () => threads } } }) as unknown as WasmBackend;
+    const unshared = new WebAssembly.Memory({ initial: 1 });
+    expect(hasSimdGemm(fake(unshared, 1))).toBe(true); // the single-threaded build: strata's loops
+    expect(hasSimdGemm(fake(unshared, 4))).toBe(false); // threads strata cannot use: XNNPACK's
+    const shared = sharedHeap();
+    expect(hasSimdGemm(fake(shared, 2))).toBe(true); // strata's pool on the shared heap
+    pools.push(gemmPoolFor(shared, 2)!);
   });
 
   it('a pool made for another count or heap replaces the last one, whose workers stop', async () => {

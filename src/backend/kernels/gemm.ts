@@ -33,9 +33,15 @@ function loopsFor(backend: WasmBackend): Loops | undefined {
   return { loops, pool: gemmPoolFor(memory, backendThreads(backend)) };
 }
 
-/** Whether strata's loops can run products on this backend. */
+/**
+ * Whether strata's loops should run products on this backend: wasm SIMD is there, and the
+ * threads the backend has are strata's too. A threaded backend without strata's pool (a
+ * cross-origin-isolated browser page: the pool needs Node's `worker_threads`) keeps its
+ * XNNPACK products, which its own pool splits across every core.
+ */
 export function hasSimdGemm(backend: WasmBackend): boolean {
-  return loopsFor(backend) !== undefined;
+  const found = loopsFor(backend);
+  return found !== undefined && (found.pool !== null || backendThreads(backend) === 1);
 }
 
 /**
