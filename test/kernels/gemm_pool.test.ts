@@ -1,6 +1,6 @@
 // strata's product loops and their worker pool, on a shared heap of their own: every form
 // and tail against a float64 reference, and the same bits whatever the number of threads.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { gemmPoolFor, partsTaken, poolReady, runProduct, stopPool, type GemmPool } from '../../src/backend/kernels/gemm_pool.js';
 import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT } from '../../src/backend/kernels/gemm_share.js';
@@ -142,6 +142,25 @@ describe('strata product loops', () => {
     const shared = sharedHeap();
     expect(hasSimdGemm(fake(shared, 2))).toBe(true); // strata's pool on the shared heap
     pools.push(gemmPoolFor(shared, 2)!);
+  });
+
+  it('a worker that dies does not hang the caller: the product is computed alone, and the pool given up', async () => {
+    const memory = sharedHeap();
+    const pool = gemmPoolFor(memory, 2)!;
+    expect(await poolReady(pool)).toBe(2);
+    await pool.workers[0]!.terminate();
+    const { params, expected, result, clear } = layout(memory, 'nn', 70, 50, 90, 11);
+    clear();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(runProduct(pool, pool.loops, params, Infinity, 200)).toBe(1);
+      expect(warn).toHaveBeenCalledOnce();
+    } finally {
+      warn.mockRestore();
+    }
+    const got = result();
+    for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThan(1e-4);
+    expect(gemmPoolFor(memory, 2)).toBeNull();
   });
 
   it('a pool made for another count or heap replaces the last one, whose workers stop', async () => {

@@ -45,6 +45,8 @@ const SPIN_MS = 0.05;
  * 18,500 on one; at 16 MFLOP 19,700 against 20,500.
  */
 const WAKE_FLOPS = 1 << 24;
+/** How long a product waits for the workers' last rectangles before it gives the pool up. */
+const STALL_MS = 10_000;
 /** Products this large are split when every worker is polling. */
 const SPLIT_FLOPS = 1 << 18;
 
@@ -157,9 +159,10 @@ const alone = new Int32Array(WORKER_SLOTS);
  * `flops` floating-point operations, across the pool's started workers when it is large
  * enough to gain from them (larger when a worker sleeps and must be woken), else on the
  * calling thread alone; returns how many threads took a share. `flops` Infinity always
- * splits, 0 never.
+ * splits, 0 never. A worker that does not finish within `stallMs` is taken for dead: the
+ * pool is given up and the product computed again on the calling thread.
  */
-export function runProduct(pool: GemmPool | null, loops: SimdGemm, params: number[], flops: number): number {
+export function runProduct(pool: GemmPool | null, loops: SimdGemm, params: number[], flops: number, stallMs = STALL_MS): number {
   const job = pool?.control ?? alone;
   job.set(params, JOB.form);
   let count = pool && flops >= SPLIT_FLOPS ? readyThreads(pool) : 1;
@@ -179,8 +182,29 @@ export function runProduct(pool: GemmPool | null, loops: SimdGemm, params: numbe
   const want = count - 1;
   const until = performance.now() + 2;
   for (let n = 1; Atomics.load(job, DONE) < want; n++) if ((n & 1023) === 0 && performance.now() > until) break;
-  for (let done = Atomics.load(job, DONE); done < want; done = Atomics.load(job, DONE)) Atomics.wait(job, DONE, done);
+  const deadline = performance.now() + stallMs;
+  for (let done = Atomics.load(job, DONE); done < want; done = Atomics.load(job, DONE)) {
+    const left = deadline - performance.now();
+    if (left <= 0) return abandon(pool, loops, job);
+    Atomics.wait(job, DONE, done, left);
+  }
   return count;
+}
+
+/**
+ * Gives up a pool whose worker stopped answering (it died, or hung, mid-product): stops
+ * it, computes the whole product again on the calling thread from a private copy of the
+ * job (rectangles the worker claimed may never have been written), and leaves products
+ * to the calling thread from then on. Returns 1, the threads that computed the result.
+ */
+function abandon(pool: GemmPool, loops: SimdGemm, job: Int32Array): number {
+  if (current?.pool === pool) current = { memory: current.memory, pool: null };
+  stopPool(pool);
+  console.warn('strata: a matrix-product worker thread stopped answering; products run on the calling thread from now on');
+  const mine = Int32Array.from(job);
+  mine[JOB.next] = 0;
+  gemmShare(loops, mine);
+  return 1;
 }
 
 /** Rectangles of output each worker has computed since the pool started (worker 1 first). */
