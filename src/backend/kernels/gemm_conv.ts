@@ -82,7 +82,7 @@ function padded(backend: WasmBackend, x: Info, g: VirtualConv): Info {
   return out;
 }
 
-/** The filter gradient `[kH, kW, inC, outC]` of `virtualConv2D` for output gradient `dy` `[batch, outH, outW, outC]`. */
+/** The filter gradient `[kH, kW, inC, outC]` of the convolution of `x` described by `g`, for its output gradient `dy` `[batch, outH, outW, outC]`. */
 export function virtualConvFilterGrad(backend: WasmBackend, x: Info, dy: Info, g: VirtualConv): Info {
   const xp = padded(backend, x, g);
   const rows = virtualRows(g);

@@ -1,7 +1,7 @@
 /**
  * The work loop of a matrix product, run by the calling thread and by each worker of
- * `gemm_pool.ts` that takes part. `gemmShare` is self-contained (it refers to nothing outside its body):
- * the pool puts its source text into the workers' script.
+ * `gemm_pool.ts` that takes part. `gemmShare` is self-contained (it refers to nothing
+ * outside its body): the pool puts its source text into the workers' script.
  * @module
  */
 import type { SimdGemm } from './simd_gemm.js';
