@@ -1,6 +1,7 @@
 /** Shared helpers of the io tests: an in-memory save target, a tensor-leak check, and the checks the Keras-fixture suites share. */
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../src/backend/tf.js';
+import { H5Reader } from '../../src/io/keras/h5.js';
 
 /** A save handler that keeps what it is given, and a load handler that returns it. */
 export function memory(): { save: tf.io.IOHandler; load: () => tf.io.IOHandler; artifacts: () => tf.io.ModelArtifacts } {
@@ -85,4 +86,28 @@ export function weightsAloneSuites<M extends FixtureModel>(
       }
     }
   });
+}
+
+/**
+ * Every dataset (with its shape) of an HDF5 file below `layers`, sorted; with `groups`,
+ * every group too (as `path/`), so that empty groups count.
+ */
+export async function h5Layout(bytes: Uint8Array, groups: boolean): Promise<string[]> {
+  const h5 = await H5Reader.open(bytes, 'test');
+  const out: string[] = [];
+  const visit = (p: string): void => {
+    for (const k of h5.keys(p)) {
+      const q = `${p}/${k}`;
+      if (h5.isGroup(q)) {
+        if (groups) out.push(`${q}/`);
+        visit(q);
+      } else out.push(`${q} [${h5.info(q).shape}]`);
+    }
+  };
+  try {
+    visit('layers');
+  } finally {
+    h5.close();
+  }
+  return out.sort();
 }

@@ -11,9 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { H5Reader } from '../../src/io/keras/h5.js';
 import * as st from '../../src/index.js';
-import { maxAbs, memory, weightsAloneSuites } from './helpers.js';
+import { h5Layout, maxAbs, memory, weightsAloneSuites } from './helpers.js';
 
 const { tf } = st;
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'keras3_rnn');
@@ -39,25 +38,6 @@ function predictErr(m: st.Sequential | st.Model, name: string): { values: Float3
   const values = y.dataSync() as Float32Array;
   tf.dispose([x, y]);
   return { values, err: maxAbs(values, expected[name]!.output) };
-}
-
-/** Every dataset path and shape of an HDF5 file, sorted. */
-async function datasets(bytes: Uint8Array): Promise<string[]> {
-  const h5 = await H5Reader.open(bytes, 'test');
-  const out: string[] = [];
-  const visit = (p: string): void => {
-    for (const k of h5.keys(p)) {
-      const q = p ? `${p}/${k}` : k;
-      if (h5.isGroup(q)) visit(q);
-      else out.push(`${q} [${h5.info(q).shape}]`);
-    }
-  };
-  try {
-    visit('layers');
-  } finally {
-    h5.close();
-  }
-  return out.sort();
 }
 
 describe('recurrent models written by Keras 3', () => {
@@ -106,7 +86,7 @@ describe('recurrent models saved by strata as .keras', () => {
       const m = await st.io.loadKerasModel(keras);
       const bytes = await st.io.saveKerasModel(m);
       // The same groups and datasets, with the same shapes, as Keras wrote for this model.
-      expect(await datasets(unzipSync(bytes)['model.weights.h5']!)).toEqual(await datasets(unzipSync(keras)['model.weights.h5']!));
+      expect(await h5Layout(unzipSync(bytes)['model.weights.h5']!, false)).toEqual(await h5Layout(unzipSync(keras)['model.weights.h5']!, false));
       const back = await st.io.loadKerasModel(bytes);
       expect(back.weights.map((w) => w.shape)).toEqual(m.weights.map((w) => w.shape));
       back.weights.forEach((w, i) => expect(Array.from(w.read().dataSync())).toEqual(Array.from(m.weights[i]!.read().dataSync())));

@@ -15,9 +15,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { H5Reader } from '../../src/io/keras/h5.js';
 import * as st from '../../src/index.js';
-import { maxAbs, memory, weightsAloneSuites } from './helpers.js';
+import { h5Layout, maxAbs, memory, weightsAloneSuites } from './helpers.js';
 
 const { tf } = st;
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'keras3_seq');
@@ -47,27 +46,6 @@ function predictErr(m: Net, name: string): { values: Float32Array[]; err: number
   const err = Math.max(...values.map((v, i) => maxAbs(v, want[i]!.values)));
   tf.dispose([...xs, ...ys]);
   return { values, err };
-}
-
-/** Every group and dataset (with its shape) of an HDF5 file below `layers`, sorted. */
-async function layout(bytes: Uint8Array): Promise<string[]> {
-  const h5 = await H5Reader.open(bytes, 'test');
-  const out: string[] = [];
-  const visit = (p: string): void => {
-    for (const k of h5.keys(p)) {
-      const q = `${p}/${k}`;
-      if (h5.isGroup(q)) {
-        out.push(`${q}/`);
-        visit(q);
-      } else out.push(`${q} [${h5.info(q).shape}]`);
-    }
-  };
-  try {
-    visit('layers');
-  } finally {
-    h5.close();
-  }
-  return out.sort();
 }
 
 describe('sequence models written by Keras 3', () => {
@@ -123,7 +101,7 @@ describe('sequence models saved by strata as .keras', () => {
       const keras = fixture(`${name}.keras`);
       const m = await st.io.loadKerasModel(keras);
       const bytes = await st.io.saveKerasModel(m);
-      expect(await layout(unzipSync(bytes)['model.weights.h5']!)).toEqual(await layout(unzipSync(keras)['model.weights.h5']!));
+      expect(await h5Layout(unzipSync(bytes)['model.weights.h5']!, true)).toEqual(await h5Layout(unzipSync(keras)['model.weights.h5']!, true));
       const back = await st.io.loadKerasModel(bytes);
       expect(back.weights.map((w) => w.shape)).toEqual(m.weights.map((w) => w.shape));
       back.weights.forEach((w, i) => expect(Array.from(w.read().dataSync())).toEqual(Array.from(m.weights[i]!.read().dataSync())));

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as st from '../../src/index.js';
-import { runPython } from './python.js';
+import { kerasPredicts, runPython } from './python.js';
 
 const { tf } = st;
 const L = st.layers;
@@ -31,24 +31,6 @@ function randomizeBn(model: st.Sequential | st.Model, seed: number): void {
     w.write(v);
     v.dispose();
   }
-}
-
-/** Keras' predictions of each `<name>.keras` in `dir` on `<name>.input.json`. */
-function kerasPredicts(dir: string, names: string[]): Record<string, number[]> {
-  const out = runPython(`
-import json, os, sys
-import numpy as np
-import keras
-d = sys.argv[1]
-res = {}
-for name in sys.argv[2:]:
-    m = keras.models.load_model(os.path.join(d, name + ".keras"))
-    spec = json.load(open(os.path.join(d, name + ".input.json")))
-    x = np.array(spec["x"], dtype="float32").reshape(spec["shape"])
-    res[name] = np.asarray(m.predict(x, verbose=0)).ravel().tolist()
-print(json.dumps(res))
-`, [dir, ...names]);
-  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number[]>;
 }
 
 function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as st from '../../src/index.js';
-import { runPython } from './python.js';
+import { kerasPredicts, runPython } from './python.js';
 import { maxAbs } from '../io/helpers.js';
 
 const { tf } = st;
@@ -71,24 +71,6 @@ const models: Record<string, () => { model: st.Sequential | st.Model; tokens: bo
     tokens: false,
   }),
 };
-
-/** Keras' predictions of each `<name>.keras` in `dir` on `<name>.input.json` (its dtype kept). */
-function kerasPredicts(dir: string, names: string[]): Record<string, number[]> {
-  const out = runPython(`
-import json, os, sys
-import numpy as np
-import keras
-d = sys.argv[1]
-res = {}
-for name in sys.argv[2:]:
-    m = keras.models.load_model(os.path.join(d, name + ".keras"))
-    spec = json.load(open(os.path.join(d, name + ".input.json")))
-    x = np.array(spec["x"], dtype=spec["dtype"]).reshape(spec["shape"])
-    res[name] = np.asarray(m.predict(x, verbose=0)).ravel().tolist()
-print(json.dumps(res))
-`, [dir, ...names]);
-  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number[]>;
-}
 
 describe('recurrent models: strata → Keras', () => {
   it('Keras 3 loads strata .keras files with LSTM, GRU, SimpleRNN, Bidirectional, TimeDistributed and predicts within 1e-5', async () => {
