@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from '../tf.js';
+import { biasActivationGradConfig } from './bias_activation_grad.js';
 import { ELEMENTWISE_KERNELS, withSimdBinary, withSimdRelu, withSimdSquare } from './elementwise.js';
 import { withFastMatMul } from './batch_mat_mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
@@ -32,6 +33,7 @@ export const ADDED_WASM_KERNELS: readonly string[] = [
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
+  'StrataBiasActivationGrad',
 ];
 
 /** Wasm kernels strata replaces because the backend's are slow or wrong. */
@@ -97,7 +99,9 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  * calls it once, right after importing the wasm backend.
  *
  * - adds `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter`,
- *   `DepthwiseConv2dNativeBackpropInput` and `UnsortedSegmentSum`, which the backend lacks;
+ *   `DepthwiseConv2dNativeBackpropInput` and `UnsortedSegmentSum`, which the backend lacks,
+ *   and strata's own `StrataBiasActivationGrad` (the gradient through a layer's activation
+ *   and bias in one pass, used by `fused.ts`);
  * - replaces `Conv2DBackpropInput` (the backend's runs at about 1.5 GFLOP/s) and
  *   `MaxPoolGrad` (the backend's drops the gradient of windows whose maximum is negative),
  *   the resize gradients (the backend's ignore `halfPixelCenters`) and
@@ -123,6 +127,7 @@ export function registerWasmKernels(): void {
   install(depthwiseBackpropInputConfig);
   install(unsortedSegmentSumConfig);
   install(oneHotConfig);
+  install(biasActivationGradConfig);
   install(conv3DBackpropInputConfig);
   install(conv3DBackpropFilterConfig);
   install(maxPoolGradConfig);

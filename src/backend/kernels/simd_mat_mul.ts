@@ -15,7 +15,7 @@ import { alloc, free, heapOffset, runKernel, sizeOf, viewAs, type Info, type Was
 const ACTIVATION_KERNELS: Record<string, string | null> = { linear: null, relu: 'Relu', relu6: 'Relu6', elu: 'Elu', sigmoid: 'Sigmoid' };
 
 /** Whether the engine is recording operations for a gradient (inside `tf.grad`, `variableGrads`). */
-function recordingGradients(): boolean {
+export function recordingGradients(): boolean {
   return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
 }
 

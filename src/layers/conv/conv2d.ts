@@ -1,3 +1,4 @@
+import { fusedConv2d } from '../../backend/fused.js';
 import { tf } from '../../backend/tf.js';
 import { ShapeError, ValueError, fmtShape } from '../../engine/errors.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../../engine/initializers.js';
@@ -79,7 +80,7 @@ export class Conv2D extends BaseConv {
       return this.biasActivation(tf.concat(xs.map((xg, g) => this.windowed(xg, (t, strides, pad) => tf.conv2d(t, ks[g]!, strides, pad))), 3) as tf.Tensor4D);
     }
     if (this.fusable) {
-      return fromChannelsLast(this.windowed(x, (t, strides, pad) => tf.fused.conv2d({
+      return fromChannelsLast(this.windowed(x, (t, strides, pad) => fusedConv2d({
         x: t, filter: k, strides, pad, bias: this.bias?.read(), activation: this.fusedActivation,
       })), this.dataFormat);
     }

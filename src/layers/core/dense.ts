@@ -1,3 +1,4 @@
+import { fusedMatMul } from '../../backend/fused.js';
 import { tf } from '../../backend/tf.js';
 import { ValueError } from '../../engine/errors.js';
 import { canonicalActivation, getActivation, type ActivationName } from '../../engine/activations.js';
@@ -86,7 +87,7 @@ export class Dense extends Layer {
     const x2 = x.rank === 2 ? x : tf.reshape(x, [-1, inDim]);
     let y: tf.Tensor;
     if (FUSABLE.has(this.activation)) {
-      y = tf.fused.matMul({
+      y = fusedMatMul({
         a: x2 as tf.Tensor2D,
         b: this.kernel!.read() as tf.Tensor2D,
         bias: this.bias?.read(),

@@ -1,0 +1,150 @@
+/**
+ * Dense and convolution layers' forward passes with bias and activation fused while
+ * training too. tfjs-core's `tf.fused.matMul` and `tf.fused.conv2d` fuse only outside
+ * gradient recording (or for a linear activation): inside `fit` they run the product, an
+ * `Add` and the activation as three kernels, and the gradient through bias and activation
+ * as four to six more (`Step`, `Cast`, `Multiply`, `Sum`, reshapes), each a pass over the
+ * layer's whole output. Here the forward pass is the backend's fused kernel, and the
+ * gradient through activation and bias one kernel, `StrataBiasActivationGrad`, where the
+ * backend has it (wasm) and the same arithmetic as tfjs ops elsewhere. The derivatives are
+ * TensorFlow's, read from the activation's output (see `simd_activation_grad.ts`).
+ *
+ * Outside gradient recording these call tfjs-core's fused ops unchanged.
+ * @module
+ */
+import { tf } from './tf.js';
+import { BIAS_ACTIVATION_GRAD, isGradActivation, type BiasActivationGradAttrs } from './kernels/bias_activation_grad.js';
+import type { GradActivation } from './kernels/simd_activation_grad.js';
+import { recordingGradients } from './kernels/simd_mat_mul.js';
+
+/** Activations the layers fuse into their kernels. */
+export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid';
+
+/** `act'(y)` as tfjs ops, for backends without strata's kernel. */
+function derivative(activation: GradActivation, y: tf.Tensor): tf.Tensor | undefined {
+  switch (activation) {
+    case 'linear': return undefined;
+    case 'relu': return tf.cast(tf.greater(y, 0), 'float32');
+    case 'relu6': return tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32');
+    case 'sigmoid': return tf.mul(y, tf.sub(1, y));
+    case 'elu': return tf.where(tf.greater(y, 0), tf.onesLike(y), tf.add(y, 1));
+  }
+}
+
+/**
+ * The gradient through an activation and a bias over the last axis: `dz = dy · act'(y)` from
+ * the activation's output `y`, and with `hasBias` the bias gradient (`dz` summed over every
+ * axis but the last).
+ */
+export function biasActivationGrad(
+  dy: tf.Tensor, y: tf.Tensor, activation: GradActivation, hasBias: boolean,
+): [tf.Tensor, tf.Tensor | undefined] {
+  if (tf.getKernel(BIAS_ACTIVATION_GRAD, tf.getBackend()) && dy.dtype === 'float32') {
+    const attrs: BiasActivationGradAttrs = { activation, hasBias };
+    const out = tf.engine().runKernel(BIAS_ACTIVATION_GRAD, { dy, y }, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+    return [out[0]!, out[1]];
+  }
+  return tf.tidy(() => {
+    const d = derivative(activation, y);
+    const dz = d ? tf.mul(dy, d) : dy;
+    const db = hasBias ? tf.sum(dz, Array.from({ length: dz.rank - 1 }, (_, i) => i)) : undefined;
+    return [dz, db] as [tf.Tensor, tf.Tensor | undefined];
+  });
+}
+
+type Forward = (inputs: tf.Tensor[], bias: tf.Tensor | undefined) => tf.Tensor;
+type Backward = (dz: tf.Tensor, inputs: tf.Tensor[]) => (() => tf.Tensor)[];
+
+/** The engine's entry point for an operation with a gradient of its own (`tf.customGrad` uses it too). */
+interface KernelFuncRunner {
+  runKernelFunc(params: {
+    forwardFunc: (backend: unknown, save: tf.GradSaveFunc) => tf.Tensor;
+    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
+    inputs: tf.NamedTensorMap;
+  }): tf.Tensor;
+}
+
+/**
+ * `forward(inputs, bias)` with its gradient: one kernel through activation and bias, then
+ * `backward`'s closures from there. Unlike `tf.customGrad`, whose gradient function returns
+ * every input's gradient, the engine calls only the closures it needs, so a first layer's
+ * input gradient (a product as large as its kernel's) is never computed.
+ */
+function withFusedGradient(forward: Forward, backward: Backward, inputs: tf.Tensor[], bias: tf.Tensor | undefined, activation: GradActivation): tf.Tensor {
+  const n = inputs.length;
+  const named: tf.NamedTensorMap = {};
+  inputs.forEach((t, i) => { named[i] = t; });
+  if (bias) named[n] = bias;
+  return (tf.engine() as unknown as KernelFuncRunner).runKernelFunc({
+    inputs: named,
+    forwardFunc: (_backend, save) => {
+      const y = forward(inputs, bias);
+      save([...inputs, y]);
+      return y;
+    },
+    backwardsFunc: (dy, saved) => {
+      // Computed here, in the backward pass's scope: the closures run in scopes of their own.
+      const [dz, db] = biasActivationGrad(dy, saved[n]!, activation, bias !== undefined);
+      const closures: Record<string, () => tf.Tensor> = {};
+      backward(dz, saved.slice(0, n)).forEach((f, i) => { closures[i] = f; });
+      if (db) closures[n] = () => db;
+      return closures;
+    },
+  });
+}
+
+/** Arguments of {@link fusedMatMul}: `act(a · b + bias)` for 2-D `a` and `b`. */
+export interface FusedMatMulArgs {
+  /** `[m, k]` */
+  a: tf.Tensor2D;
+  /** `[k, n]` */
+  b: tf.Tensor2D;
+  /** `[n]`, optional. */
+  bias?: tf.Tensor;
+  /** The activation applied last. */
+  activation: FusedActivation;
+}
+
+/** `act(a · b + bias)`, as `tf.fused.matMul`, fused while training too. */
+export function fusedMatMul({ a, b, bias, activation }: FusedMatMulArgs): tf.Tensor2D {
+  if (!recordingGradients() || !isGradActivation(activation)) return tf.fused.matMul({ a, b, bias, activation }) as tf.Tensor2D;
+  const forward: Forward = ([x, w], bias) => tf.engine().runKernel(
+    '_FusedMatMul', bias ? { a: x!, b: w!, bias } : { a: x!, b: w! },
+    { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 },
+  ) as tf.Tensor;
+  const backward: Backward = (dz, [x, w]) => [() => tf.matMul(dz, w!, false, true), () => tf.matMul(x!, dz, true, false)];
+  return withFusedGradient(forward, backward, [a, b], bias, activation) as tf.Tensor2D;
+}
+
+/** Arguments of {@link fusedConv2d}: an undilated NHWC convolution, then bias and activation. */
+export interface FusedConv2dArgs {
+  /** `[batch, height, width, inChannels]` */
+  x: tf.Tensor4D;
+  /** `[kh, kw, inChannels, outChannels]` */
+  filter: tf.Tensor4D;
+  /** `[strideHeight, strideWidth]` */
+  strides: [number, number];
+  /** `'valid'` or `'same'`. */
+  pad: 'valid' | 'same';
+  /** `[outChannels]`, optional. */
+  bias?: tf.Tensor;
+  /** The activation applied last. */
+  activation: FusedActivation;
+}
+
+/** `act(conv2d(x, filter) + bias)`, as `tf.fused.conv2d`, fused while training too. */
+export function fusedConv2d({ x, filter, strides, pad, bias, activation }: FusedConv2dArgs): tf.Tensor4D {
+  if (!recordingGradients() || !isGradActivation(activation)) {
+    return tf.fused.conv2d({ x, filter, strides, pad, bias, activation });
+  }
+  const common = { strides, pad, dataFormat: 'NHWC' as const, dimRoundingMode: undefined };
+  const forward: Forward = ([input, kernel], bias) => tf.engine().runKernel(
+    'FusedConv2D', bias ? { x: input!, filter: kernel!, bias } : { x: input!, filter: kernel! },
+    { ...common, dilations: [1, 1], activation, leakyreluAlpha: 0.2 } as unknown as tf.NamedAttrMap,
+  ) as tf.Tensor;
+  const backward: Backward = (dz, [input, kernel]) => [
+    () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter: kernel! }, { ...common, inputShape: input!.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    () => tf.engine().runKernel('Conv2DBackpropFilter', { x: input!, dy: dz }, { ...common, filterShape: kernel!.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
+  ];
+  return withFusedGradient(forward, backward, [x, filter], bias, activation) as tf.Tensor4D;
+}

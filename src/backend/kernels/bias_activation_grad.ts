@@ -1,0 +1,104 @@
+/**
+ * `StrataBiasActivationGrad`, strata's own kernel for the backward pass of a layer's
+ * bias and activation (`fused.ts` calls it from the gradients of fused dense and
+ * convolution layers): from the incoming gradient `dy` and the activation's output `y`
+ * (same shape, channels last) it returns `dz = dy · act'(y)` and, with `hasBias`, the bias
+ * gradient `db` (the sum of `dz` over every axis but the last).
+ *
+ * On wasm it is one SIMD pass (`simd_activation_grad.ts`) where the channel count is a
+ * multiple of 4, and a JS loop otherwise. The bias sums add blocks of 256 rows in float32,
+ * then the blocks in float64, so a convolution's tens of thousands of rows do not drift.
+ * @module
+ */
+import type { tf } from '../tf.js';
+import { simdActivationGradFor, SIMD_GRAD_ACTIVATIONS, type GradActivation } from './simd_activation_grad.js';
+import { alloc, f32, free, heapMemory, heapOffset, marked, requireFloat32, sizeOf, wasmBackend, type Info, type KernelArgs } from './wasm_util.js';
+
+/** The kernel's registered name. */
+export const BIAS_ACTIVATION_GRAD = 'StrataBiasActivationGrad';
+
+/** The kernel's attributes. */
+export interface BiasActivationGradAttrs {
+  /** The layer's activation: `linear`, `relu`, `relu6`, `sigmoid` or `elu`. */
+  activation: GradActivation;
+  /** Whether to return the bias gradient as a second output. */
+  hasBias: boolean;
+}
+
+/** Whether `name` is an activation this kernel differentiates. */
+export function isGradActivation(name: string): name is GradActivation {
+  return (SIMD_GRAD_ACTIVATIONS as readonly string[]).includes(name);
+}
+
+const BLOCK_ROWS = 256;
+
+/** The derivative of `activation` at output `v`, times `g`, as TensorFlow defines it. */
+function scalarGrad(activation: GradActivation, g: number, v: number): number {
+  switch (activation) {
+    case 'linear': return g;
+    case 'relu': return v > 0 ? g : 0;
+    case 'relu6': return v > 0 && v < 6 ? g : 0;
+    case 'sigmoid': return g * (v * (1 - v));
+    case 'elu': return v > 0 ? g : g * (v + 1);
+  }
+}
+
+/** The scalar loop; `dz` null for `linear` (whose `dz` is `dy`). */
+function jsLoop(activation: GradActivation, dy: Float32Array, y: Float32Array, dz: Float32Array | null, sums: Float64Array): void {
+  const c = sums.length;
+  for (let i = 0; i < dy.length; i += c) {
+    for (let j = 0; j < c; j++) {
+      const d = Math.fround(scalarGrad(activation, dy[i + j]!, y[i + j]!));
+      if (dz) dz[i + j] = d;
+      sums[j] = sums[j]! + d;
+    }
+  }
+}
+
+function biasActivationGrad(args: KernelArgs): Info[] {
+  const backend = wasmBackend(args);
+  const { dy, y } = args.inputs as { dy: Info; y: Info };
+  const { activation, hasBias } = args.attrs as unknown as BiasActivationGradAttrs;
+  requireFloat32(BIAS_ACTIVATION_GRAD, { dy, y });
+  const c = dy.shape.length === 0 ? 1 : dy.shape[dy.shape.length - 1]!;
+  const rows = c === 0 ? 0 : sizeOf(dy.shape) / c;
+  let dz: Info;
+  if (activation === 'linear') {
+    backend.incRef(dy.dataId);
+    dz = { dataId: dy.dataId, shape: dy.shape, dtype: 'float32' };
+  } else {
+    dz = alloc(backend, [...dy.shape]);
+  }
+  const db = alloc(backend, [c]);
+  const block = alloc(backend, [c]);
+  const sums = new Float64Array(c);
+  const memory = heapMemory(backend);
+  const loops = memory && c % 4 === 0 ? simdActivationGradFor(memory) : null;
+  if (loops) {
+    const rowBytes = c * 4;
+    const [pDy, pY, pDz, pBlock] = [heapOffset(backend, dy), heapOffset(backend, y), heapOffset(backend, dz), heapOffset(backend, block)];
+    const blockView = f32(backend, block);
+    for (let r = 0; r < rows; r += BLOCK_ROWS) {
+      const n = Math.min(BLOCK_ROWS, rows - r);
+      blockView.fill(0);
+      loops[activation](pDy + r * rowBytes, pY + r * rowBytes, pDz + r * rowBytes, pBlock, n, rowBytes);
+      for (let j = 0; j < c; j++) sums[j] = sums[j]! + blockView[j]!;
+    }
+  } else {
+    jsLoop(activation, f32(backend, dy), f32(backend, y), activation === 'linear' ? null : f32(backend, dz), sums);
+  }
+  free(backend, block);
+  if (!hasBias) {
+    free(backend, db);
+    return [dz];
+  }
+  f32(backend, db).set(sums);
+  return [dz, db];
+}
+
+/** The wasm kernel config. */
+export const biasActivationGradConfig: tf.KernelConfig = {
+  kernelName: BIAS_ACTIVATION_GRAD,
+  backendName: 'wasm',
+  kernelFunc: marked(biasActivationGrad) as unknown as tf.KernelFunc,
+};
