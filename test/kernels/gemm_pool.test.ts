@@ -2,7 +2,8 @@
 // and tail against a float64 reference, and the same bits whatever the number of threads.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { gemmPoolFor, partsTaken, poolReady, runProduct, stopPool, type GemmPool } from '../../src/backend/kernels/gemm_pool.js';
+import { gemmPoolFor, partsTaken, poolReady, runCall, runProduct, stopPool, type GemmPool } from '../../src/backend/kernels/gemm_pool.js';
+import { CALL_MAX_POOL_GRAD, callActivationGrad } from '../../src/backend/kernels/pool_calls.js';
 import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT } from '../../src/backend/kernels/gemm_share.js';
 import { simdGemmFor } from '../../src/backend/kernels/simd_gemm.js';
 import { hasSimdGemm } from '../../src/backend/kernels/gemm.js';
@@ -102,6 +103,56 @@ describe('strata product loops', () => {
     for (let rep = 0; rep < 20; rep++) runProduct(pool, pool.loops, params, Infinity);
     const after = partsTaken(pool);
     expect(after.every((p, i) => p > before[i]!)).toBe(true);
+  });
+
+  it('share call jobs (max-pool and activation gradients) part by part: the same bits as one thread', async () => {
+    const memory = sharedHeap();
+    const pool = gemmPoolFor(memory, 3)!;
+    pools.push(pool);
+    expect(await poolReady(pool)).toBe(3);
+    const heap = new Float32Array(memory.buffer);
+    // 300 parts of 64 rows × 16 channels: y, dy, then dz and per-part sums, written twice.
+    const [parts, rows, c] = [300, 64, 16];
+    const n = parts * rows * c;
+    const [pY, pDy, pDz, pSum] = [64, 64 + 4 * n, 64 + 8 * n, 64 + 12 * n];
+    heap.set(values(n, 3), pY / 4);
+    heap.set(values(n, 4), pDy / 4);
+    const block = rows * c * 4;
+    const run = (fn: number, cost: number) => {
+      heap.fill(0, pSum / 4, pSum / 4 + parts * c);
+      heap.fill(NaN, pDz / 4, pDz / 4 + n);
+      const threads = runCall(pool, pool.loops, pool.calls, fn, [pDy, pY, pDz, pSum, rows, c * 4], [block, block, block, c * 4, 0, 0], parts, cost);
+      return { threads, out: Array.from(heap.subarray(pDz / 4, pSum / 4 + parts * c)) };
+    };
+    const before = partsTaken(pool);
+    const fn = callActivationGrad('relu');
+    const alone = run(fn, 0);
+    const shared = run(fn, Infinity);
+    expect(alone.threads).toBe(1);
+    expect(shared.threads).toBe(3);
+    expect(shared.out).toEqual(alone.out);
+    // Against the rule itself: dz = dy where y > 0, else 0; part p's sums in row p.
+    const [y, dy] = [values(n, 3), values(n, 4)];
+    for (let i = 0; i < n; i += 97) expect(shared.out[i]).toBe(y[i]! > 0 ? dy[i] : 0);
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += y[(5 * rows + r) * c + 2]! > 0 ? dy[(5 * rows + r) * c + 2]! : 0;
+    expect(shared.out[n + 5 * c + 2]).toBeCloseTo(sum, 4);
+    // 2×2 max-pool gradient, one 8×8×4 image a part (4×4 windows).
+    const image = 8 * 8 * 4 * 4;
+    const grads = 4 * 4 * 4 * 4;
+    const pool2 = (cost: number) => {
+      heap.fill(NaN, pDz / 4, pDz / 4 + parts * image / 4);
+      const threads = runCall(pool, pool.loops, pool.calls, CALL_MAX_POOL_GRAD, [pY, pDy, pDz, 4, 4, 16, 8 * 16], [image, grads, image, 0, 0, 0, 0], parts, cost);
+      return { threads, out: Array.from(heap.subarray(pDz / 4, pDz / 4 + parts * image / 4)) };
+    };
+    const poolAlone = pool2(0);
+    const poolShared = pool2(Infinity);
+    expect(poolShared.threads).toBe(3);
+    expect(poolShared.out).toEqual(poolAlone.out);
+    expect(poolShared.out.some(Number.isNaN)).toBe(false);
+    // Enough calls that every worker wakes in time for some parts.
+    for (let rep = 0; rep < 20; rep++) run(fn, Infinity);
+    expect(partsTaken(pool).every((p, i) => p > before[i]!)).toBe(true);
   });
 
   it('splits a mid-sized product only while the workers poll, and a large one always', async () => {

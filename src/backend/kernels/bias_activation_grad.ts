@@ -6,11 +6,15 @@
  * gradient `db` (the sum of `dz` over every axis but the last).
  *
  * On wasm it is one SIMD pass (`simd_activation_grad.ts`) where the channel count is a
- * multiple of 4, and a JS loop otherwise. The bias sums add blocks of 256 rows in float32,
- * then the blocks in float64, so a convolution's tens of thousands of rows do not drift.
+ * multiple of 4, blocks of rows shared across strata's product threads, and a JS loop
+ * otherwise. The bias sums add blocks of 256 rows in float32, then the blocks in order in
+ * float64, so a convolution's tens of thousands of rows do not drift and the sums do not
+ * depend on the thread count.
  * @module
  */
 import type { tf } from '../tf.js';
+import { sharedCall } from './gemm.js';
+import { callActivationGrad } from './pool_calls.js';
 import { simdActivationGradFor, SIMD_GRAD_ACTIVATIONS, type GradActivation } from './simd_activation_grad.js';
 import { alloc, f32, free, heapMemory, heapOffset, marked, requireFloat32, sizeOf, wasmBackend, type Info, type KernelArgs } from './wasm_util.js';
 
@@ -70,24 +74,36 @@ function biasActivationGrad(args: KernelArgs): Info[] {
     dz = alloc(backend, [...dy.shape]);
   }
   const db = alloc(backend, [c]);
-  const block = alloc(backend, [c]);
   const sums = new Float64Array(c);
   const memory = heapMemory(backend);
   const loops = memory && c % 4 === 0 ? simdActivationGradFor(memory) : null;
   if (loops) {
+    // Each block of rows sums into a row of its own, whichever thread takes it; the blocks
+    // are then added in order, so the result does not depend on the threads.
     const rowBytes = c * 4;
-    const [pDy, pY, pDz, pBlock] = [heapOffset(backend, dy), heapOffset(backend, y), heapOffset(backend, dz), heapOffset(backend, block)];
-    const blockView = f32(backend, block);
-    for (let r = 0; r < rows; r += BLOCK_ROWS) {
-      const n = Math.min(BLOCK_ROWS, rows - r);
-      blockView.fill(0);
-      loops[activation](pDy + r * rowBytes, pY + r * rowBytes, pDz + r * rowBytes, pBlock, n, rowBytes);
-      for (let j = 0; j < c; j++) sums[j] = sums[j]! + blockView[j]!;
+    const blocks = Math.ceil(rows / BLOCK_ROWS);
+    const partial = alloc(backend, [Math.max(blocks, 1), c]);
+    f32(backend, partial).fill(0);
+    const [pDy, pY, pDz, pPartial] = [heapOffset(backend, dy), heapOffset(backend, y), heapOffset(backend, dz), heapOffset(backend, partial)];
+    const full = Math.floor(rows / BLOCK_ROWS);
+    const blockBytes = BLOCK_ROWS * rowBytes;
+    const args = [pDy, pY, pDz, pPartial, BLOCK_ROWS, rowBytes];
+    const fn = callActivationGrad(activation);
+    if (full > 0 && !sharedCall(backend, fn, args, [blockBytes, blockBytes, blockBytes, rowBytes, 0, 0], full, 8 * full * BLOCK_ROWS * c)) {
+      for (let b = 0; b < full; b++) loops[activation](pDy + b * blockBytes, pY + b * blockBytes, pDz + b * blockBytes, pPartial + b * rowBytes, BLOCK_ROWS, rowBytes);
     }
+    if (full < blocks) {
+      const at = full * blockBytes;
+      loops[activation](pDy + at, pY + at, pDz + at, pPartial + full * rowBytes, rows - full * BLOCK_ROWS, rowBytes);
+    }
+    const view = f32(backend, partial);
+    for (let b = 0; b < blocks; b++) {
+      for (let j = 0; j < c; j++) sums[j] = sums[j]! + view[b * c + j]!;
+    }
+    free(backend, partial);
   } else {
     jsLoop(activation, f32(backend, dy), f32(backend, y), activation === 'linear' ? null : f32(backend, dz), sums);
   }
-  free(backend, block);
   if (!hasBias) {
     free(backend, db);
     return [dz];

@@ -9,7 +9,8 @@
  * XNNPACK's 34–47; two threads 100–110 against its 46–84.
  * @module
  */
-import { gemmPoolFor, runProduct, type GemmPool } from './gemm_pool.js';
+import { gemmPoolFor, runCall, runProduct, type GemmPool } from './gemm_pool.js';
+import { poolCallsFor } from './pool_calls.js';
 import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT } from './gemm_share.js';
 import { simdGemmFor, type SimdGemm } from './simd_gemm.js';
 import { alloc, free, heapMemory, heapOffset, transpose, type Info, type WasmBackend } from './wasm_util.js';
@@ -78,6 +79,21 @@ export function stridedProduct(
   const found = loopsFor(backend);
   if (!found) return false;
   runProduct(found.pool, found.loops, [accumulate ? FORM_ACCUMULATE : FORM_BROADCAST, a, b, out, m, n, k, aRow, aK, bRow, cRow], 2 * m * n * k);
+  return true;
+}
+
+/**
+ * Runs `parts` calls of the pool's function number `fn` (`pool_calls.ts`) with heap offsets
+ * stepped per part (see `runCall`), across the product threads when `cost` (flop-equivalents)
+ * is worth it. False, with nothing run, where the loops are unavailable.
+ */
+export function sharedCall(
+  backend: WasmBackend, fn: number, args: number[], strides: number[], parts: number, cost: number,
+): boolean {
+  const found = loopsFor(backend);
+  const calls = found ? poolCallsFor(heapMemory(backend)!) : null;
+  if (!found || !calls) return false;
+  runCall(found.pool, found.loops, calls, fn, args, strides, parts, cost);
   return true;
 }
 

@@ -15,16 +15,17 @@
  * calling thread.
  * @module
  */
-import { JOB, gemmShare } from './gemm_share.js';
+import { FORM_CALL, JOB, JOB_END, gemmShare } from './gemm_share.js';
+import { CALL_MODULES, poolCallsFor, type PoolFn } from './pool_calls.js';
 import { simdGemmBytes, simdGemmFor, type SimdGemm } from './simd_gemm.js';
 
-// Control block slots: a header, the job (`JOB`, slots 8–20), then three per worker i ≥ 1:
+// Control block slots: a header, the job (`JOB`, slots 8–39), then three per worker i ≥ 1:
 // READY (it has started), AWAKE (it is polling for the next job, not asleep) and PARTS
 // (rectangles of output it has computed, in all).
 const SEQ = 0;
 const DONE = 1;
 const STOP = 2;
-const WORKER_SLOTS = 24;
+const WORKER_SLOTS = JOB_END;
 const readySlot = (i: number) => WORKER_SLOTS + 3 * (i - 1);
 const awakeSlot = (i: number) => WORKER_SLOTS + 3 * (i - 1) + 1;
 const partsSlot = (i: number) => WORKER_SLOTS + 3 * (i - 1) + 2;
@@ -61,6 +62,8 @@ type WorkerCtor = new (code: string, options: { eval: true; workerData: unknown 
 export interface GemmPool {
   readonly control: Int32Array;
   readonly loops: SimdGemm;
+  /** The calling thread's functions for call jobs (`pool_calls.ts`). */
+  readonly calls: PoolFn[];
   /** Threads that may take a share, the caller included. */
   readonly threads: number;
   readonly workers: WorkerLike[];
@@ -68,8 +71,13 @@ export interface GemmPool {
 
 const WORKER_SOURCE = (share: string) => `
 const { workerData } = require('node:worker_threads');
-const { memory, module, control, index } = workerData;
+const { memory, module, callModules, control, index } = workerData;
 const g = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const calls = [];
+for (const { module, names } of callModules) {
+  const e = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  for (const name of names) calls.push(e[name]);
+}
 const job = new Int32Array(control);
 const share = (${share});
 const awake = ${awakeSlot(1)} + 3 * (index - 1);
@@ -87,7 +95,7 @@ for (;;) {
   seen = Atomics.load(job, ${SEQ});
   if (Atomics.load(job, ${STOP})) break;
   if (index < job[${JOB.count}]) {
-    Atomics.add(job, parts, share(g, job));
+    Atomics.add(job, parts, share(g, job, calls));
     if (Atomics.add(job, ${DONE}, 1) + 2 === job[${JOB.count}]) Atomics.notify(job, ${DONE});
   }
 }
@@ -116,19 +124,21 @@ export function gemmPoolFor(memory: WebAssembly.Memory, threads: number): GemmPo
 
 function makePool(memory: WebAssembly.Memory, threads: number): GemmPool | null {
   const loops = simdGemmFor(memory);
+  const calls = poolCallsFor(memory);
   const Worker = workerCtor();
-  if (!loops || threads < 2 || !Worker || !(memory.buffer instanceof SharedArrayBuffer)) return null;
+  if (!loops || !calls || threads < 2 || !Worker || !(memory.buffer instanceof SharedArrayBuffer)) return null;
   const control = new Int32Array(new SharedArrayBuffer((WORKER_SLOTS + 3 * threads) * 4));
   const module = new WebAssembly.Module(simdGemmBytes(true));
+  const callModules = CALL_MODULES.map(({ bytes, names }) => ({ module: new WebAssembly.Module(bytes(true)), names: [...names] }));
   const source = WORKER_SOURCE(gemmShare.toString());
   const workers: WorkerLike[] = [];
   for (let index = 1; index < threads; index++) {
-    const w = new Worker(source, { eval: true, workerData: { memory, module, control: control.buffer, index } });
+    const w = new Worker(source, { eval: true, workerData: { memory, module, callModules, control: control.buffer, index } });
     w.on('error', () => undefined); // a worker that fails never reports ready and takes no share
     w.unref();
     workers.push(w);
   }
-  return { control, loops, threads, workers };
+  return { control, loops, calls, threads, workers };
 }
 
 /** Stops a pool's workers. */
@@ -152,7 +162,7 @@ function allAwake(pool: GemmPool, threads: number): boolean {
   return true;
 }
 
-const alone = new Int32Array(WORKER_SLOTS);
+const alone = new Int32Array(JOB_END);
 
 /**
  * Runs the product whose parameters are in `params` (in `JOB` order from `form`), of
@@ -165,19 +175,43 @@ const alone = new Int32Array(WORKER_SLOTS);
 export function runProduct(pool: GemmPool | null, loops: SimdGemm, params: number[], flops: number, stallMs = STALL_MS): number {
   const job = pool?.control ?? alone;
   job.set(params, JOB.form);
+  return runJob(pool, loops, [], job, flops, stallMs);
+}
+
+/**
+ * Runs `parts` calls of the pool's function number `fn` (`pool_calls.ts`): call `p` gets
+ * `args[i] + p · strides[i]` as its argument `i`. Shared as a product is, `cost` (in
+ * flop-equivalents: about 300 µs of one thread's work wakes a sleeping worker) deciding;
+ * `calls` are the calling thread's functions, used when there is no pool. Parts must not
+ * write where another part reads or writes. Returns how many threads took a share.
+ */
+export function runCall(
+  pool: GemmPool | null, loops: SimdGemm, calls: PoolFn[], fn: number, args: number[], strides: number[], parts: number, cost: number,
+): number {
+  const job = pool?.control ?? alone;
+  job[JOB.form] = FORM_CALL;
+  job[JOB.fn] = fn;
+  job[JOB.parts] = parts;
+  job[JOB.nargs] = args.length;
+  job.set(args, JOB.args);
+  job.set(strides, JOB.strides);
+  return runJob(pool, loops, pool?.calls ?? calls, job, cost, STALL_MS);
+}
+
+function runJob(pool: GemmPool | null, loops: SimdGemm, calls: PoolFn[], job: Int32Array, flops: number, stallMs: number): number {
   let count = pool && flops >= SPLIT_FLOPS ? readyThreads(pool) : 1;
   if (count > 1 && flops < WAKE_FLOPS && !allAwake(pool!, count)) count = 1;
   job[JOB.count] = count;
   job[JOB.next] = 0;
   if (count === 1 || !pool) {
-    gemmShare(loops, job);
+    gemmShare(loops, job, calls);
     return 1;
   }
   Atomics.store(job, DONE, 0);
   Atomics.add(job, SEQ, 1);
   Atomics.notify(job, SEQ);
-  gemmShare(loops, job);
-  // The others are at most one rectangle from done: poll, and sleep only if that drags
+  gemmShare(loops, job, calls);
+  // The others are at most one part from done: poll, and sleep only if that drags
   // on (a descheduled worker).
   const want = count - 1;
   const until = performance.now() + 2;
@@ -203,7 +237,7 @@ function abandon(pool: GemmPool, loops: SimdGemm, job: Int32Array): number {
   console.warn('strata: a matrix-product worker thread stopped answering; products run on the calling thread from now on');
   const mine = Int32Array.from(job);
   mine[JOB.next] = 0;
-  gemmShare(loops, mine);
+  gemmShare(loops, mine, pool.calls);
   return 1;
 }
 

@@ -6,10 +6,18 @@
  */
 import type { SimdGemm } from './simd_gemm.js';
 
-/** Where a product's parameters lie in the pool's shared control block (`Int32Array` slots). */
+/**
+ * Where a job's parameters lie in the pool's shared control block (`Int32Array` slots): a
+ * product's (`form` to `cRow`), or a call's (`fn` to `strides`, up to 8 arguments); `next`
+ * and `count` serve both.
+ */
 export const JOB = {
   form: 8, a: 9, b: 10, c: 11, m: 12, n: 13, k: 14, aRow: 15, aK: 16, bRow: 17, cRow: 18, next: 19, count: 20,
+  fn: 21, parts: 22, nargs: 23, args: 24, strides: 32,
 } as const;
+
+/** Slots the job uses: the control block's per-worker slots start after them. */
+export const JOB_END = 40;
 
 /** Product forms: `C = A·B` with `A` read through a row and a `k` stride, `C = A·Bᵀ`, and `C += A·B`. */
 export const FORM_BROADCAST = 0;
@@ -17,6 +25,11 @@ export const FORM_BROADCAST = 0;
 export const FORM_DOT = 1;
 /** `C += A·B`, otherwise as the broadcast form. */
 export const FORM_ACCUMULATE = 2;
+/**
+ * Not a product: `parts` calls of the pool's function number `fn`, call `p` with argument
+ * `i` equal to `args[i] + p · strides[i]` (heap offsets stepped per part, counts fixed).
+ */
+export const FORM_CALL = 3;
 
 /**
  * Computes parts of the product described in `job` (slots as in `JOB`) until none is left.
@@ -25,9 +38,22 @@ export const FORM_ACCUMULATE = 2;
  * numbered down each column strip; every thread taking part claims the next number with an
  * atomic add on the `next` slot, so a thread that starts late or runs slow simply takes
  * fewer. Each rectangle is computed the same way whoever takes it. Returns how many
- * rectangles this call computed.
+ * rectangles this call computed. A call job (`FORM_CALL`) is shared the same way, part by
+ * part, over `calls` (the pool's functions, the same list on every thread).
  */
-export function gemmShare(g: SimdGemm, job: Int32Array): number {
+export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...args: number[]) => void)[]): number {
+  if (job[8] === 3) {
+    const fn = calls[job[21]!]!;
+    const parts = job[22]!, nargs = job[23]!;
+    const args = new Array<number>(nargs);
+    let done = 0;
+    for (let part = Atomics.add(job, 19, 1); part < parts; part = Atomics.add(job, 19, 1)) {
+      done++;
+      for (let i = 0; i < nargs; i++) args[i] = job[24 + i]! + part * job[32 + i]!;
+      fn(...args);
+    }
+    return done;
+  }
   const form = job[8]!, a = job[9]!, b = job[10]!, c = job[11]!, m = job[12]!, n = job[13]!, k = job[14]!;
   const aRow = job[15]!, aK = job[16]!, bRow = job[17]!, cRow = job[18]!;
   const dot = form === 1;

@@ -5,12 +5,15 @@
  *
  * Like the cpu backend, each window sends its gradient to the first position (row-major)
  * holding the window's maximum. 2×2 windows at stride 2 (the usual pooling) run in a wasm
- * SIMD loop (`simd_max_pool_grad.ts`); other windows in the JavaScript loop below.
+ * SIMD loop (`simd_max_pool_grad.ts`), images shared across strata's product threads; other
+ * windows in the JavaScript loop below.
  * @module
  */
 import { tf } from '../tf.js';
+import { sharedCall } from './gemm.js';
+import { CALL_MAX_POOL_GRAD } from './pool_calls.js';
 import { maxPoolGrad2x2For } from './simd_max_pool_grad.js';
-import { f32, heapMemory, heapOffset as offset, marked, requireFloat32, wasmBackend, zeros, type Info, type KernelArgs } from './wasm_util.js';
+import { alloc, f32, heapMemory, heapOffset as offset, marked, requireFloat32, sizeOf, wasmBackend, zeros, type Info, type KernelArgs } from './wasm_util.js';
 
 function maxPoolGrad(args: KernelArgs): Info {
   const backend = wasmBackend(args);
@@ -27,19 +30,23 @@ function maxPoolGrad(args: KernelArgs): Info {
   );
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { filterHeight, filterWidth } = info;
-  const out = zeros(backend, input.shape);
   // 2×2 windows at stride 2 inside the input, four channels at a time: strata's SIMD loop.
   const plain = filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
     info.padInfo.top === 0 && info.padInfo.left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth && c % 4 === 0;
   const memory = plain ? heapMemory(backend) : undefined;
   const simdLoop = memory ? maxPoolGrad2x2For(memory) : null;
+  // The loop writes every position a window covers: zeros are needed only where none does.
+  const covered = 2 * outHeight === inHeight && 2 * outWidth === inWidth;
+  const out = simdLoop && covered ? alloc(backend, input.shape) : zeros(backend, input.shape);
   if (simdLoop) {
-    // One call per image: an odd input height leaves a row no window covers.
+    // One call per image (an odd input height leaves a row no window covers), the images
+    // shared across the product threads.
     const [x0, g0, d0] = [offset(backend, input), offset(backend, dy), offset(backend, out)];
     const image = inHeight * inWidth * c * 4;
     const grads = outHeight * outWidth * c * 4;
-    for (let b = 0; b < batchSize; b++) {
-      simdLoop(x0 + b * image, g0 + b * grads, d0 + b * image, outHeight, outWidth, c * 4, inWidth * c * 4);
+    const args = [x0, g0, d0, outHeight, outWidth, c * 4, inWidth * c * 4];
+    if (!sharedCall(backend, CALL_MAX_POOL_GRAD, args, [image, grads, image, 0, 0, 0, 0], batchSize, 8 * sizeOf(input.shape))) {
+      for (let b = 0; b < batchSize; b++) simdLoop(x0 + b * image, g0 + b * grads, d0 + b * image, args[3]!, args[4]!, args[5]!, args[6]!);
     }
     return out;
   }

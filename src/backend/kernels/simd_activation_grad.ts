@@ -66,7 +66,8 @@ function gradBody(activation: GradActivation): number[] {
   return [...uleb(code.length), ...code];
 }
 
-function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+/** The module's bytes (one export per activation), with the heap imported shared or not. */
+export function simdActivationGradBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([TYPE])),
@@ -90,5 +91,5 @@ const instances = new WeakMap<WebAssembly.Memory, SimdActivationGrad | null>();
 
 /** The loops bound to `memory` (the wasm backend's heap); null where wasm SIMD is unavailable. */
 export function simdActivationGradFor(memory: WebAssembly.Memory): SimdActivationGrad | null {
-  return compiledFor(instances, memory, moduleBytes, (e) => e as unknown as SimdActivationGrad);
+  return compiledFor(instances, memory, simdActivationGradBytes, (e) => e as unknown as SimdActivationGrad);
 }

@@ -70,7 +70,8 @@ const BODY = (() => {
   return [...uleb(code.length), ...code];
 })();
 
-function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+/** The module's bytes (its one export is `grad`), with the heap imported shared or not. */
+export function maxPoolGrad2x2Bytes(shared: boolean): Uint8Array<ArrayBuffer> {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([TYPE])),
@@ -88,5 +89,5 @@ const instances = new WeakMap<WebAssembly.Memory, MaxPoolGrad2x2 | null>();
 
 /** The loop bound to `memory` (the wasm backend's heap); null where it does not instantiate. */
 export function maxPoolGrad2x2For(memory: WebAssembly.Memory): MaxPoolGrad2x2 | null {
-  return compiledFor(instances, memory, moduleBytes, (e) => e.grad as MaxPoolGrad2x2);
+  return compiledFor(instances, memory, maxPoolGrad2x2Bytes, (e) => e.grad as MaxPoolGrad2x2);
 }
