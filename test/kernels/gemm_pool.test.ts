@@ -4,9 +4,11 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { gemmPoolFor, partsTaken, poolReady, runCall, runProduct, stopPool, type GemmPool } from '../../src/backend/kernels/gemm_pool.js';
 import { CALL_MAX_POOL_GRAD, callActivationGrad } from '../../src/backend/kernels/pool_calls.js';
-import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT } from '../../src/backend/kernels/gemm_share.js';
+import { Worker } from 'node:worker_threads';
+import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT, JOB } from '../../src/backend/kernels/gemm_share.js';
 import { simdGemmFor } from '../../src/backend/kernels/simd_gemm.js';
 import { hasSimdGemm } from '../../src/backend/kernels/gemm.js';
+import { zeroHeap } from '../../src/backend/kernels/heap_fill.js';
 import type { WasmBackend } from '../../src/backend/kernels/wasm_util.js';
 import { values } from './helpers.js';
 
@@ -167,6 +169,17 @@ describe('strata product loops', () => {
     expect(runProduct(pool, pool.loops, params, 1 << 10)).toBe(1);
   });
 
+  it('zeroHeap clears exactly the range asked, on shared and unshared heaps', () => {
+    for (const memory of [sharedHeap(), new WebAssembly.Memory({ initial: 2 })]) {
+      const bytes = new Uint8Array(memory.buffer);
+      bytes.fill(7, 0, 4096);
+      zeroHeap(memory, 100, 1000);
+      expect(bytes.subarray(100, 1100).every((b) => b === 0)).toBe(true);
+      expect(bytes[99]).toBe(7);
+      expect(bytes[1100]).toBe(7);
+    }
+  });
+
   it('workers see the heap after it grows', async () => {
     const memory = sharedHeap();
     const pool = gemmPoolFor(memory, 2)!;
@@ -195,12 +208,49 @@ describe('strata product loops', () => {
     pools.push(gemmPoolFor(shared, 2)!);
   });
 
-  it('a worker that dies does not hang the caller: the product is computed alone, and the pool given up', async () => {
+  it('a worker that died before a product takes no part and holds nothing up', async () => {
     const memory = sharedHeap();
     const pool = gemmPoolFor(memory, 2)!;
+    pools.push(pool);
     expect(await poolReady(pool)).toBe(2);
     await pool.workers[0]!.terminate();
     const { params, expected, result, clear } = layout(memory, 'nn', 70, 50, 90, 11);
+    clear();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      runProduct(pool, pool.loops, params, Infinity, 200);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+    const got = result();
+    for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThan(1e-4);
+  });
+
+  it('a thread that claims a part and never finishes it does not hang the caller: the pool is given up, the product computed alone', async () => {
+    const memory = sharedHeap();
+    const pool = gemmPoolFor(memory, 2)!;
+    expect(await poolReady(pool)).toBe(2);
+    // A hostile thread on the same control block, in place of the pool's worker (stopped, so
+    // the hostile one has a core): on the next job it claims one part the way gemmShare
+    // does, then sleeps for good.
+    await pool.workers[0]!.terminate();
+    const hostile = new Worker(`
+      const { workerData } = require('node:worker_threads');
+      const job = new Int32Array(workerData.control);
+      const word = new BigInt64Array(workerData.control, 4 * workerData.claim, 1);
+      const seen = Atomics.load(job, 0);
+      Atomics.store(job, workerData.flag, 1);
+      while (Atomics.load(job, 0) === seen) {}
+      for (;;) {
+        const w = Atomics.load(word, 0);
+        if (w >> 32n !== 0n && Atomics.compareExchange(word, 0, w, w + 1n) === w) break;
+      }
+      Atomics.wait(job, 3, 0);
+    `, { eval: true, workerData: { control: pool.control.buffer, claim: JOB.claim, flag: 7 } });
+    while (Atomics.load(pool.control, 7) !== 1) await new Promise((r) => setTimeout(r, 5));
+    // Long enough (1,024 rectangles, milliseconds) that the hostile thread claims one while parts are left.
+    const { params, expected, result, clear } = layout(memory, 'nn', 512, 256, 512, 12);
     clear();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
@@ -208,6 +258,7 @@ describe('strata product loops', () => {
       expect(warn).toHaveBeenCalledOnce();
     } finally {
       warn.mockRestore();
+      await hostile.terminate();
     }
     const got = result();
     for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThan(1e-4);

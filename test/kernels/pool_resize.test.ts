@@ -57,7 +57,7 @@ describe('pooling gradients on wasm equal cpu', () => {
     );
   });
 
-  it('2×2 stride-2 max pooling with 4k channels (the SIMD loop): exactly cpu, ties, -Infinity and NaN included', async () => {
+  it('2×2 stride-2 max pooling with 4k channels (the SIMD loops, forward and gradient): exactly cpu, ties, -Infinity and NaN included', async () => {
     const simdCase = fc.record({
       batch: fc.integer({ min: 1, max: 3 }),
       h: fc.integer({ min: 2, max: 9 }),
@@ -77,11 +77,15 @@ describe('pooling gradients on wasm equal cpu', () => {
             x = tf.where(tf.greater(pick, 0.8), tf.fill(x.shape, -Infinity), tf.where(tf.less(pick, -0.9), tf.fill(x.shape, NaN), x)) as tf.Tensor4D;
           }
           const y = tf.maxPool(x, 2, 2, c.pad);
-          return kernel('MaxPoolGrad', { dy: seeded(y.shape, c.seed + 1), input: x, output: y }, { filterSize: 2, strides: 2, pad: c.pad });
+          return [y, kernel('MaxPoolGrad', { dy: seeded(y.shape, c.seed + 1), input: x, output: y }, { filterSize: 2, strides: 2, pad: c.pad })];
         };
-        const [cpu] = await runOn('cpu', f);
-        const [wasm] = await runOn('wasm', f);
-        expect(Array.from(wasm!).map(String)).toEqual(Array.from(cpu!).map(String));
+        const cpu = await runOn('cpu', f);
+        const wasm = await runOn('wasm', f);
+        // Windows past the edge go to the backend's XNNPACK pooling, which lets NaN through
+        // differently: compare its forward output only without NaN.
+        const strataLoop = c.h % 2 === 0 && c.w % 2 === 0 || c.pad === 'valid';
+        const compared = strataLoop || !c.specials ? [0, 1] : [1];
+        for (const i of compared) expect(Array.from(wasm[i]!).map(String)).toEqual(Array.from(cpu[i]!).map(String));
       }),
       { numRuns: 60 },
     );
@@ -91,7 +95,7 @@ describe('pooling gradients on wasm equal cpu', () => {
     await expectWasmMatchesCpu(() => {
       const x = tf.round(tf.mul(seeded([2, 26, 26, 8], 61), 3)) as tf.Tensor4D;
       const y = tf.maxPool(x, 2, 2, 'valid');
-      return kernel('MaxPoolGrad', { dy: seeded(y.shape, 62), input: x, output: y }, { filterSize: 2, strides: 2, pad: 'valid' });
+      return [y, kernel('MaxPoolGrad', { dy: seeded(y.shape, 62), input: x, output: y }, { filterSize: 2, strides: 2, pad: 'valid' })];
     });
   });
 });

@@ -10,7 +10,7 @@
  */
 import { tf } from '../tf.js';
 import { simdElementwiseFor, type BinaryOp, type SimdElementwise } from './simd_elementwise.js';
-import { alloc, f32, heapMemory, heapOffset, sizeOf, wasmBackend, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
+import { alloc, f32, heapMemory, heapOffset, sizeOf, wasmBackend, zeroFill, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
 
 /** The wasm kernels wrapped, and the operation each computes. */
 export const ELEMENTWISE_KERNELS: Record<string, BinaryOp> = { Add: 'add', Sub: 'sub', Multiply: 'mul', RealDiv: 'div' };
@@ -122,7 +122,7 @@ export function simdColumnSum(backend: WasmBackend, x: Info, rows: number, cols:
   const loops = loopsFor(backend);
   if (!loops) return undefined;
   const out = alloc(backend, [cols]);
-  f32(backend, out).fill(0);
+  zeroFill(backend, out);
   loops.colsum(offset(backend, x), offset(backend, out), rows, cols * 4);
   return out;
 }

@@ -18,7 +18,7 @@
  */
 import { hasSimdGemm, stridedProduct } from './gemm.js';
 import type { ConvGeometry } from './im2col.js';
-import { alloc, f32, free, heapOffset, type Info, type WasmBackend } from './wasm_util.js';
+import { alloc, f32, free, heapOffset, zeroFill, type Info, type WasmBackend } from './wasm_util.js';
 
 /** The padded input's size and the convolution's, all stride 1 and dilation 1. */
 export interface VirtualConv {
@@ -70,8 +70,8 @@ function padded(backend: WasmBackend, x: Info, g: VirtualConv): Info {
   const inH = x.shape[1]!;
   const inW = x.shape[2]!;
   const row = inW * g.inC;
+  zeroFill(backend, out);
   const dst = f32(backend, out);
-  dst.fill(0);
   const src = f32(backend, x);
   for (let b = 0; b < g.batch; b++) {
     for (let y = 0; y < inH; y++) {
@@ -87,8 +87,8 @@ export function virtualConvFilterGrad(backend: WasmBackend, x: Info, dy: Info, g
   const xp = padded(backend, x, g);
   const rows = virtualRows(g);
   const dv = alloc(backend, [rows, g.outC]);
+  zeroFill(backend, dv);
   const dst = f32(backend, dv);
-  dst.fill(0);
   const src = f32(backend, dy);
   const run = g.outW * g.outC;
   for (let b = 0; b < g.batch; b++) {

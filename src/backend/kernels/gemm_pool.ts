@@ -1,11 +1,12 @@
 /**
- * Worker threads for strata's matrix products on the threaded wasm build in Node. Each
- * worker instantiates the product loops of `simd_gemm.ts` against the backend's shared
- * heap and waits on a shared control block; a product writes its parameters there, wakes
- * the workers, and every thread taking part, the caller included, claims rectangles of
- * the output until none is left (`gemm_share.ts`); the caller then waits for the last
- * one. Each output element is summed by one thread in a fixed order, so results do not
- * depend on how many threads took part, nor on which took what.
+ * Worker threads for strata's matrix products (and the loops of `pool_calls.ts`) on the
+ * threaded wasm build in Node. Each worker instantiates the loops against the backend's
+ * shared heap and waits on a shared control block; a job writes its parameters there, wakes
+ * the workers, and every thread taking part, the caller included, claims parts (rectangles
+ * of a product's output) until none is left (`gemm_share.ts`); the caller then waits for
+ * the parts still running, not for workers that woke too late to claim any. Each output
+ * element is summed by one thread in a fixed order, so results do not depend on how many
+ * threads took part, nor on which took what.
  *
  * A worker polls for the next product for a short while after each, then sleeps; a
  * mid-sized product is split only while every worker polls (waking one costs more than
@@ -19,11 +20,12 @@ import { FORM_CALL, JOB, JOB_END, gemmShare } from './gemm_share.js';
 import { CALL_MODULES, poolCallsFor, type PoolFn } from './pool_calls.js';
 import { simdGemmBytes, simdGemmFor, type SimdGemm } from './simd_gemm.js';
 
-// Control block slots: a header, the job (`JOB`, slots 8–39), then three per worker i ≥ 1:
+// Control block slots: a header (SEQ: bumped for each shared job; COMPLETED: parts of the
+// current job finished; STOP), the job (`JOB`, slots 8–42), then three per worker i ≥ 1:
 // READY (it has started), AWAKE (it is polling for the next job, not asleep) and PARTS
-// (rectangles of output it has computed, in all).
+// (parts of jobs it has computed, in all).
 const SEQ = 0;
-const DONE = 1;
+const COMPLETED = JOB.completed;
 const STOP = 2;
 const WORKER_SLOTS = JOB_END;
 const readySlot = (i: number) => WORKER_SLOTS + 3 * (i - 1);
@@ -94,10 +96,7 @@ for (;;) {
   }
   seen = Atomics.load(job, ${SEQ});
   if (Atomics.load(job, ${STOP})) break;
-  if (index < job[${JOB.count}]) {
-    Atomics.add(job, parts, share(g, job, calls));
-    if (Atomics.add(job, ${DONE}, 1) + 2 === job[${JOB.count}]) Atomics.notify(job, ${DONE});
-  }
+  Atomics.add(job, parts, share(g, job, calls, index));
 }
 `;
 
@@ -162,86 +161,106 @@ function allAwake(pool: GemmPool, threads: number): boolean {
   return true;
 }
 
+// Jobs run on the calling thread alone use a private block: the shared one may still be
+// read by a worker that woke for the last shared job (see the seqlock in `gemm_share.ts`).
 const alone = new Int32Array(JOB_END);
+let generation = 0;
+
+/** Publishes generation `gen` and part 0 in a job block's claim word (0 invalidates it). */
+function publish(job: Int32Array, gen: number): void {
+  Atomics.store(new BigInt64Array(job.buffer, job.byteOffset + 4 * JOB.claim, 1), 0, BigInt(gen) << 32n);
+}
 
 /**
  * Runs the product whose parameters are in `params` (in `JOB` order from `form`), of
  * `flops` floating-point operations, across the pool's started workers when it is large
  * enough to gain from them (larger when a worker sleeps and must be woken), else on the
- * calling thread alone; returns how many threads took a share. `flops` Infinity always
- * splits, 0 never. A worker that does not finish within `stallMs` is taken for dead: the
- * pool is given up and the product computed again on the calling thread.
+ * calling thread alone; returns how many threads were invited to share it. `flops`
+ * Infinity always splits, 0 never. A worker that holds a part for more than `stallMs` is
+ * taken for dead: the pool is given up and the product computed again on the calling thread.
  */
 export function runProduct(pool: GemmPool | null, loops: SimdGemm, params: number[], flops: number, stallMs = STALL_MS): number {
-  const job = pool?.control ?? alone;
-  job.set(params, JOB.form);
-  return runJob(pool, loops, [], job, flops, stallMs);
+  return runJob(pool, loops, [], (job) => job.set(params, JOB.form), flops, stallMs);
 }
 
 /**
  * Runs `parts` calls of the pool's function number `fn` (`pool_calls.ts`): call `p` gets
- * `args[i] + p · strides[i]` as its argument `i`. Shared as a product is, `cost` (in
- * flop-equivalents: about 300 µs of one thread's work wakes a sleeping worker) deciding;
+ * `args[i] + p · strides[i]` as its argument `i`. Shared when `cost` (in flop-equivalents)
+ * is at least what wakes a sleeping worker for a product (about 300 µs of one thread's work);
  * `calls` are the calling thread's functions, used when there is no pool. Parts must not
- * write where another part reads or writes. Returns how many threads took a share.
+ * write where another part reads or writes. Returns how many threads were invited.
  */
 export function runCall(
   pool: GemmPool | null, loops: SimdGemm, calls: PoolFn[], fn: number, args: number[], strides: number[], parts: number, cost: number,
 ): number {
-  const job = pool?.control ?? alone;
-  job[JOB.form] = FORM_CALL;
-  job[JOB.fn] = fn;
-  job[JOB.parts] = parts;
-  job[JOB.nargs] = args.length;
-  job.set(args, JOB.args);
-  job.set(strides, JOB.strides);
-  return runJob(pool, loops, pool?.calls ?? calls, job, cost, STALL_MS);
+  const fill = (job: Int32Array) => {
+    job[JOB.form] = FORM_CALL;
+    job[JOB.fn] = fn;
+    job[JOB.parts] = parts;
+    job[JOB.nargs] = args.length;
+    job.set(args, JOB.args);
+    job.set(strides, JOB.strides);
+  };
+  // Memory-bound loops split into many small parts gain less than products do: below the
+  // wake-up size they ran slower shared than alone (a [128, 11, 11, 64] max-pool gradient:
+  // 0.40 ms on 2 threads against 0.20 on one).
+  return runJob(pool, loops, pool?.calls ?? calls, fill, cost >= WAKE_FLOPS ? cost : 0, STALL_MS);
 }
 
-function runJob(pool: GemmPool | null, loops: SimdGemm, calls: PoolFn[], job: Int32Array, flops: number, stallMs: number): number {
+function runJob(
+  pool: GemmPool | null, loops: SimdGemm, calls: PoolFn[], fill: (job: Int32Array) => void, flops: number, stallMs: number,
+): number {
   let count = pool && flops >= SPLIT_FLOPS ? readyThreads(pool) : 1;
   if (count > 1 && flops < WAKE_FLOPS && !allAwake(pool!, count)) count = 1;
-  job[JOB.count] = count;
-  job[JOB.next] = 0;
   if (count === 1 || !pool) {
-    gemmShare(loops, job, calls);
+    fill(alone);
+    alone[JOB.count] = 1;
+    publish(alone, 1);
+    gemmShare(loops, alone, calls, 0);
     return 1;
   }
-  Atomics.store(job, DONE, 0);
+  const job = pool.control;
+  publish(job, 0);
+  fill(job);
+  job[JOB.count] = count;
+  Atomics.store(job, COMPLETED, 0);
+  generation = generation >= 0x7fffffff ? 1 : generation + 1;
+  publish(job, generation);
   Atomics.add(job, SEQ, 1);
   Atomics.notify(job, SEQ);
-  gemmShare(loops, job, calls);
-  // The others are at most one part from done: poll, and sleep only if that drags
-  // on (a descheduled worker).
-  const want = count - 1;
+  gemmShare(loops, job, calls, 0);
+  // Parts still running on other threads are at most one each: poll, and sleep only if
+  // that drags on (a descheduled worker). A worker that never claimed a part is not waited for.
+  const total = job[JOB.total]!;
   const until = performance.now() + 2;
-  for (let n = 1; Atomics.load(job, DONE) < want; n++) if ((n & 1023) === 0 && performance.now() > until) break;
+  for (let n = 1; Atomics.load(job, COMPLETED) < total; n++) if ((n & 1023) === 0 && performance.now() > until) break;
   const deadline = performance.now() + stallMs;
-  for (let done = Atomics.load(job, DONE); done < want; done = Atomics.load(job, DONE)) {
+  for (let done = Atomics.load(job, COMPLETED); done < total; done = Atomics.load(job, COMPLETED)) {
     const left = deadline - performance.now();
     if (left <= 0) return abandon(pool, loops, job);
-    Atomics.wait(job, DONE, done, left);
+    Atomics.wait(job, COMPLETED, done, left);
   }
   return count;
 }
 
 /**
- * Gives up a pool whose worker stopped answering (it died, or hung, mid-product): stops
- * it, computes the whole product again on the calling thread from a private copy of the
- * job (rectangles the worker claimed may never have been written), and leaves products
- * to the calling thread from then on. Returns 1, the threads that computed the result.
+ * Gives up a pool whose worker stopped answering (it died, or hung, mid-job): stops it,
+ * runs the whole job again on the calling thread from a private copy (parts the worker
+ * claimed may never have been written), and leaves jobs to the calling thread from then on.
+ * Returns 1, the threads that computed the result.
  */
 function abandon(pool: GemmPool, loops: SimdGemm, job: Int32Array): number {
   if (current?.pool === pool) current = { memory: current.memory, pool: null };
   stopPool(pool);
   console.warn('strata: a matrix-product worker thread stopped answering; products run on the calling thread from now on');
   const mine = Int32Array.from(job);
-  mine[JOB.next] = 0;
-  gemmShare(loops, mine, pool.calls);
+  mine[JOB.count] = 1;
+  publish(mine, 1);
+  gemmShare(loops, mine, pool.calls, 0);
   return 1;
 }
 
-/** Rectangles of output each worker has computed since the pool started (worker 1 first). */
+/** Parts of jobs (rectangles of products, calls) each worker has computed since the pool started (worker 1 first). */
 export function partsTaken(pool: GemmPool): number[] {
   return pool.workers.map((_, i) => Atomics.load(pool.control, partsSlot(i + 1)));
 }

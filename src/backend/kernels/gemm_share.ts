@@ -8,16 +8,18 @@ import type { SimdGemm } from './simd_gemm.js';
 
 /**
  * Where a job's parameters lie in the pool's shared control block (`Int32Array` slots): a
- * product's (`form` to `cRow`), or a call's (`fn` to `strides`, up to 8 arguments); `next`
- * and `count` serve both.
+ * product's (`form` to `cRow`), or a call's (`fn` to `strides`, up to 8 arguments). `count`
+ * (threads invited), `completed` (parts finished), `total` (parts in all, written by the
+ * calling thread's share) and the 64-bit claim word (`claim`, slots 40–41: the job's
+ * generation in the high half, the next part in the low half) serve both.
  */
 export const JOB = {
-  form: 8, a: 9, b: 10, c: 11, m: 12, n: 13, k: 14, aRow: 15, aK: 16, bRow: 17, cRow: 18, next: 19, count: 20,
-  fn: 21, parts: 22, nargs: 23, args: 24, strides: 32,
+  completed: 1, form: 8, a: 9, b: 10, c: 11, m: 12, n: 13, k: 14, aRow: 15, aK: 16, bRow: 17, cRow: 18, count: 20,
+  fn: 21, parts: 22, nargs: 23, args: 24, strides: 32, claim: 40, total: 42,
 } as const;
 
 /** Slots the job uses: the control block's per-worker slots start after them. */
-export const JOB_END = 40;
+export const JOB_END = 43;
 
 /** Product forms: `C = A·B` with `A` read through a row and a `k` stride, `C = A·Bᵀ`, and `C += A·B`. */
 export const FORM_BROADCAST = 0;
@@ -35,33 +37,61 @@ export const FORM_CALL = 3;
  * Computes parts of the product described in `job` (slots as in `JOB`) until none is left.
  * The output is cut into rectangles (32 rows by 8 columns in the broadcast form, 32 by 16
  * in the dot form; the last column rectangle also takes the columns that do not divide),
- * numbered down each column strip; every thread taking part claims the next number with an
- * atomic add on the `next` slot, so a thread that starts late or runs slow simply takes
- * fewer. Each rectangle is computed the same way whoever takes it. Returns how many
- * rectangles this call computed. A call job (`FORM_CALL`) is shared the same way, part by
- * part, over `calls` (the pool's functions, the same list on every thread).
+ * numbered down each column strip; every thread taking part claims the next number with a
+ * compare-and-swap on the claim word, so a thread that starts late or runs slow simply takes
+ * fewer. Each rectangle is computed the same way whoever takes it. A call job (`FORM_CALL`)
+ * is shared the same way, part by part, over `calls` (the pool's functions, the same list on
+ * every thread).
+ *
+ * The claim word makes the job's parameters a seqlock: the caller zeroes it, writes the
+ * parameters, then publishes generation and part 0. A thread reads the generation first and
+ * the parameters after; a claim succeeds only while the word still holds that generation, and
+ * the caller starts the next job only once every part is finished, so a part is only ever
+ * computed from the parameters of its own job, and a thread that arrives after the last
+ * claim takes nothing and is waited for by no one. Each thread adds the parts it finished to
+ * `completed` (the last one notifies). `index` is the thread's (0 for the caller); threads
+ * from `count` on take no part. Returns how many parts this call computed.
  */
-export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...args: number[]) => void)[]): number {
-  if (job[8] === 3) {
+export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...args: number[]) => void)[], index: number): number {
+  const word = new BigInt64Array(job.buffer, job.byteOffset + 160, 1);
+  const gen = Atomics.load(word, 0) >> 32n;
+  if (gen === 0n || index >= job[20]!) return 0;
+  const form = job[8]!;
+  let parts = 0;
+  const claim = (): number => {
+    for (;;) {
+      const w = Atomics.load(word, 0);
+      const part = Number(w & 0xffffffffn);
+      if (w >> 32n !== gen || part >= parts) return -1;
+      if (Atomics.compareExchange(word, 0, w, w + 1n) === w) return part;
+    }
+  };
+  const finish = (taken: number): number => {
+    if (index === 0) job[42] = parts;
+    if (taken > 0 && Atomics.add(job, 1, taken) + taken === parts) Atomics.notify(job, 1);
+    return taken;
+  };
+  if (form === 3) {
     const fn = calls[job[21]!]!;
-    const parts = job[22]!, nargs = job[23]!;
+    const nargs = job[23]!;
+    parts = job[22]!;
     const args = new Array<number>(nargs);
     let done = 0;
-    for (let part = Atomics.add(job, 19, 1); part < parts; part = Atomics.add(job, 19, 1)) {
+    for (let part = claim(); part >= 0; part = claim()) {
       done++;
       for (let i = 0; i < nargs; i++) args[i] = job[24 + i]! + part * job[32 + i]!;
       fn(...args);
     }
-    return done;
+    return finish(done);
   }
-  const form = job[8]!, a = job[9]!, b = job[10]!, c = job[11]!, m = job[12]!, n = job[13]!, k = job[14]!;
+  const a = job[9]!, b = job[10]!, c = job[11]!, m = job[12]!, n = job[13]!, k = job[14]!;
   const aRow = job[15]!, aK = job[16]!, bRow = job[17]!, cRow = job[18]!;
   const dot = form === 1;
   const rowsPer = 32;
   const colsPer = dot ? 16 : 8;
   const rowParts = Math.ceil(m / rowsPer);
   const colParts = Math.max(1, Math.floor(n / colsPer));
-  const parts = rowParts * colParts;
+  parts = rowParts * colParts;
   const dotTiles = dot ? [[g.dot1x1, g.dot1x2, g.dot1x3, g.dot1x4], [g.dot2x1, g.dot2x2, g.dot2x3, g.dot2x4]] : [];
   const acc = form === 2;
   const bc8 = [g.bc1x8, g.bc2x8, g.bc3x8];
@@ -69,7 +99,7 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
   const acc8 = [g.acc1x8, g.acc2x8, g.acc3x8];
   const acc4 = [g.acc1x4, g.acc2x4, g.acc3x4];
   let taken = 0;
-  for (let part = Atomics.add(job, 19, 1); part < parts; part = Atomics.add(job, 19, 1)) {
+  for (let part = claim(); part >= 0; part = claim()) {
     taken++;
     const ri = part % rowParts;
     const ci = (part - ri) / rowParts;
@@ -113,5 +143,5 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
       for (; j < j1; j++) (add ? g.accColumn : g.bcColumn)(pa, pb + 4 * j, pc + 4 * j, rows, kk, aRow, aK, bRow, cRow);
     }
   }
-  return taken;
+  return finish(taken);
 }

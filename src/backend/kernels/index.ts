@@ -15,6 +15,7 @@ import { registerDilatedConvGradients } from './dilated_conv_gradients.js';
 import { withRowGather } from './gather.js';
 import { withSharedData } from './identity.js';
 import { withMainThreadClip, withMainThreadSoftmax } from './main_thread.js';
+import { withSimdMaxPool } from './max_pool.js';
 import { maxPoolGradConfig } from './max_pool_grad.js';
 import { oneHotConfig } from './one_hot.js';
 import { MERGED_REDUCTIONS, withMergedAxes } from './reduce.js';
@@ -52,6 +53,7 @@ export const WRAPPED_WASM_KERNELS: readonly string[] = [
   '_FusedMatMul',
   'GatherV2',
   'Softmax',
+  'MaxPool',
   'Square',
   'ClipByValue',
   'Identity',
@@ -115,7 +117,8 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   (the backend's wake its thread pool on every call), `Slice`, `Unpack` and `SplitV`
  *   so that they read only the rows they take (the backend's copy the whole input first, once
  *   per output for the last two), `GatherV2` along the first axis so that whole rows are
- *   copied (the backend computes each element's index), `Softmax` and `ClipByValue` so
+ *   copied (the backend computes each element's index), `MaxPool` so that 2×2 windows
+ *   run in strata's SIMD loop on strata's threads, `Softmax` and `ClipByValue` so
  *   that a loss does not wake the backend's thread pool, and the forward convolutions
  *   so that `'same'` padding reaches XNNPACK explicitly (it returned zeros for some strides);
  * - registers gradients for dilated `Conv2D` and `DepthwiseConv2dNative` (all backends).
@@ -142,6 +145,7 @@ export function registerWasmKernels(): void {
   wrap('Slice', withHeapSlice);
   wrap('GatherV2', withRowGather);
   wrap('Softmax', withMainThreadSoftmax);
+  wrap('MaxPool', withSimdMaxPool);
   wrap('ClipByValue', withMainThreadClip);
   wrap('Unpack', withHeapUnpack);
   wrap('SplitV', withHeapSplitV);

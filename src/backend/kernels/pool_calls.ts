@@ -6,29 +6,33 @@
  * @module
  */
 import { SIMD_GRAD_ACTIVATIONS, simdActivationGradBytes, simdActivationGradFor, type GradActivation } from './simd_activation_grad.js';
-import { maxPoolGrad2x2Bytes, maxPoolGrad2x2For } from './simd_max_pool_grad.js';
+import { maxPool2x2For, maxPoolGrad2x2Bytes, maxPoolGrad2x2For } from './simd_max_pool_grad.js';
 
 /** A wasm loop over heap offsets and counts. */
 export type PoolFn = (...args: number[]) => void;
 
 /** The modules the workers compile, with the exports each contributes, in index order. */
 export const CALL_MODULES: readonly { bytes: (shared: boolean) => Uint8Array<ArrayBuffer>; names: readonly string[] }[] = [
-  { bytes: maxPoolGrad2x2Bytes, names: ['grad'] },
+  { bytes: maxPoolGrad2x2Bytes, names: ['grad', 'forward'] },
   { bytes: simdActivationGradBytes, names: SIMD_GRAD_ACTIVATIONS },
 ];
 
 /** Index of the 2×2 max-pool gradient (`simd_max_pool_grad.ts`, one image a part). */
 export const CALL_MAX_POOL_GRAD = 0;
 
+/** Index of 2×2 max pooling (`simd_max_pool_grad.ts`, one image a part). */
+export const CALL_MAX_POOL = 1;
+
 /** Index of an activation's gradient (`simd_activation_grad.ts`). */
 export function callActivationGrad(activation: GradActivation): number {
-  return 1 + SIMD_GRAD_ACTIVATIONS.indexOf(activation);
+  return 2 + SIMD_GRAD_ACTIVATIONS.indexOf(activation);
 }
 
 /** The calling thread's functions for `memory`, in index order; null where they do not compile. */
 export function poolCallsFor(memory: WebAssembly.Memory): PoolFn[] | null {
-  const maxPool = maxPoolGrad2x2For(memory);
+  const poolGrad = maxPoolGrad2x2For(memory);
+  const pool = maxPool2x2For(memory);
   const activations = simdActivationGradFor(memory);
-  if (!maxPool || !activations) return null;
-  return [maxPool, ...SIMD_GRAD_ACTIVATIONS.map((a) => activations[a])];
+  if (!poolGrad || !pool || !activations) return null;
+  return [poolGrad, pool, ...SIMD_GRAD_ACTIVATIONS.map((a) => activations[a])];
 }

@@ -1,13 +1,15 @@
 /**
- * The gradient of a 2×2, stride-2 max pool (NHWC, channels a multiple of 4) as a wasm SIMD
- * loop over the backend's heap: each window sends its gradient to the first position
- * (row-major) holding its maximum, four channels at a time, as `max_pool_grad.ts` does one
- * at a time. The windows do not overlap, so every input position is written at most once.
+ * 2×2, stride-2 max pooling (NHWC, channels a multiple of 4) as wasm SIMD loops over the
+ * backend's heap, one image a call. `grad`: each window sends its gradient to the first
+ * position (row-major) holding its maximum, four channels at a time, as `max_pool_grad.ts`
+ * does one at a time; the windows do not overlap, so every input position is written at
+ * most once. `forward`: each window's maximum, NaN ignored as on the cpu backend.
  * @module
  */
 import { I32, V128, add, get, i32add, load, section, set, simd, splat, store, str, uleb, vec, compiledFor, memoryImport } from './wasm_asm.js';
 
 const gt = simd(0x44);
+const pmax = simd(0xeb);
 const and = simd(0x4e);
 const andnot = simd(0x4f);
 const bitselect = simd(0x52);
@@ -70,24 +72,69 @@ const BODY = (() => {
   return [...uleb(code.length), ...code];
 })();
 
-/** The module's bytes (its one export is `grad`), with the heap imported shared or not. */
+// forward(x, y, rows, cols, cBytes, rowBytes), for one image: as grad, the pooled output in y.
+// The maximum starts at -Infinity and a value replaces it only when greater, as on the cpu
+// backend: NaN never wins (a window of NaN alone gives -Infinity), the gradient's rule too.
+const FORWARD_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0x00];
+const FORWARD_BODY = (() => {
+  const [x, y, rows, cols, cB, rowB] = [0, 1, 2, 3, 4, 5];
+  const [r, ox, k, a, twoRows] = [6, 7, 8, 9, 10];
+  const [NEG, M] = [11, 12];
+  // f32x4.pmax(m, v) is `m < v ? v : m`.
+  const take = (...at: number[]) => [...get(M), ...sum(...at), ...load, ...pmax, ...set(M)];
+  const code = [
+    ...vec([[5, I32], [2, V128]]),
+    0x43, 0x00, 0x00, 0x80, 0xff, ...splat, ...set(NEG), // -Infinity
+    ...get(rowB), ...get(rowB), ...i32add, ...set(twoRows),
+    ...BLOCK, ...LOOP, ...breakIfDone(r, rows),
+    ...get(x), ...set(a), 0x41, 0x00, ...set(ox),
+    ...BLOCK, ...LOOP, ...breakIfDone(ox, cols),
+    0x41, 0x00, ...set(k),
+    ...BLOCK, ...LOOP, ...breakIfDone(k, cB),
+    ...get(NEG), ...set(M),
+    ...take(a, k), ...take(a, cB, k), ...take(a, rowB, k), ...take(a, rowB, cB, k),
+    ...sum(y, k), ...get(M), ...store,
+    ...addSixteen(k), 0x0c, 0x00, ...END, ...END,
+    ...addLocal(a, cB), ...addLocal(a, cB), ...addLocal(y, cB),
+    ...addOne(ox), 0x0c, 0x00, ...END, ...END,
+    ...addLocal(x, twoRows),
+    ...addOne(r), 0x0c, 0x00, ...END, ...END,
+    ...END,
+  ];
+  return [...uleb(code.length), ...code];
+})();
+
+/** The module's bytes (exports `grad` and `forward`), with the heap imported shared or not. */
 export function maxPoolGrad2x2Bytes(shared: boolean): Uint8Array<ArrayBuffer> {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([TYPE])),
+    ...section(1, vec([TYPE, FORWARD_TYPE])),
     ...memoryImport(shared),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...str('grad'), 0x00, 0]])),
-    ...section(10, vec([BODY])),
+    ...section(3, vec([[0], [1]])),
+    ...section(7, vec([[...str('grad'), 0x00, 0], [...str('forward'), 0x00, 1]])),
+    ...section(10, vec([BODY, FORWARD_BODY])),
   ]);
 }
 
 /** The loop: byte offsets into the heap; see the module comment for the arguments. */
 export type MaxPoolGrad2x2 = (x: number, g: number, dx: number, rows: number, cols: number, cBytes: number, rowBytes: number) => void;
 
-const instances = new WeakMap<WebAssembly.Memory, MaxPoolGrad2x2 | null>();
+/** The forward loop: `x` an image, `y` its pooled output; the counts as for the gradient. */
+export type MaxPool2x2 = (x: number, y: number, rows: number, cols: number, cBytes: number, rowBytes: number) => void;
 
-/** The loop bound to `memory` (the wasm backend's heap); null where it does not instantiate. */
+interface Loops {
+  grad: MaxPoolGrad2x2;
+  forward: MaxPool2x2;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, Loops | null>();
+
+/** The gradient loop bound to `memory` (the wasm backend's heap); null where it does not instantiate. */
 export function maxPoolGrad2x2For(memory: WebAssembly.Memory): MaxPoolGrad2x2 | null {
-  return compiledFor(instances, memory, maxPoolGrad2x2Bytes, (e) => e.grad as MaxPoolGrad2x2);
+  return compiledFor(instances, memory, maxPoolGrad2x2Bytes, (e) => e as unknown as Loops)?.grad ?? null;
+}
+
+/** The forward loop bound to `memory`; null where it does not instantiate. */
+export function maxPool2x2For(memory: WebAssembly.Memory): MaxPool2x2 | null {
+  return compiledFor(instances, memory, maxPoolGrad2x2Bytes, (e) => e as unknown as Loops)?.forward ?? null;
 }
