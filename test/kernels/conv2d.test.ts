@@ -92,6 +92,8 @@ describe('Conv2DBackpropFilter on wasm equals cpu', () => {
     for (const [x, dy, filter] of [
       [[2, 28, 28, 1], [2, 26, 26, 16], [3, 3, 1, 16]],
       [[2, 13, 13, 8], [2, 11, 11, 16], [3, 3, 8, 16]],
+      // A batch whose pixels (11,200 virtual rows) split the product along k.
+      [[16, 28, 25, 1], [16, 26, 23, 8], [3, 3, 1, 8]],
     ] as const) {
       await expectWasmMatchesCpu(() =>
         kernel('Conv2DBackpropFilter', { x: seeded([...x], 3), dy: seeded([...dy], 4) }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: filter }),

@@ -5,10 +5,10 @@ import fc from 'fast-check';
 import { gemmPoolFor, partsTaken, poolReady, runCall, runProduct, stopPool, type GemmPool } from '../../src/backend/kernels/gemm_pool.js';
 import { CALL_MAX_POOL_GRAD, callActivationGrad } from '../../src/backend/kernels/pool_calls.js';
 import { Worker } from 'node:worker_threads';
-import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT, JOB } from '../../src/backend/kernels/gemm_share.js';
+import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT, FORM_SPLIT_K, JOB } from '../../src/backend/kernels/gemm_share.js';
 import { simdGemmFor } from '../../src/backend/kernels/simd_gemm.js';
 import { hasSimdGemm } from '../../src/backend/kernels/gemm.js';
-import { zeroHeap } from '../../src/backend/kernels/heap_fill.js';
+import { heapOpsFor, zeroHeap } from '../../src/backend/kernels/heap_fill.js';
 import type { WasmBackend } from '../../src/backend/kernels/wasm_util.js';
 import { values } from './helpers.js';
 
@@ -169,7 +169,34 @@ describe('strata product loops', () => {
     expect(runProduct(pool, pool.loops, params, 1 << 10)).toBe(1);
   });
 
-  it('zeroHeap clears exactly the range asked, on shared and unshared heaps', () => {
+  it('split along k, write one slice per chunk that adds up to the product: the same bits on 1 and 3 threads', async () => {
+    const memory = sharedHeap();
+    const pool = gemmPoolFor(memory, 3)!;
+    pools.push(pool);
+    expect(await poolReady(pool)).toBe(3);
+    // Aᵀ·B with A [k, m] (a first convolution's filter gradient: m = 3 taps, n = 32 channels).
+    const { params, expected } = layout(memory, 'tn', 3, 9000, 32, 21);
+    const [chunk, parts] = [2048, Math.ceil(9000 / 2048)];
+    const slices = 64 + 4 * (3 * 9000 + 9000 * 32) + 256;
+    const split = [FORM_SPLIT_K, ...params.slice(1, 3), slices, ...params.slice(4, 10), 4 * 32, chunk, 0, 1, 0];
+    const heap = new Float32Array(memory.buffer);
+    const run = (flops: number) => {
+      heap.fill(NaN, slices / 4, slices / 4 + parts * 3 * 32);
+      const threads = runProduct(pool, pool.loops, split, flops);
+      return { threads, out: Array.from(heap.subarray(slices / 4, slices / 4 + parts * 3 * 32)) };
+    };
+    const alone = run(0);
+    const shared = run(Infinity);
+    expect([alone.threads, shared.threads]).toEqual([1, 3]);
+    expect(shared.out).toEqual(alone.out);
+    for (let i = 0; i < 3 * 32; i++) {
+      let sum = 0;
+      for (let p = 0; p < parts; p++) sum += shared.out[p * 96 + i]!;
+      expect(Math.abs(sum - expected[i]!)).toBeLessThan(1e-3);
+    }
+  });
+
+  it('zeroHeap and spread write exactly the ranges asked, on shared and unshared heaps', () => {
     for (const memory of [sharedHeap(), new WebAssembly.Memory({ initial: 2 })]) {
       const bytes = new Uint8Array(memory.buffer);
       bytes.fill(7, 0, 4096);
@@ -177,6 +204,12 @@ describe('strata product loops', () => {
       expect(bytes.subarray(100, 1100).every((b) => b === 0)).toBe(true);
       expect(bytes[99]).toBe(7);
       expect(bytes[1100]).toBe(7);
+      // spread: 3 rows of 8 bytes (1..24) onto rows 12 bytes apart, zeros between, 5 zeros after.
+      bytes.set(Array.from({ length: 24 }, (_, i) => i + 1), 2000);
+      bytes.fill(7, 3000, 3100);
+      heapOpsFor(memory)!.spread(2000, 3000, 3, 8, 12, 5);
+      const row = (r: number) => [...Array.from({ length: 8 }, (_, i) => 8 * r + i + 1), 0, 0, 0, 0];
+      expect(Array.from(bytes.subarray(3000, 3042))).toEqual([...row(0), ...row(1), ...row(2), 0, 0, 0, 0, 0, 7]);
     }
   });
 

@@ -11,9 +11,9 @@
  */
 import { gemmPoolFor, runCall, runProduct, type GemmPool } from './gemm_pool.js';
 import { poolCallsFor } from './pool_calls.js';
-import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT } from './gemm_share.js';
+import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT, FORM_SPLIT_K } from './gemm_share.js';
 import { simdGemmFor, type SimdGemm } from './simd_gemm.js';
-import { alloc, free, heapMemory, heapOffset, transpose, type Info, type WasmBackend } from './wasm_util.js';
+import { alloc, f32, free, heapMemory, heapOffset, transpose, type Info, type WasmBackend } from './wasm_util.js';
 
 /** The threads the backend's own pool has (1 on the single-threaded build). */
 function backendThreads(backend: WasmBackend): number {
@@ -63,22 +63,78 @@ export function productInto(
     return true;
   }
   const [aRow, aK] = tA ? [4, 4 * m] : [4 * k, 4];
-  runProduct(pool, loops, [FORM_BROADCAST, a, b, out, m, n, k, aRow, aK, 4 * n, 4 * n], flops);
+  broadcastProduct(backend, found, false, a, b, out, m, k, n, aRow, aK, 4 * n, 4 * n);
   return true;
+}
+
+/** Chunks of `k` a split-k part takes: its slice of B (2,048 rows) stays in cache across the output's column strips. */
+const K_CHUNK = 2048;
+
+/**
+ * Whether a product splits along `k`: an output of fewer than 8 rectangles (a filter
+ * gradient `[kW·inC, outC]` of a first convolution) leaves threads idle and reads all of B
+ * once per column strip. The choice depends on the shape alone, never on the thread count,
+ * so results are the same on any number of threads.
+ */
+function splitsK(m: number, k: number, n: number): boolean {
+  return Math.ceil(m / 32) * Math.max(1, Math.floor(n / 8)) < 8 && k >= 4 * K_CHUNK;
+}
+
+/**
+ * Broadcast-form products `C_t (+)= A_t·B` with strides, for `batches` left operands
+ * (`A_t` at `a + t·aBatch`, `C_t` at `out + t·cBatch`) against one B; split along `k`, all
+ * batches in each part, where {@link splitsK}.
+ */
+function broadcastProduct(
+  backend: WasmBackend, { loops, pool }: Loops, accumulate: boolean, a: number, b: number, out: number,
+  m: number, k: number, n: number, aRow: number, aK: number, bRow: number, cRow: number,
+  batches = 1, aBatch = 0, cBatch = 0,
+): void {
+  const flops = 2 * m * n * k;
+  if (!splitsK(m, k, n)) {
+    for (let t = 0; t < batches; t++) {
+      runProduct(pool, loops, [accumulate ? FORM_ACCUMULATE : FORM_BROADCAST, a + t * aBatch, b, out + t * cBatch, m, n, k, aRow, aK, bRow, cRow], flops);
+    }
+    return;
+  }
+  const parts = Math.ceil(k / K_CHUNK);
+  const slices = alloc(backend, [parts * batches * m, n]);
+  try {
+    const params = [FORM_SPLIT_K, a, b, heapOffset(backend, slices), m, n, k, aRow, aK, bRow, 4 * n, K_CHUNK, 0, batches, aBatch];
+    runProduct(pool, loops, params, flops * batches);
+    // The slices added in order, in float64.
+    const s = f32(backend, slices);
+    const heap = new Float32Array(heapMemory(backend)!.buffer);
+    for (let t = 0; t < batches; t++) {
+      const c0 = (out + t * cBatch) / 4;
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          const at = c0 + i * (cRow / 4) + j;
+          let sum = accumulate ? heap[at]! : 0;
+          for (let p = 0; p < parts; p++) sum += s[((p * batches + t) * m + i) * n + j]!;
+          heap[at] = sum;
+        }
+      }
+    }
+  } finally {
+    free(backend, slices);
+  }
 }
 
 /**
  * A product with explicit byte strides, as `gemm_share.ts` reads it: `C (+)= A·B` with
  * `A(i, k)` at `a + i·aRow + k·aK`, `B(k, j)` at `b + k·bRow + 4j`, `C(i, j)` at
- * `out + i·cRow + 4j`; `accumulate` adds to `C`. False where the loops are unavailable.
+ * `out + i·cRow + 4j`; `accumulate` adds to `C`. With `batches`, as many products against
+ * the same B, A and C moved by `aBatch` and `cBatch` bytes each. False where the loops are
+ * unavailable.
  */
 export function stridedProduct(
   backend: WasmBackend, accumulate: boolean, a: number, b: number, out: number, m: number, k: number, n: number,
-  aRow: number, aK: number, bRow: number, cRow: number,
+  aRow: number, aK: number, bRow: number, cRow: number, batches = 1, aBatch = 0, cBatch = 0,
 ): boolean {
   const found = loopsFor(backend);
   if (!found) return false;
-  runProduct(found.pool, found.loops, [accumulate ? FORM_ACCUMULATE : FORM_BROADCAST, a, b, out, m, n, k, aRow, aK, bRow, cRow], 2 * m * n * k);
+  broadcastProduct(backend, found, accumulate, a, b, out, m, k, n, aRow, aK, bRow, cRow, batches, aBatch, cBatch);
   return true;
 }
 

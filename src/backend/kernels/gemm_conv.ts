@@ -16,9 +16,10 @@
  * forward convolutions stay on the backend.
  * @module
  */
-import { hasSimdGemm, stridedProduct } from './gemm.js';
+import { hasSimdGemm, sharedCall, stridedProduct } from './gemm.js';
+import { CALL_SPREAD } from './pool_calls.js';
 import type { ConvGeometry } from './im2col.js';
-import { alloc, f32, free, heapOffset, zeroFill, type Info, type WasmBackend } from './wasm_util.js';
+import { alloc, f32, free, heapOffset, sizeOf, zeroFill, type Info, type WasmBackend } from './wasm_util.js';
 
 /** The padded input's size and the convolution's, all stride 1 and dilation 1. */
 export interface VirtualConv {
@@ -86,24 +87,28 @@ function padded(backend: WasmBackend, x: Info, g: VirtualConv): Info {
 export function virtualConvFilterGrad(backend: WasmBackend, x: Info, dy: Info, g: VirtualConv): Info {
   const xp = padded(backend, x, g);
   const rows = virtualRows(g);
-  const dv = alloc(backend, [rows, g.outC]);
-  zeroFill(backend, dv);
-  const dst = f32(backend, dv);
-  const src = f32(backend, dy);
-  const run = g.outW * g.outC;
-  for (let b = 0; b < g.batch; b++) {
-    for (let y = 0; y < g.outH; y++) {
-      const from = (b * g.outH + y) * run;
-      dst.set(src.subarray(from, from + run), (b * g.h + y) * g.w * g.outC);
+  // Whole images (the product reads the first `rows`), so every image spreads alike.
+  const dv = alloc(backend, [g.batch * g.h * g.w, g.outC]);
+  const run = g.outW * g.outC * 4;
+  const rowBytes = g.w * g.outC * 4;
+  const spread = [heapOffset(backend, dy), heapOffset(backend, dv), g.outH, run, rowBytes, (g.h - g.outH) * rowBytes];
+  if (!sharedCall(backend, CALL_SPREAD, spread, [g.outH * run, g.h * rowBytes, 0, 0, 0, 0], g.batch, 8 * sizeOf(dv.shape))) {
+    zeroFill(backend, dv);
+    const dst = f32(backend, dv);
+    const src = f32(backend, dy);
+    for (let b = 0; b < g.batch; b++) {
+      for (let y = 0; y < g.outH; y++) {
+        const from = (b * g.outH + y) * (run / 4);
+        dst.set(src.subarray(from, from + run / 4), (b * g.h + y) * (rowBytes / 4));
+      }
     }
   }
   const span = g.kW * g.inC;
   const out = alloc(backend, [g.kH, g.kW, g.inC, g.outC]);
   const [px, pd, po] = [heapOffset(backend, xp), heapOffset(backend, dv), heapOffset(backend, out)];
-  for (let ky = 0; ky < g.kH; ky++) {
-    // dW[ky] (span × outC) = X_kyᵀ · dV: A(i, p) = x[(p + ky·w)·inC + i], read transposed.
-    stridedProduct(backend, false, px + 4 * ky * g.w * g.inC, pd, po + 4 * ky * span * g.outC, span, rows, g.outC, 4, 4 * g.inC, 4 * g.outC, 4 * g.outC);
-  }
+  // dW[ky] (span × outC) = X_kyᵀ · dV for every filter row ky: A(i, p) = x[(p + ky·w)·inC + i],
+  // read transposed; the rows are batches of one call, so a split product reads dV once.
+  stridedProduct(backend, false, px, pd, po, span, rows, g.outC, 4, 4 * g.inC, 4 * g.outC, 4 * g.outC, g.kH, 4 * g.w * g.inC, 4 * span * g.outC);
   if (xp !== x) free(backend, xp);
   free(backend, dv);
   return out;

@@ -14,8 +14,8 @@ import type { SimdGemm } from './simd_gemm.js';
  * generation in the high half, the next part in the low half) serve both.
  */
 export const JOB = {
-  completed: 1, form: 8, a: 9, b: 10, c: 11, m: 12, n: 13, k: 14, aRow: 15, aK: 16, bRow: 17, cRow: 18, count: 20,
-  fn: 21, parts: 22, nargs: 23, args: 24, strides: 32, claim: 40, total: 42,
+  completed: 1, form: 8, a: 9, b: 10, c: 11, m: 12, n: 13, k: 14, aRow: 15, aK: 16, bRow: 17, cRow: 18, kChunk: 19, count: 20,
+  batches: 21, aBatch: 22, fn: 21, parts: 22, nargs: 23, args: 24, strides: 32, claim: 40, total: 42,
 } as const;
 
 /** Slots the job uses: the control block's per-worker slots start after them. */
@@ -27,6 +27,14 @@ export const FORM_BROADCAST = 0;
 export const FORM_DOT = 1;
 /** `C += A·B`, otherwise as the broadcast form. */
 export const FORM_ACCUMULATE = 2;
+/**
+ * The broadcast form split along `k` into chunks of `kChunk`, for `batches` left operands
+ * (`A_t` at `a + t·aBatch`) against the same B: part `p` writes `A_t[:, chunk p] · B[chunk p, :]`
+ * to its own `[m, n]` slice of C, at `c + (p·batches + t)·m·cRow`, reading its chunk of B
+ * once for all of them; the caller adds the slices in order. For outputs too small to split
+ * into rectangles.
+ */
+export const FORM_SPLIT_K = 4;
 /**
  * Not a product: `parts` calls of the pool's function number `fn`, call `p` with argument
  * `i` equal to `args[i] + p · strides[i]` (heap offsets stepped per part, counts fixed).
@@ -87,20 +95,24 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
   const a = job[9]!, b = job[10]!, c = job[11]!, m = job[12]!, n = job[13]!, k = job[14]!;
   const aRow = job[15]!, aK = job[16]!, bRow = job[17]!, cRow = job[18]!;
   const dot = form === 1;
+  const split = form === 4;
+  const kChunk = split ? job[19]! : k;
+  const batches = split ? job[21]! : 1;
+  const aBatch = split ? job[22]! : 0;
   const rowsPer = 32;
   const colsPer = dot ? 16 : 8;
   const rowParts = Math.ceil(m / rowsPer);
   const colParts = Math.max(1, Math.floor(n / colsPer));
-  parts = rowParts * colParts;
+  const rects = rowParts * colParts;
+  parts = split ? Math.ceil(k / kChunk) : rects;
   const dotTiles = dot ? [[g.dot1x1, g.dot1x2, g.dot1x3, g.dot1x4], [g.dot2x1, g.dot2x2, g.dot2x3, g.dot2x4]] : [];
   const acc = form === 2;
   const bc8 = [g.bc1x8, g.bc2x8, g.bc3x8];
   const bc4 = [g.bc1x4, g.bc2x4, g.bc3x4];
   const acc8 = [g.acc1x8, g.acc2x8, g.acc3x8];
   const acc4 = [g.acc1x4, g.acc2x4, g.acc3x4];
-  let taken = 0;
-  for (let part = claim(); part >= 0; part = claim()) {
-    taken++;
+  // One rectangle of output over k from kLo to kHi, A read from aBase, C written at cBase.
+  const rect = (part: number, kLo: number, kHi: number, aBase: number, cBase: number): void => {
     const ri = part % rowParts;
     const ci = (part - ri) / rowParts;
     const r0 = ri * rowsPer;
@@ -114,22 +126,22 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
       for (let j = j0; j < j1; j += 4) {
         const nr = Math.min(4, j1 - j);
         const pb = b + j * bRow;
-        for (let r = r0; r < r0 + full; r += 2) dotTiles[1]![nr - 1]!(a + r * aRow, pb, c + r * cRow + 4 * j, kBytes, aRow, bRow, cRow);
-        if (full < rows) dotTiles[0]![nr - 1]!(a + (r0 + full) * aRow, pb, c + (r0 + full) * cRow + 4 * j, kBytes, aRow, bRow, cRow);
+        for (let r = r0; r < r0 + full; r += 2) dotTiles[1]![nr - 1]!(aBase + r * aRow, pb, cBase + r * cRow + 4 * j, kBytes, aRow, bRow, cRow);
+        if (full < rows) dotTiles[0]![nr - 1]!(aBase + (r0 + full) * aRow, pb, cBase + (r0 + full) * cRow + 4 * j, kBytes, aRow, bRow, cRow);
       }
-      continue;
+      return;
     }
     const full = rows - (rows % 4);
     const tailRows = rows % 4;
     // k in chunks, so that the chunk of B a column strip reads stays in cache while the
     // strip's row blocks go by; later chunks add to what the first wrote (the same sums in
     // the same order as in one pass).
-    for (let k0 = 0; k0 < k; k0 += 256) {
-      const kk = Math.min(256, k - k0);
-      const add = acc || k0 > 0;
-      const pa = a + r0 * aRow + k0 * aK;
+    for (let k0 = kLo; k0 < kHi; k0 += 256) {
+      const kk = Math.min(256, kHi - k0);
+      const add = acc || k0 > kLo;
+      const pa = aBase + r0 * aRow + k0 * aK;
       const pb = b + k0 * bRow;
-      const pc = c + r0 * cRow;
+      const pc = cBase + r0 * cRow;
       let j = j0;
       for (; j + 8 <= j1; j += 8) {
         (add ? g.accStrip8 : g.bcStrip8)(pa, pb + 4 * j, pc + 4 * j, full / 4, kk, aRow, aK, bRow, cRow);
@@ -141,6 +153,19 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
         j += 4;
       }
       for (; j < j1; j++) (add ? g.accColumn : g.bcColumn)(pa, pb + 4 * j, pc + 4 * j, rows, kk, aRow, aK, bRow, cRow);
+    }
+  };
+  let taken = 0;
+  for (let part = claim(); part >= 0; part = claim()) {
+    taken++;
+    if (!split) {
+      rect(part, 0, k, a, c);
+      continue;
+    }
+    // A k-split part: every batch's whole output over its chunk of k, into slices of its own.
+    const kLo = part * kChunk;
+    for (let t = 0; t < batches; t++) {
+      for (let r = 0; r < rects; r++) rect(r, kLo, Math.min(k, kLo + kChunk), a + t * aBatch, c + (part * batches + t) * m * cRow);
     }
   }
   return finish(taken);
