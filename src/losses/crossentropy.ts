@@ -1,3 +1,4 @@
+import { sparseCrossentropyFromProbabilities } from '../backend/sparse_crossentropy.js';
 import { tf } from '../backend/tf.js';
 import { ValueError } from '../engine/errors.js';
 import { BaseLoss, axisOption, checkBoolOption, checkNumberOption } from './base.js';
@@ -172,11 +173,16 @@ export class SparseCategoricalCrossentropy extends BaseLoss {
   protected compute(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
     const numClasses = yPred.shape[yPred.rank - 1]!;
     const labels = sparseIndices(yTrue, yPred);
+    const p = asFloat(yPred);
+    if (this.ignoreClass === null && !this.fromLogits) {
+      // One operation with a gradient of its own where the backend has strata's kernels.
+      const fused = sparseCrossentropyFromProbabilities(labels, p, EPSILON);
+      if (fused) return perSample(fused);
+    }
     // equal-against-range rather than tf.oneHot: the wasm OneHot kernel of tfjs 4.22 writes
     // int32 bits into a float32 output.
     const classes = tf.range(0, numClasses, 1, 'int32');
     const t = tf.cast(tf.equal(tf.expandDims(labels, -1), classes), 'float32');
-    const p = asFloat(yPred);
     if (this.ignoreClass === null) return categoricalCore(t, p, this.fromLogits);
     const valid = tf.cast(tf.notEqual(labels, this.ignoreClass), 'float32');
     // Ignored entries are computed like any other and then weighed 0 (a divNoNan here

@@ -66,7 +66,11 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
   if (gen === 0n || index >= job[20]!) return 0;
   const form = job[8]!;
   let parts = 0;
+  // Alone (a private block: no other thread can claim) the parts are simply taken in order.
+  const solo = job[20] === 1;
+  let next = 0;
   const claim = (): number => {
+    if (solo) return next < parts ? next++ : -1;
     for (;;) {
       const w = Atomics.load(word, 0);
       const part = Number(w & 0xffffffffn);

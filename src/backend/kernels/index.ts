@@ -14,6 +14,7 @@ import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './d
 import { registerDilatedConvGradients } from './dilated_conv_gradients.js';
 import { withRowGather } from './gather.js';
 import { withSharedData } from './identity.js';
+import { sparseCrossentropyConfigs } from './sparse_crossentropy.js';
 import { withMainThreadClip, withMainThreadSoftmax } from './main_thread.js';
 import { withSimdMaxPool } from './max_pool.js';
 import { maxPoolGradConfig } from './max_pool_grad.js';
@@ -35,6 +36,8 @@ export const ADDED_WASM_KERNELS: readonly string[] = [
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
   'StrataBiasActivationGrad',
+  'StrataSparseCrossentropy',
+  'StrataSparseCrossentropyGrad',
 ];
 
 /** Wasm kernels strata replaces because the backend's are slow or wrong. */
@@ -103,7 +106,8 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  * - adds `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter`,
  *   `DepthwiseConv2dNativeBackpropInput` and `UnsortedSegmentSum`, which the backend lacks,
  *   and strata's own `StrataBiasActivationGrad` (the gradient through a layer's activation
- *   and bias in one pass, used by `fused.ts`);
+ *   and bias in one pass, used by `fused.ts`) and `StrataSparseCrossentropy` with its
+ *   gradient (the loss from probabilities, used by `sparse_crossentropy.ts`);
  * - replaces `Conv2DBackpropInput` (the backend's runs at about 1.5 GFLOP/s) and
  *   `MaxPoolGrad` (the backend's drops the gradient of windows whose maximum is negative),
  *   the resize gradients (the backend's ignore `halfPixelCenters`) and
@@ -131,6 +135,7 @@ export function registerWasmKernels(): void {
   install(unsortedSegmentSumConfig);
   install(oneHotConfig);
   install(biasActivationGradConfig);
+  for (const config of sparseCrossentropyConfigs) install(config);
   install(conv3DBackpropInputConfig);
   install(conv3DBackpropFilterConfig);
   install(maxPoolGradConfig);
