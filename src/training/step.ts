@@ -36,14 +36,22 @@ export interface NonFinite {
 const NON_FINITE_KINDS: NonFinite['what'][] = ['x', 'y', 'predictions', 'loss'];
 const KIND_SLOTS = 8;
 
-/** 1 when every float tensor in `ts` is finite, else 0 (a scalar, computed on the device). */
-function allFinite(ts: tf.Tensor[]): tf.Scalar {
-  // x·0 is 0 for every finite x and NaN for NaN and ±Infinity, on every backend (unlike
-  // clipping, which the wasm backend lets swallow NaN).
+/**
+ * 0 when every float tensor in `ts` is finite, else NaN (a scalar, computed on the device):
+ * x·0 is 0 for every finite x and NaN for NaN and ±Infinity, on every backend (unlike
+ * clipping, which the wasm backend lets swallow NaN).
+ */
+function finiteProbe(ts: tf.Tensor[]): tf.Scalar {
   const floats = ts.filter((t) => t.dtype === 'float32');
-  if (floats.length === 0) return tf.scalar(1);
-  const probe = floats.map((t) => tf.sum(tf.mul(t, 0)));
-  return tf.cast(tf.equal(probe.length === 1 ? probe[0]! : tf.addN(probe), 0), 'float32') as tf.Scalar;
+  if (floats.length === 0) return tf.scalar(0);
+  const probes = floats.map((t) => (t.rank === 0 ? tf.mul(t, 0) : tf.sum(tf.mul(t, 0))));
+  return (probes.length === 1 ? probes[0]! : tf.addN(probes)) as tf.Scalar;
+}
+
+/** The weighted sum of the loss terms; a single term of weight 1 is itself (no op for the tape). */
+function totalLoss(terms: tf.Scalar[], weights: number[]): tf.Scalar {
+  const weighted = terms.map((t, i) => (weights[i] === 1 ? t : tf.mul(t, weights[i]!)));
+  return (weighted.length === 1 ? weighted[0]! : tf.addN(weighted)) as tf.Scalar;
 }
 
 /**
@@ -104,12 +112,12 @@ export class StepRunner {
 
   /** Records (on the device) whether this batch held non-finite values. Call inside a tidy. */
   private watch(xs: tf.Tensor[], ys: tf.Tensor[], preds: tf.Tensor[], total: tf.Scalar): void {
-    const checks = [allFinite(xs), allFinite(ys), allFinite(preds), allFinite([total])];
-    // kind = 1 + index of the first failing check, 0 when all pass.
-    let kind: tf.Tensor = tf.scalar(0);
-    for (let i = checks.length - 1; i >= 0; i--) kind = tf.where(tf.equal(checks[i]!, 0), tf.scalar(i + 1), kind);
-    const code = tf.add(tf.scalar(this.batches * KIND_SLOTS), kind);
-    const fresh = tf.logicalAnd(tf.less(this.firstBad, 0), tf.greater(kind, 0));
+    // One probe per kind, in NON_FINITE_KINDS order; a non-finite kind k (0-based) scores
+    // 4 − k, so the first one has the highest score and kind = 1 + k = 5 − score.
+    const probes = tf.stack([finiteProbe(xs), finiteProbe(ys), finiteProbe(preds), finiteProbe([total])]);
+    const score = tf.max(tf.mul(tf.cast(tf.isNaN(probes), 'float32'), tf.tensor1d([4, 3, 2, 1])));
+    const code = tf.sub(this.batches * KIND_SLOTS + 5, score);
+    const fresh = tf.logicalAnd(tf.less(this.firstBad, 0), tf.greater(score, 0));
     this.firstBad.assign(tf.where(fresh, code, this.firstBad) as tf.Scalar);
     this.batches += 1;
   }
@@ -135,7 +143,7 @@ export class StepRunner {
       const lossFn = (): tf.Scalar => {
         preds = rest();
         terms = this.lossTerms(ys, preds, sw, batch);
-        let total = terms.reduce((a, t, i) => tf.add(a, tf.mul(t, this.spec.lossWeights[i]!)), tf.scalar(0)) as tf.Scalar;
+        let total = totalLoss(terms, this.spec.lossWeights);
         const reg = this.model.regularizationLosses();
         if (reg.length) total = tf.add(total, tf.addN(reg)) as tf.Scalar;
         preds.forEach((t) => tf.keep(t));
@@ -163,7 +171,7 @@ export class StepRunner {
     tf.tidy(() => {
       const preds = this.model.forward(xs, { training: false });
       const terms = this.lossTerms(ys, preds, sw, batch);
-      let total = terms.reduce((a, t, i) => tf.add(a, tf.mul(t, this.spec.lossWeights[i]!)), tf.scalar(0)) as tf.Scalar;
+      let total = totalLoss(terms, this.spec.lossWeights);
       const reg = this.model.regularizationLosses();
       if (reg.length) total = tf.add(total, tf.addN(reg)) as tf.Scalar;
       this.watch(xs, ys, preds, total);

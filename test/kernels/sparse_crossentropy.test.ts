@@ -21,7 +21,7 @@ function probabilities(lead: number[], classes: number, seed: number): tf.Tensor
 describe('sparse categorical cross-entropy from probabilities', () => {
   it('on wasm (strata kernels) equals the tfjs-ops form on cpu: loss and gradient, clipped ends, float and int labels, rank 3', async () => {
     const cases = fc.record({
-      lead: fc.constantFrom([1], [7], [128], [4, 5]),
+      lead: fc.constantFrom<number[]>([1], [7], [128], [4, 5]),
       classes: fc.constantFrom(2, 3, 10),
       floatLabels: fc.boolean(),
       seed: fc.integer({ min: 1, max: 1e6 }),
