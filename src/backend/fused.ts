@@ -13,15 +13,14 @@
  * @module
  */
 import { tf } from './tf.js';
-import { BIAS_ACTIVATION_GRAD, isGradActivation, type BiasActivationGradAttrs } from './kernels/bias_activation_grad.js';
-import type { GradActivation } from './kernels/simd_activation_grad.js';
+import { BIAS_ACTIVATION_GRAD, isGradActivation, type BiasActivationGradAttrs, type TailActivation } from './kernels/bias_activation_grad.js';
 import { recordingGradients } from './kernels/simd_mat_mul.js';
 
-/** Activations the layers fuse into their kernels. */
-export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid';
+/** Activations the layers fuse into their kernels (`softmax` only in {@link fusedMatMul}, and only while training). */
+export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid' | 'softmax';
 
 /** `act'(y)` as tfjs ops, for backends without strata's kernel. */
-function derivative(activation: GradActivation, y: tf.Tensor): tf.Tensor | undefined {
+function derivative(activation: Exclude<TailActivation, 'softmax'>, y: tf.Tensor): tf.Tensor | undefined {
   switch (activation) {
     case 'linear': return undefined;
     case 'relu': return tf.cast(tf.greater(y, 0), 'float32');
@@ -37,7 +36,7 @@ function derivative(activation: GradActivation, y: tf.Tensor): tf.Tensor | undef
  * axis but the last).
  */
 export function biasActivationGrad(
-  dy: tf.Tensor, y: tf.Tensor, activation: GradActivation, hasBias: boolean,
+  dy: tf.Tensor, y: tf.Tensor, activation: TailActivation, hasBias: boolean,
 ): [tf.Tensor, tf.Tensor | undefined] {
   if (tf.getKernel(BIAS_ACTIVATION_GRAD, tf.getBackend()) && dy.dtype === 'float32') {
     const attrs: BiasActivationGradAttrs = { activation, hasBias };
@@ -45,8 +44,13 @@ export function biasActivationGrad(
     return [out[0]!, out[1]];
   }
   return tf.tidy(() => {
-    const d = derivative(activation, y);
-    const dz = d ? tf.mul(dy, d) : dy;
+    let dz: tf.Tensor;
+    if (activation === 'softmax') {
+      dz = tf.mul(y, tf.sub(dy, tf.sum(tf.mul(dy, y), -1, true)));
+    } else {
+      const d = derivative(activation, y);
+      dz = d ? tf.mul(dy, d) : dy;
+    }
     const db = hasBias ? tf.sum(dz, Array.from({ length: dz.rank - 1 }, (_, i) => i)) : undefined;
     return [dz, db] as [tf.Tensor, tf.Tensor | undefined];
   });
@@ -70,7 +74,7 @@ interface KernelFuncRunner {
  * every input's gradient, the engine calls only the closures it needs, so a first layer's
  * input gradient (a product as large as its kernel's) is never computed.
  */
-function withFusedGradient(forward: Forward, backward: Backward, inputs: tf.Tensor[], bias: tf.Tensor | undefined, activation: GradActivation): tf.Tensor {
+function withFusedGradient(forward: Forward, backward: Backward, inputs: tf.Tensor[], bias: tf.Tensor | undefined, activation: TailActivation): tf.Tensor {
   const n = inputs.length;
   const named: tf.NamedTensorMap = {};
   inputs.forEach((t, i) => { named[i] = t; });
@@ -105,13 +109,25 @@ export interface FusedMatMulArgs {
   activation: FusedActivation;
 }
 
-/** `act(a · b + bias)`, as `tf.fused.matMul`, fused while training too. */
+/**
+ * `act(a · b + bias)`, as `tf.fused.matMul`, fused while training too. `softmax` (over the
+ * last axis) is fused only while recording gradients: outside, the caller applies it.
+ */
 export function fusedMatMul({ a, b, bias, activation }: FusedMatMulArgs): tf.Tensor2D {
-  if (!recordingGradients() || !isGradActivation(activation)) return tf.fused.matMul({ a, b, bias, activation }) as tf.Tensor2D;
-  const forward: Forward = ([x, w], bias) => tf.engine().runKernel(
-    '_FusedMatMul', bias ? { a: x!, b: w!, bias } : { a: x!, b: w! },
-    { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 },
-  ) as tf.Tensor;
+  if (activation === 'softmax' && !recordingGradients()) {
+    return tf.softmax(tf.fused.matMul({ a, b, bias, activation: 'linear' })) as tf.Tensor2D;
+  }
+  if (!recordingGradients() || !isGradActivation(activation)) return tf.fused.matMul({ a, b, bias, activation: activation as 'linear' }) as tf.Tensor2D;
+  const forward: Forward = ([x, w], bias) => {
+    const z = tf.engine().runKernel(
+      '_FusedMatMul', bias ? { a: x!, b: w!, bias } : { a: x!, b: w! },
+      { transposeA: false, transposeB: false, activation: activation === 'softmax' ? 'linear' : activation, leakyreluAlpha: 0.2 },
+    ) as tf.Tensor;
+    if (activation !== 'softmax') return z;
+    const y = tf.engine().runKernel('Softmax', { logits: z }, { dim: z.rank - 1 }) as tf.Tensor;
+    z.dispose();
+    return y;
+  };
   const backward: Backward = (dz, [x, w]) => [() => tf.matMul(dz, w!, false, true), () => tf.matMul(x!, dz, true, false)];
   return withFusedGradient(forward, backward, [a, b], bias, activation) as tf.Tensor2D;
 }
@@ -129,7 +145,7 @@ export interface FusedConv2dArgs {
   /** `[outChannels]`, optional. */
   bias?: tf.Tensor;
   /** The activation applied last. */
-  activation: FusedActivation;
+  activation: Exclude<FusedActivation, 'softmax'>;
 }
 
 /** `act(conv2d(x, filter) + bias)`, as `tf.fused.conv2d`, fused while training too. */

@@ -9,7 +9,7 @@ afterAll(async () => {
   await setBackend('cpu');
 });
 
-const ACTIVATIONS: FusedActivation[] = ['linear', 'relu', 'relu6', 'elu', 'sigmoid'];
+const ACTIVATIONS: FusedActivation[] = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'softmax'];
 
 /** The activation as plain tfjs ops. */
 function activate(activation: FusedActivation, z: tf.Tensor): tf.Tensor {
@@ -19,6 +19,7 @@ function activate(activation: FusedActivation, z: tf.Tensor): tf.Tensor {
     case 'relu6': return tf.relu6(z);
     case 'elu': return tf.elu(z);
     case 'sigmoid': return tf.sigmoid(z);
+    case 'softmax': return tf.softmax(z);
   }
 }
 
@@ -69,12 +70,13 @@ describe('fused dense and convolution gradients', () => {
   };
   const fused = {
     dense: (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, a: FusedActivation) => fusedMatMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b, activation: a }),
-    conv: (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, a: FusedActivation) => fusedConv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: [1, 1], pad: 'same', bias: b, activation: a }),
+    conv: (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, a: FusedActivation) => fusedConv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: [1, 1], pad: 'same', bias: b, activation: a as Exclude<FusedActivation, 'softmax'> }),
   };
   const shapes = { dense: [[9, 12], [12, 8], [8]], conv: [[2, 6, 5, 3], [3, 3, 3, 8], [8]] };
 
   for (const kind of ['dense', 'conv'] as const) {
-    for (const activation of ACTIVATIONS) {
+    // A softmax is fused in dense layers only (the last axis of a convolution is its channels).
+    for (const activation of ACTIVATIONS.filter((a) => kind === 'dense' || a !== 'softmax')) {
       it(`${kind} ${activation}: values and gradients for input, kernel and bias match tfjs' unfused ops`, async () => {
         const run = (op: (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, a: FusedActivation) => tf.Tensor) => () => {
           // The input spans [-4, 4) so that relu6's outputs reach past 6 too.

@@ -2,8 +2,9 @@
  * `StrataBiasActivationGrad`, strata's own kernel for the backward pass of a layer's
  * bias and activation (`fused.ts` calls it from the gradients of fused dense and
  * convolution layers): from the incoming gradient `dy` and the activation's output `y`
- * (same shape, channels last) it returns `dz = dy · act'(y)` and, with `hasBias`, the bias
- * gradient `db` (the sum of `dz` over every axis but the last).
+ * (same shape, channels last) it returns `dz = dy · act'(y)` (for `softmax` over the last
+ * axis, `y · (dy − Σ dy·y)`) and, with `hasBias`, the bias gradient `db` (the sum of `dz`
+ * over every axis but the last).
  *
  * On wasm it is one SIMD pass (`simd_activation_grad.ts`) where the channel count is a
  * multiple of 4, blocks of rows shared across strata's product threads, and a JS loop
@@ -21,17 +22,34 @@ import { alloc, f32, free, heapMemory, heapOffset, marked, requireFloat32, sizeO
 /** The kernel's registered name. */
 export const BIAS_ACTIVATION_GRAD = 'StrataBiasActivationGrad';
 
+/** Activations the kernel differentiates: the SIMD ones, and `softmax` over the last axis. */
+export type TailActivation = GradActivation | 'softmax';
+
 /** The kernel's attributes. */
 export interface BiasActivationGradAttrs {
-  /** The layer's activation: `linear`, `relu`, `relu6`, `sigmoid` or `elu`. */
-  activation: GradActivation;
+  /** The layer's activation: `linear`, `relu`, `relu6`, `sigmoid`, `elu` or `softmax`. */
+  activation: TailActivation;
   /** Whether to return the bias gradient as a second output. */
   hasBias: boolean;
 }
 
 /** Whether `name` is an activation this kernel differentiates. */
-export function isGradActivation(name: string): name is GradActivation {
-  return (SIMD_GRAD_ACTIVATIONS as readonly string[]).includes(name);
+export function isGradActivation(name: string): name is TailActivation {
+  return name === 'softmax' || (SIMD_GRAD_ACTIVATIONS as readonly string[]).includes(name);
+}
+
+/** `dz = y · (dy − Σ_j dy_j y_j)` row by row (the softmax's gradient), with the column sums. */
+function softmaxLoop(dy: Float32Array, y: Float32Array, dz: Float32Array, sums: Float64Array): void {
+  const c = sums.length;
+  for (let i = 0; i < dy.length; i += c) {
+    let dot = 0;
+    for (let j = 0; j < c; j++) dot += dy[i + j]! * y[i + j]!;
+    for (let j = 0; j < c; j++) {
+      const d = Math.fround(y[i + j]! * (dy[i + j]! - dot));
+      dz[i + j] = d;
+      sums[j] = sums[j]! + d;
+    }
+  }
 }
 
 const BLOCK_ROWS = 256;
@@ -76,8 +94,10 @@ function biasActivationGrad(args: KernelArgs): Info[] {
   const db = alloc(backend, [c]);
   const sums = new Float64Array(c);
   const memory = heapMemory(backend);
-  const loops = memory && c % 4 === 0 ? simdActivationGradFor(memory) : null;
-  if (loops) {
+  const loops = memory && c % 4 === 0 && activation !== 'softmax' ? simdActivationGradFor(memory) : null;
+  if (activation === 'softmax') {
+    softmaxLoop(f32(backend, dy), f32(backend, y), f32(backend, dz), sums);
+  } else if (loops) {
     // Each block of rows sums into a row of its own, whichever thread takes it; the blocks
     // are then added in order, so the result does not depend on the threads.
     const rowBytes = c * 4;
@@ -88,13 +108,13 @@ function biasActivationGrad(args: KernelArgs): Info[] {
     const full = Math.floor(rows / BLOCK_ROWS);
     const blockBytes = BLOCK_ROWS * rowBytes;
     const args = [pDy, pY, pDz, pPartial, BLOCK_ROWS, rowBytes];
-    const fn = callActivationGrad(activation);
+    const fn = callActivationGrad(activation as GradActivation);
     if (full > 0 && !sharedCall(backend, fn, args, [blockBytes, blockBytes, blockBytes, rowBytes, 0, 0], full, 8 * full * BLOCK_ROWS * c)) {
-      for (let b = 0; b < full; b++) loops[activation](pDy + b * blockBytes, pY + b * blockBytes, pDz + b * blockBytes, pPartial + b * rowBytes, BLOCK_ROWS, rowBytes);
+      for (let b = 0; b < full; b++) loops[activation as GradActivation](pDy + b * blockBytes, pY + b * blockBytes, pDz + b * blockBytes, pPartial + b * rowBytes, BLOCK_ROWS, rowBytes);
     }
     if (full < blocks) {
       const at = full * blockBytes;
-      loops[activation](pDy + at, pY + at, pDz + at, pPartial + full * rowBytes, rows - full * BLOCK_ROWS, rowBytes);
+      loops[activation as GradActivation](pDy + at, pY + at, pDz + at, pPartial + full * rowBytes, rows - full * BLOCK_ROWS, rowBytes);
     }
     const view = f32(backend, partial);
     for (let b = 0; b < blocks; b++) {
@@ -102,7 +122,7 @@ function biasActivationGrad(args: KernelArgs): Info[] {
     }
     free(backend, partial);
   } else {
-    jsLoop(activation, f32(backend, dy), f32(backend, y), activation === 'linear' ? null : f32(backend, dz), sums);
+    jsLoop(activation as GradActivation, f32(backend, dy), f32(backend, y), activation === 'linear' ? null : f32(backend, dz), sums);
   }
   if (!hasBias) {
     free(backend, db);

@@ -93,6 +93,9 @@ export class Dense extends Layer {
         bias: this.bias?.read(),
         activation: this.activation as 'linear',
       });
+    } else if (this.activation === 'softmax') {
+      // Fused while training: one kernel through softmax and bias in the backward pass.
+      y = fusedMatMul({ a: x2 as tf.Tensor2D, b: this.kernel!.read() as tf.Tensor2D, bias: this.bias?.read(), activation: 'softmax' });
     } else {
       y = tf.matMul(x2, this.kernel!.read());
       if (this.bias) y = tf.add(y, this.bias.read());
