@@ -17,7 +17,7 @@ import type { tf } from '../tf.js';
 import { sharedCall } from './gemm.js';
 import { callActivationGrad } from './pool_calls.js';
 import { simdActivationGradFor, SIMD_GRAD_ACTIVATIONS, type GradActivation } from './simd_activation_grad.js';
-import { alloc, f32, free, heapMemory, heapOffset, marked, requireFloat32, sizeOf, wasmBackend, type Info, type KernelArgs } from './wasm_util.js';
+import { alloc, f32, free, heapMemory, heapOffset, marked, requireFloat32, sizeOf, wasmBackend, zeroFill, type Info, type KernelArgs } from './wasm_util.js';
 
 /** The kernel's registered name. */
 export const BIAS_ACTIVATION_GRAD = 'StrataBiasActivationGrad';
@@ -99,26 +99,29 @@ function biasActivationGrad(args: KernelArgs): Info[] {
     softmaxLoop(f32(backend, dy), f32(backend, y), f32(backend, dz), sums);
   } else if (loops) {
     // Each block of rows sums into a row of its own, whichever thread takes it; the blocks
-    // are then added in order, so the result does not depend on the threads.
+    // are then added in order, so the result does not depend on the threads. The rows are
+    // cache lines apart: blocks on different threads adding into one line (every row of the
+    // block adds to it) ran slower on 2 threads than on one.
     const rowBytes = c * 4;
+    const sumStride = Math.ceil(rowBytes / 64) * 64 + 64;
     const blocks = Math.ceil(rows / BLOCK_ROWS);
-    const partial = alloc(backend, [Math.max(blocks, 1), c]);
-    f32(backend, partial).fill(0);
+    const partial = alloc(backend, [Math.max(blocks, 1) * (sumStride / 4)]);
+    zeroFill(backend, partial);
     const [pDy, pY, pDz, pPartial] = [heapOffset(backend, dy), heapOffset(backend, y), heapOffset(backend, dz), heapOffset(backend, partial)];
     const full = Math.floor(rows / BLOCK_ROWS);
     const blockBytes = BLOCK_ROWS * rowBytes;
     const args = [pDy, pY, pDz, pPartial, BLOCK_ROWS, rowBytes];
     const fn = callActivationGrad(activation as GradActivation);
-    if (full > 0 && !sharedCall(backend, fn, args, [blockBytes, blockBytes, blockBytes, rowBytes, 0, 0], full, 8 * full * BLOCK_ROWS * c)) {
-      for (let b = 0; b < full; b++) loops[activation as GradActivation](pDy + b * blockBytes, pY + b * blockBytes, pDz + b * blockBytes, pPartial + b * rowBytes, BLOCK_ROWS, rowBytes);
+    if (full > 0 && !sharedCall(backend, fn, args, [blockBytes, blockBytes, blockBytes, sumStride, 0, 0], full, 8 * full * BLOCK_ROWS * c)) {
+      for (let b = 0; b < full; b++) loops[activation as GradActivation](pDy + b * blockBytes, pY + b * blockBytes, pDz + b * blockBytes, pPartial + b * sumStride, BLOCK_ROWS, rowBytes);
     }
     if (full < blocks) {
       const at = full * blockBytes;
-      loops[activation as GradActivation](pDy + at, pY + at, pDz + at, pPartial + full * rowBytes, rows - full * BLOCK_ROWS, rowBytes);
+      loops[activation as GradActivation](pDy + at, pY + at, pDz + at, pPartial + full * sumStride, rows - full * BLOCK_ROWS, rowBytes);
     }
     const view = f32(backend, partial);
     for (let b = 0; b < blocks; b++) {
-      for (let j = 0; j < c; j++) sums[j] = sums[j]! + view[b * c + j]!;
+      for (let j = 0; j < c; j++) sums[j] = sums[j]! + view[b * (sumStride / 4) + j]!;
     }
     free(backend, partial);
   } else {
