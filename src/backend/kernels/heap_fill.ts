@@ -6,12 +6,11 @@
  * copy before filling it lost a millisecond a training step to it.
  * @module
  */
-import { I32, get, i32add, section, set, str, uleb, vec, compiledFor, memoryImport } from './wasm_asm.js';
+import { BLOCK, END, I32, LOOP, addConst, addLocal, breakIfDone, get, i32add, sized, vec, compiledFor, wasmModule } from './wasm_asm.js';
 
 const ZERO_TYPE = [0x60, ...vec([[I32], [I32]]), 0x00]; // (offset, bytes)
 const ZERO_BODY = (() => {
-  const code = [0x00, ...get(0), 0x41, 0x00, ...get(1), 0xfc, 0x0b, 0x00, 0x0b]; // memory.fill(offset, 0, bytes)
-  return [...uleb(code.length), ...code];
+  return sized([0x00, ...get(0), 0x41, 0x00, ...get(1), 0xfc, 0x0b, 0x00, ...END]); // memory.fill(offset, 0, bytes)
 })();
 
 // spread(src, dst, rows, runBytes, dstRowBytes, tailBytes): rows of runBytes from src
@@ -23,30 +22,23 @@ const SPREAD_BODY = (() => {
   const copy = [0xfc, 0x0a, 0x00, 0x00];
   const code = [
     ...vec([[1, I32]]),
-    0x02, 0x40, 0x03, 0x40,
-    ...get(r), ...get(rows), 0x4f, 0x0d, 0x01,
+    ...BLOCK, ...LOOP,
+    ...breakIfDone(r, rows),
     ...get(dst), ...get(src), ...get(run), ...copy,
     ...get(dst), ...get(run), ...i32add, 0x41, 0x00, ...get(dstRow), ...get(run), 0x6b, ...fill,
-    ...get(src), ...get(run), ...i32add, ...set(src),
-    ...get(dst), ...get(dstRow), ...i32add, ...set(dst),
-    ...get(r), 0x41, 0x01, ...i32add, ...set(r),
-    0x0c, 0x00, 0x0b, 0x0b,
+    ...addLocal(src, run),
+    ...addLocal(dst, dstRow),
+    ...addConst(r, 1),
+    0x0c, 0x00, ...END, ...END,
     ...get(dst), 0x41, 0x00, ...get(tail), ...fill,
-    0x0b,
+    ...END,
   ];
-  return [...uleb(code.length), ...code];
+  return sized(code);
 })();
 
 /** The module's bytes (exports `zero` and `spread`), with the heap imported shared or not. */
 export function heapOpsBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([ZERO_TYPE, SPREAD_TYPE])),
-    ...memoryImport(shared),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...str('zero'), 0x00, 0], [...str('spread'), 0x00, 1]])),
-    ...section(10, vec([ZERO_BODY, SPREAD_BODY])),
-  ]);
+  return wasmModule(shared, [ZERO_TYPE, SPREAD_TYPE], [['zero', 0, ZERO_BODY], ['spread', 1, SPREAD_BODY]]);
 }
 
 /** The module's functions: byte offsets and counts. */

@@ -9,7 +9,10 @@
  * 1 where 0 < y < 6, `sigmoid` y·(1 − y), `elu` (alpha 1) 1 where y > 0 and y + 1 elsewhere.
  * @module
  */
-import { I32, V128, add, get, i32add, load, mul, section, set, simd, splat, store, str, sub, uleb, vec, compiledFor, memoryImport } from './wasm_asm.js';
+import {
+  BLOCK, END, I32, LOOP, V128, add, addConst, addLocal, and, at, bitselect, breakIfDone, get, gt, load, lt, mul, set, sized,
+  splat, store, sub, vec, compiledFor, wasmModule,
+} from './wasm_asm.js';
 
 /** Activations whose gradient this module computes (`linear`: the bias gradient alone, `dz` is `dy`). */
 export const SIMD_GRAD_ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'elu'] as const;
@@ -17,18 +20,7 @@ export const SIMD_GRAD_ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'elu
 /** One of {@link SIMD_GRAD_ACTIVATIONS}. */
 export type GradActivation = (typeof SIMD_GRAD_ACTIVATIONS)[number];
 
-const gt = simd(0x44);
-const lt = simd(0x43);
-const and = simd(0x4e);
-const bitselect = simd(0x52);
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = [0x0b];
-const breakIfDone = (i: number, n: number) => [...get(i), ...get(n), 0x4f, 0x0d, 0x01];
-const addLocal = (i: number, j: number) => [...get(i), ...get(j), ...i32add, ...set(i)];
-const addConst = (i: number, c: number) => [...get(i), 0x41, ...uleb(c), ...i32add, ...set(i)];
 const f32const = (bytes: number[]) => [0x43, ...bytes];
-const at = (base: number, k: number) => [...get(base), ...get(k), ...i32add];
 
 // (dy, y, dz, db, rows, rowBytes): rows of rowBytes bytes (a multiple of 16); db += column sums.
 const TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0x00];
@@ -63,19 +55,12 @@ function gradBody(activation: GradActivation): number[] {
     ...addConst(R, 1), 0x0c, 0x00, ...END, ...END,
     ...END,
   ];
-  return [...uleb(code.length), ...code];
+  return sized(code);
 }
 
 /** The module's bytes (one export per activation), with the heap imported shared or not. */
 export function simdActivationGradBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([TYPE])),
-    ...memoryImport(shared),
-    ...section(3, vec(SIMD_GRAD_ACTIVATIONS.map(() => [0]))),
-    ...section(7, vec(SIMD_GRAD_ACTIVATIONS.map((name, i) => [...str(name), 0x00, ...uleb(i)]))),
-    ...section(10, vec(SIMD_GRAD_ACTIVATIONS.map(gradBody))),
-  ]);
+  return wasmModule(shared, [TYPE], SIMD_GRAD_ACTIVATIONS.map((name) => [name, 0, gradBody(name)]));
 }
 
 /**

@@ -8,7 +8,10 @@
  * faster for everything a training step does elementwise.
  * @module
  */
-import { F32, I32, V128, add, at, div, get, i32add, load, max, mul, section, set, splat, store, str, sub, uleb, vec, compiledFor, memoryImport } from './wasm_asm.js';
+import {
+  BLOCK, END, F32, I32, LOOP, V128, add, addConst, at, breakIfDone, div, get, i32add, load, max, mul, set, sized, splat, store, sub, vec,
+  compiledFor, wasmModule,
+} from './wasm_asm.js';
 
 /** The binary operations, by the name of their function in the module. */
 export const BINARY_OPS = { add, sub, mul, div } as const;
@@ -21,26 +24,8 @@ const ROW_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0x00];  // 
 const SCALAR_TYPE = [0x60, ...vec([[I32], [F32], [I32], [I32]]), 0x00];      // (a, s, out, bytes)
 const UNARY_TYPE = [0x60, ...vec([[I32], [I32], [I32]]), 0x00];              // (a, out, bytes)
 
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = [0x0b];
-/** `if local[i] >= local[n]: break out of the enclosing block`. */
-const breakIfDone = (i: number, n: number) => [...get(i), ...get(n), 0x4f, 0x0d, 0x01];
-const addConst = (i: number, c: number) => [...get(i), 0x41, ...sleb(c), ...i32add, ...set(i)];
-
-function sleb(n: number): number[] {
-  // Only small non-negative constants are used; signed LEB128 needs bit 6 clear in the last byte.
-  const out = uleb(n);
-  if ((out[out.length - 1]! & 0x40) !== 0) {
-    out[out.length - 1]! |= 0x80;
-    out.push(0x00);
-  }
-  return out;
-}
-
 function fn(locals: number[][], code: number[]): number[] {
-  const all = [...vec(locals), ...code, ...END];
-  return [...uleb(all.length), ...all];
+  return sized([...vec(locals), ...code, ...END]);
 }
 
 /** `out[k] = a[k] op b[k]`. */
@@ -122,15 +107,7 @@ function functions(): [string, number, number[]][] {
 }
 
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const fns = functions();
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([SAME_TYPE, ROW_TYPE, SCALAR_TYPE, UNARY_TYPE])),
-    ...memoryImport(shared),
-    ...section(3, vec(fns.map(([, type]) => uleb(type)))),
-    ...section(7, vec(fns.map(([name], i) => [...str(name), 0x00, ...uleb(i)]))),
-    ...section(10, vec(fns.map(([, , code]) => code))),
-  ]);
+  return wasmModule(shared, [SAME_TYPE, ROW_TYPE, SCALAR_TYPE, UNARY_TYPE], functions());
 }
 
 /** Byte offsets into the heap; byte counts in multiples of 16. */

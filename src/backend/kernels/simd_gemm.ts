@@ -17,26 +17,18 @@
  * with it to rounding, not bit for bit.
  * @module
  */
-import { F32, I32, V128, compiledFor, memoryImport, section, str, uleb, vec } from './wasm_asm.js';
+import { BLOCK, END, F32, I32, LOOP, V128, addConst, addLocal, compiledFor, get, set, simd, sleb, uleb, vec, wasmModule } from './wasm_asm.js';
 
 // --- instruction bytes -------------------------------------------------------------------
 
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const tee = (i: number) => [0x22, ...uleb(i)];
 const i32c = (n: number) => [0x41, ...sleb(n)];
 const ADD = [0x6a];
-const SUB = [0x6b];
 const MUL = [0x6c];
 const EQZ = [0x45];
 const LT_S = [0x48];
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = [0x0b];
 const brIf = (depth: number) => [0x0d, ...uleb(depth)];
 const br = (depth: number) => [0x0c, ...uleb(depth)];
 const call = (f: number) => [0x10, ...uleb(f)];
-const simd = (op: number) => [0xfd, ...uleb(op)];
 const vload = (offset = 0) => [...simd(0x00), 0x00, ...uleb(offset)];
 const vstore = (offset = 0) => [...simd(0x0b), 0x00, ...uleb(offset)];
 const vsplat32 = (offset = 0) => [...simd(0x09), 0x00, ...uleb(offset)]; // v128.load32_splat
@@ -50,23 +42,6 @@ const f32load = (offset = 0) => [0x2a, 0x00, ...uleb(offset)];
 const f32store = (offset = 0) => [0x38, 0x00, ...uleb(offset)];
 const F32_ZERO = [0x43, 0, 0, 0, 0];
 
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-/** `local[i] += local[j]`. */
-const addLocal = (i: number, j: number) => [...get(i), ...get(j), ...ADD, ...set(i)];
-/** `local[i] += c`. */
-const addConst = (i: number, c: number) => [...get(i), ...i32c(c), ...ADD, ...set(i)];
 
 function fn(locals: [number, number][], code: number[]): number[] {
   const all = [...vec(locals.map(([n, t]) => [...uleb(n), t])), ...code, ...END];
@@ -205,15 +180,7 @@ function functions(): [string, number, number[]][] {
 }
 
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const fns = functions();
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([TILE_TYPE, STRIP_TYPE, DOT_TYPE])),
-    ...memoryImport(shared),
-    ...section(3, vec(fns.map(([, type]) => uleb(type)))),
-    ...section(7, vec(fns.map(([name], i) => [...str(name), 0x00, ...uleb(i)]))),
-    ...section(10, vec(fns.map(([, , code]) => code))),
-  ]);
+  return wasmModule(shared, [TILE_TYPE, STRIP_TYPE, DOT_TYPE], functions());
 }
 
 /** A `bc` tile: (a, b, c, K, aRow, aK, bRow, cRow), byte addresses and byte strides. */

@@ -6,20 +6,11 @@
  * most once. `forward`: each window's maximum, NaN ignored as on the cpu backend.
  * @module
  */
-import { I32, V128, add, get, i32add, load, section, set, simd, splat, store, str, uleb, vec, compiledFor, memoryImport } from './wasm_asm.js';
+import {
+  BLOCK, END, I32, LOOP, V128, add, addConst, addLocal, and, andnot, bitselect, breakIfDone, get, gt, i32add, load, pmax, set,
+  sized, splat, store, vec, compiledFor, wasmModule,
+} from './wasm_asm.js';
 
-const gt = simd(0x44);
-const pmax = simd(0xeb);
-const and = simd(0x4e);
-const andnot = simd(0x4f);
-const bitselect = simd(0x52);
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = [0x0b];
-const breakIfDone = (i: number, n: number) => [...get(i), ...get(n), 0x4f, 0x0d, 0x01];
-const addLocal = (i: number, j: number) => [...get(i), ...get(j), ...i32add, ...set(i)];
-const addOne = (i: number) => [...get(i), 0x41, 0x01, ...i32add, ...set(i)];
-const addSixteen = (i: number) => [...get(i), 0x41, 0x10, ...i32add, ...set(i)];
 const sum = (...locals: number[]) => [...get(locals[0]!), ...locals.slice(1).flatMap((l) => [...get(l), ...i32add])];
 
 // grad(x, g, dx, rows, cols, cBytes, rowBytes), for one image: rows = outHeight window rows, cols =
@@ -62,14 +53,14 @@ const BODY = (() => {
     ...storeMasked([...get(C1), ...get(C2), ...andnot, ...get(C3), ...andnot], d, cB, k),
     ...storeMasked([...get(C2), ...get(C3), ...andnot], d, rowB, k),
     ...storeMasked([...get(C3)], d, rowB, cB, k),
-    ...addSixteen(k), 0x0c, 0x00, ...END, ...END,
+    ...addConst(k, 16), 0x0c, 0x00, ...END, ...END,
     ...addLocal(a, cB), ...addLocal(a, cB), ...addLocal(d, cB), ...addLocal(d, cB), ...addLocal(g, cB),
-    ...addOne(ox), 0x0c, 0x00, ...END, ...END,
+    ...addConst(ox, 1), 0x0c, 0x00, ...END, ...END,
     ...addLocal(x, twoRows), ...addLocal(dx, twoRows),
-    ...addOne(r), 0x0c, 0x00, ...END, ...END,
+    ...addConst(r, 1), 0x0c, 0x00, ...END, ...END,
     ...END,
   ];
-  return [...uleb(code.length), ...code];
+  return sized(code);
 })();
 
 // forward(x, y, rows, cols, cBytes, rowBytes), for one image: as grad, the pooled output in y.
@@ -94,26 +85,19 @@ const FORWARD_BODY = (() => {
     ...get(NEG), ...set(M),
     ...take(a, k), ...take(a, cB, k), ...take(a, rowB, k), ...take(a, rowB, cB, k),
     ...sum(y, k), ...get(M), ...store,
-    ...addSixteen(k), 0x0c, 0x00, ...END, ...END,
+    ...addConst(k, 16), 0x0c, 0x00, ...END, ...END,
     ...addLocal(a, cB), ...addLocal(a, cB), ...addLocal(y, cB),
-    ...addOne(ox), 0x0c, 0x00, ...END, ...END,
+    ...addConst(ox, 1), 0x0c, 0x00, ...END, ...END,
     ...addLocal(x, twoRows),
-    ...addOne(r), 0x0c, 0x00, ...END, ...END,
+    ...addConst(r, 1), 0x0c, 0x00, ...END, ...END,
     ...END,
   ];
-  return [...uleb(code.length), ...code];
+  return sized(code);
 })();
 
 /** The module's bytes (exports `grad` and `forward`), with the heap imported shared or not. */
 export function maxPoolGrad2x2Bytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([TYPE, FORWARD_TYPE])),
-    ...memoryImport(shared),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...str('grad'), 0x00, 0], [...str('forward'), 0x00, 1]])),
-    ...section(10, vec([BODY, FORWARD_BODY])),
-  ]);
+  return wasmModule(shared, [TYPE, FORWARD_TYPE], [['grad', 0, BODY], ['forward', 1, FORWARD_BODY]]);
 }
 
 /** The loop: byte offsets into the heap; see the module comment for the arguments. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { F32, I32, V128, add, at, body, div, get, load, mul, section, set, sqrt, store, str, sub, uleb, vec, compiledFor, memoryImport } from './wasm_asm.js';
+import { F32, I32, V128, add, at, body, div, get, load, mul, set, sqrt, store, sub, vec, compiledFor, wasmModule } from './wasm_asm.js';
 
 // adam(w, m, v, g, len, alpha, beta1, 1-beta1, beta2, 1-beta2, epsilon, decay)
 const ADAM_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F32], [F32], [F32], [F32], [F32], [F32], [F32]]), 0x00];
@@ -60,15 +60,7 @@ const RMSPROP = (() => {
 })();
 
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  // A shared memory import must state its maximum; tfjs' threaded heap allows 4 GiB.
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([ADAM_TYPE, MOMENTUM_TYPE, RMSPROP_TYPE])),
-    ...memoryImport(shared),
-    ...section(3, vec([[0], [1], [2]])),
-    ...section(7, vec([[...str('adam'), 0x00, 0], [...str('momentum'), 0x00, 1], [...str('rmsprop'), 0x00, 2]])),
-    ...section(10, vec([ADAM, MOMENTUM, RMSPROP])),
-  ]);
+  return wasmModule(shared, [ADAM_TYPE, MOMENTUM_TYPE, RMSPROP_TYPE], [['adam', 0, ADAM], ['momentum', 1, MOMENTUM], ['rmsprop', 2, RMSPROP]]);
 }
 
 /** The SIMD update functions; pointers are byte offsets into the memory, `len` bytes in multiples of 16. */

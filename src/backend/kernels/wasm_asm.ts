@@ -1,6 +1,7 @@
 /**
  * A tiny assembler for the wasm SIMD loops strata adds to the wasm backend: LEB128
- * numbers, sections, the few instructions used, and a counted loop over 16-byte blocks.
+ * numbers, sections and whole modules, the instructions and loop helpers the modules
+ * share, and a counted loop over 16-byte blocks.
  * @module
  */
 
@@ -19,6 +20,20 @@ export function uleb(n: number): number[] {
     out.push(b);
   } while (n !== 0);
   return out;
+}
+
+/** `n` as signed LEB128 bytes (the immediate of `i32.const`). */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
 }
 
 /** A length-prefixed name. */
@@ -62,6 +77,30 @@ export const div = simd(0xe7);
 export const max = simd(0xe9);
 /** `i32.add` */
 export const i32add = [0x6a];
+/** `f32x4.lt` */
+export const lt = simd(0x43);
+/** `f32x4.gt` */
+export const gt = simd(0x44);
+/** `v128.and` */
+export const and = simd(0x4e);
+/** `v128.andnot` */
+export const andnot = simd(0x4f);
+/** `v128.bitselect` (a where the mask is set, b elsewhere) */
+export const bitselect = simd(0x52);
+/** `f32x4.pmax`: `a < b ? b : a` (NaN in `b` never wins) */
+export const pmax = simd(0xeb);
+/** `block` (no result) */
+export const BLOCK = [0x02, 0x40];
+/** `loop` (no result) */
+export const LOOP = [0x03, 0x40];
+/** `end` */
+export const END = [0x0b];
+/** Inside `block; loop`: leaves the block when local `i` ≥ local `n` (unsigned). */
+export const breakIfDone = (i: number, n: number) => [...get(i), ...get(n), 0x4f, 0x0d, 0x01];
+/** `local[i] += local[j]` (i32). */
+export const addLocal = (i: number, j: number) => [...get(i), ...get(j), ...i32add, ...set(i)];
+/** `local[i] += c` (i32). */
+export const addConst = (i: number, c: number) => [...get(i), 0x41, ...sleb(c), ...i32add, ...set(i)];
 /** Address `base + k` of the current 16-byte block (k is local `k`). */
 export const at = (base: number, k: number) => [...get(base), ...get(k), ...i32add];
 
@@ -84,6 +123,24 @@ export function body(k: number, len: number, locals: number[][], scalars: [numbe
   return [...uleb(code.length), ...code];
 }
 
+
+/** A function's entry in the code section: its byte length, then `code`. */
+export const sized = (code: number[]) => [...uleb(code.length), ...code];
+
+/**
+ * A module of `functions` (export name, index into `types`, code entry) over the imported
+ * heap, each exported under its name in order.
+ */
+export function wasmModule(shared: boolean, types: number[][], functions: [string, number, number[]][]): Uint8Array<ArrayBuffer> {
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...memoryImport(shared),
+    ...section(3, vec(functions.map(([, type]) => uleb(type)))),
+    ...section(7, vec(functions.map(([name], i) => [...str(name), 0x00, ...uleb(i)]))),
+    ...section(10, vec(functions.map(([, , code]) => code))),
+  ]);
+}
 
 /** The import of the heap: `env.memory`, shared (with tfjs' 4 GiB maximum) for the threaded build. */
 export function memoryImport(shared: boolean): number[] {
