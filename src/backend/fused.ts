@@ -15,6 +15,7 @@
 import { tf } from './tf.js';
 import { BIAS_ACTIVATION_GRAD, isGradActivation, type BiasActivationGradAttrs, type TailActivation } from './kernels/bias_activation_grad.js';
 import { recordingGradients } from './kernels/simd_mat_mul.js';
+import { withOwnGradient } from './own_gradient.js';
 
 /** Activations the layers fuse into their kernels (`softmax` only in {@link fusedMatMul}, and only while training). */
 export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid' | 'softmax';
@@ -59,34 +60,24 @@ export function biasActivationGrad(
 type Forward = (inputs: tf.Tensor[], bias: tf.Tensor | undefined) => tf.Tensor;
 type Backward = (dz: tf.Tensor, inputs: tf.Tensor[]) => (() => tf.Tensor)[];
 
-/** The engine's entry point for an operation with a gradient of its own (`tf.customGrad` uses it too). */
-interface KernelFuncRunner {
-  runKernelFunc(params: {
-    forwardFunc: (backend: unknown, save: tf.GradSaveFunc) => tf.Tensor;
-    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
-    inputs: tf.NamedTensorMap;
-  }): tf.Tensor;
-}
-
 /**
  * `forward(inputs, bias)` with its gradient: one kernel through activation and bias, then
- * `backward`'s closures from there. Unlike `tf.customGrad`, whose gradient function returns
- * every input's gradient, the engine calls only the closures it needs, so a first layer's
- * input gradient (a product as large as its kernel's) is never computed.
+ * `backward`'s closures from there (only those the engine needs: a first layer's input
+ * gradient, a product as large as its kernel's, is never computed).
  */
 function withFusedGradient(forward: Forward, backward: Backward, inputs: tf.Tensor[], bias: tf.Tensor | undefined, activation: TailActivation): tf.Tensor {
   const n = inputs.length;
   const named: tf.NamedTensorMap = {};
   inputs.forEach((t, i) => { named[i] = t; });
   if (bias) named[n] = bias;
-  return (tf.engine() as unknown as KernelFuncRunner).runKernelFunc({
-    inputs: named,
-    forwardFunc: (_backend, save) => {
+  return withOwnGradient(
+    named,
+    (save) => {
       const y = forward(inputs, bias);
       save([...inputs, y]);
       return y;
     },
-    backwardsFunc: (dy, saved) => {
+    (dy, saved) => {
       // Computed here, in the backward pass's scope: the closures run in scopes of their own.
       const [dz, db] = biasActivationGrad(dy, saved[n]!, activation, bias !== undefined);
       const closures: Record<string, () => tf.Tensor> = {};
@@ -94,7 +85,7 @@ function withFusedGradient(forward: Forward, backward: Backward, inputs: tf.Tens
       if (db) closures[n] = () => db;
       return closures;
     },
-  });
+  );
 }
 
 /** Arguments of {@link fusedMatMul}: `act(a · b + bias)` for 2-D `a` and `b`. */

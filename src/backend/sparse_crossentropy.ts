@@ -7,15 +7,7 @@
  */
 import { tf } from './tf.js';
 import { SPARSE_CROSSENTROPY, SPARSE_CROSSENTROPY_GRAD, type SparseCrossentropyAttrs } from './kernels/sparse_crossentropy.js';
-
-/** The engine's entry point for an operation with a gradient of its own. */
-interface KernelFuncRunner {
-  runKernelFunc(params: {
-    forwardFunc: (backend: unknown, save: tf.GradSaveFunc) => tf.Tensor;
-    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
-    inputs: tf.NamedTensorMap;
-  }): tf.Tensor;
-}
+import { withOwnGradient } from './own_gradient.js';
 
 /**
  * The per-entry loss `−log clip(p_y / Σ p, ε, 1 − ε)` of int32 `labels` (the leading shape of
@@ -32,15 +24,15 @@ export function sparseCrossentropyFromProbabilities(labels: tf.Tensor, probs: tf
   const y = labels.rank === 1 ? labels : tf.reshape(labels, [-1]);
   const attrs: SparseCrossentropyAttrs = { epsilon };
   const named = attrs as unknown as tf.NamedAttrMap;
-  const loss = (tf.engine() as unknown as KernelFuncRunner).runKernelFunc({
-    inputs: { probs: p },
-    forwardFunc: (_backend, save) => {
+  const loss = withOwnGradient(
+    { probs: p },
+    (save) => {
       save([p, y]);
       return tf.engine().runKernel(SPARSE_CROSSENTROPY, { probs: p, labels: y }, named) as tf.Tensor;
     },
-    backwardsFunc: (dy, [savedP, savedY]) => ({
+    (dy, [savedP, savedY]) => ({
       probs: () => tf.engine().runKernel(SPARSE_CROSSENTROPY_GRAD, { dy, probs: savedP!, labels: savedY! }, named) as tf.Tensor,
     }),
-  });
+  );
   return lead.length === 1 ? loss : tf.reshape(loss, lead);
 }
