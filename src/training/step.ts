@@ -1,4 +1,5 @@
 import { tf } from '../backend/tf.js';
+import { firstNonFinite } from '../backend/first_non_finite.js';
 import type { Network } from '../models/network.js';
 import type { Logs } from './callbacks/callback.js';
 import type { CompiledSpec } from './compiled.js';
@@ -112,6 +113,13 @@ export class StepRunner {
 
   /** Records (on the device) whether this batch held non-finite values. Call inside a tidy. */
   private watch(xs: tf.Tensor[], ys: tf.Tensor[], preds: tf.Tensor[], total: tf.Scalar): void {
+    // On wasm, one kernel scans every tensor and records the same code as the ops below.
+    const recorded = firstNonFinite(this.firstBad, [xs, ys, preds, [total]], this.batches * KIND_SLOTS);
+    if (recorded) {
+      this.firstBad.assign(recorded);
+      this.batches += 1;
+      return;
+    }
     // One probe per kind, in NON_FINITE_KINDS order; a non-finite kind k (0-based) scores
     // 4 − k, so the first one has the highest score and kind = 1 + k = 5 − score.
     const probes = tf.stack([finiteProbe(xs), finiteProbe(ys), finiteProbe(preds), finiteProbe([total])]);

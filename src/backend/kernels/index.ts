@@ -15,6 +15,7 @@ import { registerDilatedConvGradients } from './dilated_conv_gradients.js';
 import { withRowGather } from './gather.js';
 import { withSharedData } from './identity.js';
 import { sparseCrossentropyConfigs } from './sparse_crossentropy.js';
+import { firstNonFiniteConfig } from './first_non_finite.js';
 import { withMainThreadClip, withMainThreadSoftmax } from './main_thread.js';
 import { withSimdMaxPool } from './max_pool.js';
 import { maxPoolGradConfig } from './max_pool_grad.js';
@@ -107,7 +108,9 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   `DepthwiseConv2dNativeBackpropInput` and `UnsortedSegmentSum`, which the backend lacks,
  *   and strata's own `StrataBiasActivationGrad` (the gradient through a layer's activation
  *   and bias in one pass, used by `fused.ts`) and `StrataSparseCrossentropy` with its
- *   gradient (the loss from probabilities, used by `sparse_crossentropy.ts`);
+ *   gradient (the loss from probabilities, used by `sparse_crossentropy.ts`), and
+ *   `StrataFirstNonFinite` (the training loop's per-batch NaN/Infinity watch, used by
+ *   `first_non_finite.ts`);
  * - replaces `Conv2DBackpropInput` (the backend's runs at about 1.5 GFLOP/s) and
  *   `MaxPoolGrad` (the backend's drops the gradient of windows whose maximum is negative),
  *   the resize gradients (the backend's ignore `halfPixelCenters`) and
@@ -136,6 +139,7 @@ export function registerWasmKernels(): void {
   install(oneHotConfig);
   install(biasActivationGradConfig);
   for (const config of sparseCrossentropyConfigs) install(config);
+  install(firstNonFiniteConfig);
   install(conv3DBackpropInputConfig);
   install(conv3DBackpropFilterConfig);
   install(maxPoolGradConfig);
