@@ -157,16 +157,24 @@ describe('strata product loops', () => {
     expect(partsTaken(pool).every((p, i) => p > before[i]!)).toBe(true);
   });
 
-  it('splits a mid-sized product only while the workers poll, and a large one always', async () => {
+  it('splits a small product only while the workers poll, one of 4 MFLOP always; wakes them for a call job only from 16 MFLOP', async () => {
     const memory = sharedHeap();
     const pool = gemmPoolFor(memory, 2)!;
     pools.push(pool);
     expect(await poolReady(pool)).toBe(2);
     const { params } = layout(memory, 'nn', 64, 64, 64, 5);
-    await new Promise((r) => setTimeout(r, 200)); // long past the polling window: the worker sleeps
+    const sleep = () => new Promise((r) => setTimeout(r, 200)); // long past the polling window: the worker sleeps
+    await sleep();
     expect(runProduct(pool, pool.loops, params, 1 << 20)).toBe(1);
-    expect(runProduct(pool, pool.loops, params, 1 << 24)).toBe(2);
+    expect(runProduct(pool, pool.loops, params, 1 << 22)).toBe(2);
     expect(runProduct(pool, pool.loops, params, 1 << 10)).toBe(1);
+    await sleep();
+    expect(runProduct(pool, pool.loops, params, 1 << 24)).toBe(2);
+    // Call jobs (here: zeroing four 64-byte runs of A) are memory-bound: waking costs more.
+    const zero = (cost: number) => runCall(pool, pool.loops, pool.calls, 2, [params[1]!, 64], [64, 0], 4, cost);
+    await sleep();
+    expect(zero(1 << 23)).toBe(1);
+    expect(zero(1 << 24)).toBe(2);
   });
 
   it('split along k, write one slice per chunk that adds up to the product: the same bits on 1 and 3 threads', async () => {

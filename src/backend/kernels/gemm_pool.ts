@@ -43,11 +43,21 @@ const partsSlot = (i: number) => WORKER_SLOTS + 3 * (i - 1) + 2;
 const SPIN_MS = 0.05;
 /**
  * Products this large are split even when a worker must first be woken (50–300 µs on the
- * 2-core machine, more while the backend's pool spins): about 300 µs of work on one thread.
- * At 4 MFLOP the bench's MLP fit at batch 32 ran 15,000 samples/s on 2 threads against
- * 18,500 on one; at 16 MFLOP 19,700 against 20,500.
+ * 2-core machine): about 100 µs of work on one thread. The caller starts on the product at
+ * once and a worker that wakes late only takes the rectangles left, so a wake-up costs the
+ * caller little. Measured against 16 MFLOP (paired runs in one process, two threads, per
+ * step): the MLP fit at batch 32 1.36 → 1.14 ms, whose largest products are 12.8 MFLOP and
+ * never woke a worker before; an LSTM fit (128 units, batch 64, products of 4–8 MFLOP)
+ * 129 → 118 ms; batch 128 unchanged. 1 MFLOP gained less (LSTM −8 %). When every invited
+ * worker had to report before a product returned, 4 MFLOP lost to 16 at batch 32.
  */
-const WAKE_FLOPS = 1 << 24;
+const WAKE_FLOPS = 1 << 22;
+/**
+ * Call jobs (memory-bound loops) cheaper than this, in flop-equivalents, run on the calling
+ * thread unless the workers are polling: split into many small parts they gain less than
+ * products (a [128, 11, 11, 64] max-pool gradient: 0.40 ms on 2 threads against 0.20 on one).
+ */
+const CALL_WAKE_COST = 1 << 24;
 /** How long a product waits for the workers' last rectangles before it gives the pool up. */
 const STALL_MS = 10_000;
 /** Products this large are split when every worker is polling. */
@@ -186,8 +196,7 @@ export function runProduct(pool: GemmPool | null, loops: SimdGemm, params: numbe
 /**
  * Runs `parts` calls of the pool's function number `fn` (`pool_calls.ts`): call `p` gets
  * `args[i] + p · strides[i]` as its argument `i`. Shared when `cost` (in flop-equivalents)
- * is at least what wakes a sleeping worker for a product (about 300 µs of one thread's work);
- * `calls` are the calling thread's functions, used when there is no pool. Parts must not
+ * is at least {@link CALL_WAKE_COST}, or while the workers poll; `calls` are the calling thread's functions, used when there is no pool. Parts must not
  * write where another part reads or writes. Returns how many threads were invited.
  */
 export function runCall(
@@ -201,10 +210,7 @@ export function runCall(
     job.set(args, JOB.args);
     job.set(strides, JOB.strides);
   };
-  // Memory-bound loops split into many small parts gain less than products do: below the
-  // wake-up size they ran slower shared than alone (a [128, 11, 11, 64] max-pool gradient:
-  // 0.40 ms on 2 threads against 0.20 on one).
-  return runJob(pool, loops, pool?.calls ?? calls, fill, cost >= WAKE_FLOPS ? cost : 0, STALL_MS);
+  return runJob(pool, loops, pool?.calls ?? calls, fill, cost >= CALL_WAKE_COST ? cost : 0, STALL_MS);
 }
 
 function runJob(
