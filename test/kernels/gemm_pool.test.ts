@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { gemmPoolFor, partsTaken, poolReady, runCall, runProduct, stopPool, type GemmPool } from '../../src/backend/kernels/gemm_pool.js';
-import { CALL_MAX_POOL_GRAD, callActivationGrad } from '../../src/backend/kernels/pool_calls.js';
+import { CALL_ADAM, CALL_MAX_POOL_GRAD, callActivationGrad } from '../../src/backend/kernels/pool_calls.js';
 import { Worker } from 'node:worker_threads';
 import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT, FORM_SPLIT_K, JOB } from '../../src/backend/kernels/gemm_share.js';
 import { simdGemmFor } from '../../src/backend/kernels/simd_gemm.js';
@@ -107,7 +107,7 @@ describe('strata product loops', () => {
     expect(after.every((p, i) => p > before[i]!)).toBe(true);
   });
 
-  it('share call jobs (max-pool and activation gradients) part by part: the same bits as one thread', async () => {
+  it('share call jobs (max-pool, activation gradients, Adam) part by part: the same bits as one thread', async () => {
     const memory = sharedHeap();
     const pool = gemmPoolFor(memory, 3)!;
     pools.push(pool);
@@ -152,6 +152,29 @@ describe('strata product loops', () => {
     expect(poolShared.threads).toBe(3);
     expect(poolShared.out).toEqual(poolAlone.out);
     expect(poolShared.out.some(Number.isNaN)).toBe(false);
+    // Adam, spans of 1,024 floats a part, its scalars on the heap: w, m, v from the same start.
+    const span = 1024;
+    const m = parts * span;
+    const [pw, pm, pv, pg, pp] = [64, 64 + 4 * m, 64 + 8 * m, 64 + 12 * m, 64 + 16 * m];
+    heap.set([0.001, 0.9, 0.1, 0.999, 0.001, 1e-7, 1], pp / 4);
+    const adam = (cost: number) => {
+      heap.set(values(m, 5), pw / 4);
+      heap.set(values(m, 6), pm / 4);
+      heap.set(values(m, 7).map(Math.abs), pv / 4);
+      heap.set(values(m, 8), pg / 4);
+      const threads = runCall(pool, pool.loops, pool.calls, CALL_ADAM, [pw, pm, pv, pg, 4 * span, pp], [4 * span, 4 * span, 4 * span, 4 * span, 0, 0], parts, cost);
+      return { threads, out: Array.from(heap.subarray(pw / 4, pg / 4)) };
+    };
+    const adamAlone = adam(0);
+    const adamShared = adam(Infinity);
+    expect(adamShared.threads).toBe(3);
+    expect(adamShared.out).toEqual(adamAlone.out);
+    const [w0, m0, v0, g0] = [values(m, 5), values(m, 6), values(m, 7).map(Math.abs), values(m, 8)];
+    for (let i = 0; i < m; i += 997) {
+      const mi = 0.9 * m0[i]! + 0.1 * g0[i]!;
+      const vi = 0.999 * v0[i]! + 0.001 * g0[i]! ** 2;
+      expect(adamShared.out[i]).toBeCloseTo(w0[i]! - (0.001 * mi) / (Math.sqrt(vi) + 1e-7), 5);
+    }
     // Enough calls that every worker wakes in time for some parts.
     for (let rep = 0; rep < 20; rep++) run(fn, Infinity);
     expect(partsTaken(pool).every((p, i) => p > before[i]!)).toBe(true);

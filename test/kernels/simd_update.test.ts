@@ -56,5 +56,25 @@ describe('wasm SIMD optimizer loops', () => {
         expect(W![i]).toBeCloseTo(w0![i]! - (0.01 * g![i]!) / Math.sqrt(v + 1e-7), 4);
       }
     });
+
+    it(`adamPacked (scalars read from the heap) writes the same bits as adam on a ${shared ? 'shared' : 'plain'} memory`, () => {
+      const f = simdUpdatesFor(memory)!;
+      const n = 40;
+      const scalars = [0.0013, 0.9, 0.1, 0.999, 0.001, 1e-7, 0.995];
+      const run = (packed: boolean): number[] => {
+        const { at, views } = layout(memory, n);
+        if (packed) {
+          const params = at[3]! + n * 4 + 64;
+          new Float32Array(memory.buffer, params, 7).set(scalars);
+          f.adamPacked(at[0]!, at[1]!, at[2]!, at[3]!, n * 4, params);
+        } else {
+          f.adam(at[0]!, at[1]!, at[2]!, at[3]!, n * 4, ...(scalars as [number, number, number, number, number, number, number]));
+        }
+        return views.slice(0, 3).flatMap((v) => Array.from(v));
+      };
+      const plain = run(false);
+      expect(run(true)).toEqual(plain);
+      expect(plain.some((x, i) => x !== Array.from(layout(memory, n).views.slice(0, 3).flatMap((v) => Array.from(v)))[i])).toBe(true);
+    });
   }
 });

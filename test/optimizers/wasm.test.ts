@@ -36,10 +36,12 @@ describe('the wasm backend computes the same updates', () => {
 
 describe('fused updates on wasm', () => {
   /** Kernels run by one applyGradients over `n` variables (after the slots exist). */
-  async function kernelsPerStep(make: () => optimizers.Optimizer, backend: 'cpu' | 'wasm', n = 4): Promise<{ kernels: number; weights: number[][] }> {
+  async function kernelsPerStep(
+    make: () => optimizers.Optimizer, backend: 'cpu' | 'wasm', n = 4, shape = [33, 7],
+  ): Promise<{ kernels: number; weights: number[][] }> {
     await setBackend(backend);
-    const vars = Array.from({ length: n }, (_, i) => tf.tidy(() => tf.variable(tf.randomNormal([33, 7], 0, 1, 'float32', i + 1))));
-    const grads = vars.map((_, i) => tf.randomNormal([33, 7], 0, 1, 'float32', 100 + i));
+    const vars = Array.from({ length: n }, (_, i) => tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', i + 1))));
+    const grads = vars.map((_, i) => tf.randomNormal(shape, 0, 1, 'float32', 100 + i));
     const o = make();
     const pairs = vars.map((variable, i) => ({ variable, gradient: grads[i]! }));
     o.applyGradients(pairs);
@@ -71,6 +73,15 @@ describe('fused updates on wasm', () => {
       expect(maxDiff(wasm.weights, cpu.weights)).toBeLessThan(1e-5);
     });
   }
+
+  it('adam on variables large enough to run as pool jobs (runs of 16,384 floats, then the rest, then the tail): same weights as cpu', async () => {
+    const make = () => optimizers.adam({ learningRate: 0.01 });
+    // 250 × 263 = 65,750 floats: four whole runs, 212 in SIMD after them, 2 in JavaScript.
+    const cpu = await kernelsPerStep(make, 'cpu', 2, [250, 263]);
+    const wasm = await kernelsPerStep(make, 'wasm', 2, [250, 263]);
+    expect(wasm.kernels).toBe(0);
+    expect(maxDiff(wasm.weights, cpu.weights)).toBeLessThan(1e-5);
+  });
 
   it('falls back to ops when a variable shares its data (a clone is not changed)', async () => {
     await setBackend('wasm');

@@ -10,7 +10,9 @@
  */
 import { tf } from '../tf.js';
 import { simdUpdatesFor, type SimdUpdates } from './simd_update.js';
-import { heapMemory, heapOffset, type Info, type WasmBackend } from './wasm_util.js';
+import { sharedCall } from './gemm.js';
+import { CALL_ADAM } from './pool_calls.js';
+import { alloc, f32, free, heapMemory, heapOffset, type Info, type WasmBackend } from './wasm_util.js';
 
 /** The wasm backend if it is the active one, else undefined. */
 function activeWasm(): WasmBackend | undefined {
@@ -104,16 +106,52 @@ export function fusedAdam(w: tf.Variable, m: tf.Variable, v: tf.Variable, vHat: 
     invalidatePacked([w]);
     return true;
   }
-  // Four at a time in wasm SIMD, the last n mod 4 in JavaScript.
+  // Four at a time in wasm SIMD (runs of ADAM_RUN across the pool's threads for a large
+  // variable), the last n mod 4 in JavaScript.
   const s = simd([w, m, v, g]);
   const head = s ? G.length & ~3 : 0;
   if (s) {
     const [pw, pm, pv, pg] = s.at as [number, number, number, number];
-    s.f.adam(pw, pm, pv, pg, head * 4, p.alpha, p.beta1, 1 - p.beta1, p.beta2, 1 - p.beta2, p.epsilon, p.decay);
+    const scalars = [p.alpha, p.beta1, 1 - p.beta1, p.beta2, 1 - p.beta2, p.epsilon, p.decay] as const;
+    const done = head >= 2 * ADAM_RUN ? sharedAdam(s.at, head, scalars) : 0;
+    if (head > done) s.f.adam(pw + 4 * done, pm + 4 * done, pv + 4 * done, pg + 4 * done, (head - done) * 4, ...scalars);
   }
   adamLoop(W, M, V, G, p, head);
   invalidatePacked([w]);
   return true;
+}
+
+/** Floats of one part of a shared Adam update: four runs of 64 KiB stay in a core's cache. */
+const ADAM_RUN = 16384;
+/**
+ * The cost an element is given when deciding whether to wake the pool's workers: variables
+ * of 2¹⁷ elements or more wake them, smaller ones are shared only while they poll. Measured
+ * (paired runs in one process, two threads, per step, against the update on the calling
+ * thread alone): MLP fit at batch 128 2.661 → 2.581 ms and 2.986 → 2.918 ms (its first layer
+ * has 200,704 weights), batch 32 1.429 → 1.411 and 1.190 → 1.171 ms, LSTM fit −1.8 %, CNN
+ * fit unchanged (+1.1 %, within the noise). Costed at 16 an element (never waking), the
+ * MLP ran 2–3 % slower than alone.
+ */
+const ADAM_COST = 128;
+
+/**
+ * Adam over the first whole runs of `ADAM_RUN` floats of the variable at heap offsets `at`
+ * (w, m, v, g) as a call job of the pool (`adamPacked`, the scalars written to the heap),
+ * shared across the threads; returns how many floats it updated (0 where the pool's loops
+ * are unavailable). Elementwise, so the bits do not depend on who updates what.
+ */
+function sharedAdam(at: number[], head: number, scalars: readonly number[]): number {
+  const backend = activeWasm()!;
+  const runs = Math.floor(head / ADAM_RUN);
+  const params = alloc(backend, [scalars.length]);
+  try {
+    f32(backend, params).set(scalars);
+    const bytes = 4 * ADAM_RUN;
+    const args = [...at, bytes, heapOffset(backend, params)];
+    return sharedCall(backend, CALL_ADAM, args, [bytes, bytes, bytes, bytes, 0, 0], runs, ADAM_COST * runs * ADAM_RUN) ? runs * ADAM_RUN : 0;
+  } finally {
+    free(backend, params);
+  }
 }
 
 // Separate monomorphic loops (no optional slot inside the loop) let V8 keep them tight:

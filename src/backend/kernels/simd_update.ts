@@ -6,14 +6,13 @@
  * @module
  */
 
-import { F32, I32, V128, add, at, body, div, get, load, mul, set, sqrt, store, sub, vec, compiledFor, wasmModule } from './wasm_asm.js';
+import { F32, I32, V128, add, at, body, div, get, load, mul, set, splat, sqrt, store, sub, uleb, vec, compiledFor, wasmModule } from './wasm_asm.js';
 
 // adam(w, m, v, g, len, alpha, beta1, 1-beta1, beta2, 1-beta2, epsilon, decay)
 const ADAM_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F32], [F32], [F32], [F32], [F32], [F32], [F32]]), 0x00];
-const ADAM = (() => {
-  const [w, m, v, g, len] = [0, 1, 2, 3, 4];
-  const [k, G, M, V, A, B1, C1, B2, C2, E, D] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
-  const step = [
+/** The Adam step over 16 bytes at `k`, with the scalars splatted in locals `A` to `D`. */
+function adamStep([w, m, v, g]: number[], [k, G, M, V, A, B1, C1, B2, C2, E, D]: number[]): number[] {
+  return [
     ...at(g, k), ...load, ...set(G),
     ...get(B1), ...at(m, k), ...load, ...mul, ...get(C1), ...get(G), ...mul, ...add, ...set(M),
     ...at(m, k), ...get(M), ...store,
@@ -24,7 +23,25 @@ const ADAM = (() => {
     ...get(A), ...get(M), ...mul, ...get(V), ...sqrt, ...get(E), ...add, ...div,
     ...sub, ...store,
   ];
-  return body(k, len, [[1, I32], [10, V128]], [[5, A], [6, B1], [7, C1], [8, B2], [9, C2], [10, E], [11, D]], step);
+}
+
+const ADAM = (() => {
+  const locals = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
+  const [k, , , , A, B1, C1, B2, C2, E, D] = locals;
+  const step = adamStep([0, 1, 2, 3], locals);
+  return body(k!, 4, [[1, I32], [10, V128]], [[5, A!], [6, B1!], [7, C1!], [8, B2!], [9, C2!], [10, E!], [11, D!]], step);
+})();
+
+// adamPacked(w, m, v, g, len, params): Adam with its seven scalars read from the heap at
+// `params` (alpha, beta1, 1-beta1, beta2, 1-beta2, epsilon, decay as float32), so the pool's
+// call jobs, whose arguments are int32, can run it part by part.
+const ADAM_PACKED_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0x00];
+const ADAM_PACKED = (() => {
+  const locals = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const scalars = locals.slice(4);
+  // f32.load (align 4, offset 4i) from `params`, splatted into each scalar's local.
+  const prologue = scalars.flatMap((l, i) => [...get(5), 0x2a, 0x02, ...uleb(4 * i), ...splat, ...set(l)]);
+  return body(locals[0]!, 4, [[1, I32], [10, V128]], [], adamStep([0, 1, 2, 3], locals), prologue);
 })();
 
 // momentum(w, u, g, len, lr, mu, decay, mu2, lr2): u = mu·u - lr·g; w = decay·w + mu2·u - lr2·g
@@ -59,8 +76,11 @@ const RMSPROP = (() => {
   return body(k, len, [[1, I32], [7, V128]], [[4, LR], [5, RHO], [6, C], [7, E], [8, D]], step);
 })();
 
-function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return wasmModule(shared, [ADAM_TYPE, MOMENTUM_TYPE, RMSPROP_TYPE], [['adam', 0, ADAM], ['momentum', 1, MOMENTUM], ['rmsprop', 2, RMSPROP]]);
+/** The module's bytes (exports `adam`, `momentum`, `rmsprop`, `adamPacked`), with the heap imported shared or not. */
+export function simdUpdateBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  return wasmModule(shared, [ADAM_TYPE, MOMENTUM_TYPE, RMSPROP_TYPE, ADAM_PACKED_TYPE], [
+    ['adam', 0, ADAM], ['momentum', 1, MOMENTUM], ['rmsprop', 2, RMSPROP], ['adamPacked', 3, ADAM_PACKED],
+  ]);
 }
 
 /** The SIMD update functions; pointers are byte offsets into the memory, `len` bytes in multiples of 16. */
@@ -68,6 +88,8 @@ export interface SimdUpdates {
   adam(w: number, m: number, v: number, g: number, len: number, alpha: number, b1: number, c1: number, b2: number, c2: number, eps: number, decay: number): void;
   momentum(w: number, u: number, g: number, len: number, lr: number, mu: number, decay: number, mu2: number, lr2: number): void;
   rmsprop(w: number, v: number, g: number, len: number, lr: number, rho: number, c: number, eps: number, decay: number): void;
+  /** `adam` with its seven scalars as float32 at `params`, in `adam`'s order. */
+  adamPacked(w: number, m: number, v: number, g: number, len: number, params: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdUpdates | null>();
@@ -77,5 +99,5 @@ const instances = new WeakMap<WebAssembly.Memory, SimdUpdates | null>();
  * memory; null where wasm SIMD is unavailable or the module does not instantiate.
  */
 export function simdUpdatesFor(memory: WebAssembly.Memory): SimdUpdates | null {
-  return compiledFor(instances, memory, moduleBytes, (e) => e as unknown as SimdUpdates);
+  return compiledFor(instances, memory, simdUpdateBytes, (e) => e as unknown as SimdUpdates);
 }

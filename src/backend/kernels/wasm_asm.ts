@@ -105,13 +105,14 @@ export const addConst = (i: number, c: number) => [...get(i), 0x41, ...sleb(c), 
 export const at = (base: number, k: number) => [...get(base), ...get(k), ...i32add];
 
 /**
- * A function body: splats scalar params into v128 locals, then loops over `len` bytes
- * in steps of 16 running `step`. `scalars` maps param index to the local it fills.
+ * A function body: splats scalar params into v128 locals, runs `prologue`, then loops over
+ * `len` bytes in steps of 16 running `step`. `scalars` maps param index to the local it fills.
  */
-export function body(k: number, len: number, locals: number[][], scalars: [number, number][], step: number[]): number[] {
+export function body(k: number, len: number, locals: number[][], scalars: [number, number][], step: number[], prologue: number[] = []): number[] {
   const code = [
     ...vec(locals),
     ...scalars.flatMap(([p, l]) => [...get(p), ...splat, ...set(l)]),
+    ...prologue,
     0x02, 0x40, // block
     0x03, 0x40, // loop
     ...get(k), ...get(len), 0x4f, 0x0d, 0x01, // if k >= len: break
