@@ -1,5 +1,6 @@
 import { tf } from '../backend/tf.js';
 import { firstNonFinite } from '../backend/first_non_finite.js';
+import { withOwnGradient } from '../backend/own_gradient.js';
 import type { Network } from '../models/network.js';
 import type { Logs } from './callbacks/callback.js';
 import type { CompiledSpec } from './compiled.js';
@@ -47,6 +48,19 @@ function finiteProbe(ts: tf.Tensor[]): tf.Scalar {
   if (floats.length === 0) return tf.scalar(0);
   const probes = floats.map((t) => (t.rank === 0 ? tf.mul(t, 0) : tf.sum(tf.mul(t, 0))));
   return (probes.length === 1 ? probes[0]! : tf.addN(probes)) as tf.Scalar;
+}
+
+/**
+ * `Σ per / batch` recorded as one operation: its gradient is `dy / batch` for every entry
+ * (one division and one broadcast), where the tape's `Sum` and `RealDiv` took nine kernel
+ * calls a step with their saved copies and gradients.
+ */
+function batchMean(per: tf.Tensor, batch: number): tf.Scalar {
+  return withOwnGradient(
+    { per },
+    () => tf.div(tf.sum(per), batch),
+    (dy) => ({ per: () => tf.broadcastTo(tf.div(dy, batch), per.shape) }),
+  ) as tf.Scalar;
 }
 
 /** The weighted sum of the loss terms; a single term of weight 1 is itself (no op for the tape). */
@@ -107,7 +121,7 @@ export class StepRunner {
     return this.spec.losses.map((loss, i) => {
       let per = loss.call(ys[i]!, preds[i]!);
       if (sw) per = tf.mul(per, sw);
-      return tf.div(tf.sum(per), batch) as tf.Scalar;
+      return batchMean(per, batch);
     });
   }
 
