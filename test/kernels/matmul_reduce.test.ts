@@ -61,6 +61,17 @@ describe('matMul on wasm equals cpu', () => {
     }
   });
 
+  // Aᵀ·B with a tall output of fewer than 16 columns (not a multiple of 8) runs as (Bᵀ·A)ᵀ.
+  it('for tall, narrow outputs with the left operand transposed (a dense layer\'s weight gradient for a few classes)', async () => {
+    for (const [m, k, n] of [[64, 1, 1], [256, 128, 10], [130, 7, 3], [97, 33, 15], [64, 5, 9], [300, 12, 8]]) {
+      await expectWasmMatchesCpu(() => {
+        const a = seeded([k!, m!], m! + k!);
+        const b = seeded([k!, n!], n! + 7);
+        return tf.matMul(a, b, true, false);
+      });
+    }
+  });
+
   it('fused matMul with bias, activation and transposes', async () => {
     await fc.assert(
       fc.asyncProperty(matMulCase, fc.constantFrom('linear', 'relu', 'elu', 'relu6', 'sigmoid'), async (c, activation) => {

@@ -153,6 +153,11 @@ export function sharedCall(
   return true;
 }
 
+/** Fewer than 16 output columns, not a multiple of 8: the broadcast form leaves some to its scalar loop. */
+function narrow(n: number): boolean {
+  return n < 16 && n % 8 !== 0;
+}
+
 /**
  * `a·b` for 2-D float32 `a` (`[m,k]`, stored `[k,m]` when `tA`) and `b` (`[k,n]`, stored
  * `[n,k]` when `tB`) with strata's loops; undefined where they are unavailable.
@@ -161,6 +166,19 @@ export function simdProduct(backend: WasmBackend, a: Info, b: Info, tA: boolean,
   if (!loopsFor(backend)) return undefined;
   const [m, k] = tA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const n = tB ? b.shape[0]! : b.shape[1]!;
+  if (tA && !tB && narrow(n) && m >= 64 && k > 0) {
+    // Aᵀ·B with a tall, narrow output (a dense layer's weight gradient xᵀ·dy for a few
+    // classes): the broadcast form takes columns past the last multiple of 8 one at a time in
+    // a scalar loop, rows past the last multiple of 4 in SIMD tiles, so compute
+    // (Aᵀ·B)ᵀ = Bᵀ·A and transpose it back: the same sums in the same order. Measured in the
+    // bench MLP's step ([256, 128]·[128, 10], two threads): 0.064 → 0.025 ms.
+    const swapped = simdProduct(backend, b, a, true, false)!;
+    try {
+      return transpose(backend, swapped, [1, 0]);
+    } finally {
+      free(backend, swapped);
+    }
+  }
   const temps: Info[] = [];
   try {
     let right = b;
