@@ -196,8 +196,9 @@ export function runProduct(pool: GemmPool | null, loops: SimdGemm, params: numbe
 /**
  * Runs `parts` calls of the pool's function number `fn` (`pool_calls.ts`): call `p` gets
  * `args[i] + p · strides[i]` as its argument `i`. Shared when `cost` (in flop-equivalents)
- * is at least {@link CALL_WAKE_COST}, or while the workers poll; `calls` are the calling thread's functions, used when there is no pool. Parts must not
- * write where another part reads or writes. Returns how many threads were invited.
+ * is at least {@link CALL_WAKE_COST}, or while the workers poll; `calls` are the calling
+ * thread's functions, used when there is no pool. Parts must not write where another part
+ * reads or writes. Returns how many threads were invited.
  */
 export function runCall(
   pool: GemmPool | null, loops: SimdGemm, calls: PoolFn[], fn: number, args: number[], strides: number[], parts: number, cost: number,
