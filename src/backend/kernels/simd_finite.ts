@@ -6,7 +6,7 @@
  * (`first_non_finite.ts`), which scans each batch's inputs, targets, predictions and loss.
  * @module
  */
-import { BLOCK, END, I32, LOOP, V128, addConst, add, at, breakIfDone, get, load, set, simd, sized, sub, vec, compiledFor, wasmModule } from './wasm_asm.js';
+import { I32, V128, add, at, body, get, load, set, simd, sub, vec, compiledFor, wasmModule } from './wasm_asm.js';
 
 // nonFinite(ptr, bytes) → i32: 1 when the floats in [ptr, ptr + bytes) hold NaN or ±Infinity
 // (`bytes` a multiple of 16), else 0.
@@ -15,16 +15,8 @@ const NON_FINITE_BODY = (() => {
   const [ptr, len, k, acc] = [0, 1, 2, 3];
   const ne = simd(0x42); // f32x4.ne
   const anyTrue = simd(0x53); // v128.any_true
-  return sized([
-    ...vec([[1, I32], [1, V128]]),
-    ...BLOCK, ...LOOP,
-    ...breakIfDone(k, len),
-    ...get(acc), ...at(ptr, k), ...load, ...at(ptr, k), ...load, ...sub, ...add, ...set(acc),
-    ...addConst(k, 16),
-    0x0c, 0x00, ...END, ...END,
-    ...get(acc), ...get(acc), ...ne, ...anyTrue,
-    ...END,
-  ]);
+  const step = [...get(acc), ...at(ptr, k), ...load, ...at(ptr, k), ...load, ...sub, ...add, ...set(acc)];
+  return body(k, len, [[1, I32], [1, V128]], [], step, [], [...get(acc), ...get(acc), ...ne, ...anyTrue]);
 })();
 
 /** The module's bytes (exports `nonFinite`), with the heap imported shared or not. */

@@ -106,24 +106,26 @@ export const at = (base: number, k: number) => [...get(base), ...get(k), ...i32a
 
 /**
  * A function body: splats scalar params into v128 locals, runs `prologue`, then loops over
- * `len` bytes in steps of 16 running `step`. `scalars` maps param index to the local it fills.
+ * `len` bytes in steps of 16 running `step`, then runs `epilogue` (which leaves the
+ * function's result, if it has one). `scalars` maps param index to the local it fills.
  */
-export function body(k: number, len: number, locals: number[][], scalars: [number, number][], step: number[], prologue: number[] = []): number[] {
-  const code = [
+export function body(
+  k: number, len: number, locals: number[][], scalars: [number, number][], step: number[], prologue: number[] = [], epilogue: number[] = [],
+): number[] {
+  return sized([
     ...vec(locals),
     ...scalars.flatMap(([p, l]) => [...get(p), ...splat, ...set(l)]),
     ...prologue,
-    0x02, 0x40, // block
-    0x03, 0x40, // loop
-    ...get(k), ...get(len), 0x4f, 0x0d, 0x01, // if k >= len: break
+    ...BLOCK, ...LOOP,
+    ...breakIfDone(k, len),
     ...step,
-    ...get(k), 0x41, 0x10, ...i32add, ...set(k), // k += 16
+    ...addConst(k, 16),
     0x0c, 0x00, // continue
-    0x0b, 0x0b, 0x0b, // end loop, block, function
-  ];
-  return [...uleb(code.length), ...code];
+    ...END, ...END,
+    ...epilogue,
+    ...END,
+  ]);
 }
-
 
 /** A function's entry in the code section: its byte length, then `code`. */
 export const sized = (code: number[]) => [...uleb(code.length), ...code];
