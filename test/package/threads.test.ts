@@ -53,14 +53,19 @@ describe('threads from the built package', () => {
     });
   }
 
-  it('a product split across threads gives the same bits as on one thread', () => {
+  it('products and filter gradients split across threads give the same bits as on one thread', () => {
     const code = `import * as st from 'strata';
       import { createHash } from 'node:crypto';
       await st.ready();
       const a = st.tf.randomNormal([300, 200], 0, 1, 'float32', 3);
       const b = st.tf.randomNormal([200, 260], 0, 1, 'float32', 4);
       const grads = st.tf.grads((x, y) => st.tf.sum(st.tf.square(st.tf.matMul(x, y))))([a, b]);
-      const bytes = [st.tf.matMul(a, b), st.tf.matMul(a, b, false, false), ...grads].map((t) => new Uint8Array(t.dataSync().buffer));
+      // Filter gradients (strata's loops): by rectangles, and split along the pixels.
+      const filterGrad = (x, dy, filterShape) => st.tf.engine().runKernel('Conv2DBackpropFilter',
+        { x: st.tf.randomNormal(x, 0, 1, 'float32', 5), dy: st.tf.randomNormal(dy, 0, 1, 'float32', 6) },
+        { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape });
+      const filters = [filterGrad([32, 13, 13, 16], [32, 11, 11, 32], [3, 3, 16, 32]), filterGrad([32, 28, 28, 1], [32, 26, 26, 16], [3, 3, 1, 16])];
+      const bytes = [st.tf.matMul(a, b), st.tf.matMul(a, b, false, false), ...grads, ...filters].map((t) => new Uint8Array(t.dataSync().buffer));
       const digest = createHash('sha256');
       for (const x of bytes) digest.update(x);
       console.log(JSON.stringify({ threads: st.getThreads(), digest: digest.digest('hex') }));`;

@@ -11,7 +11,7 @@
  */
 import { gemmPoolFor, runCall, runProduct, type GemmPool } from './gemm_pool.js';
 import { poolCallsFor } from './pool_calls.js';
-import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT, FORM_SPLIT_K } from './gemm_share.js';
+import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT, FORM_SEGMENTED, FORM_SPLIT_K } from './gemm_share.js';
 import { simdGemmFor, type SimdGemm } from './simd_gemm.js';
 import { alloc, f32, free, heapMemory, heapOffset, transpose, type Info, type WasmBackend } from './wasm_util.js';
 
@@ -81,26 +81,46 @@ function splitsK(m: number, k: number, n: number): boolean {
 }
 
 /**
+ * Which indices of `k` a product's reduction runs over: `length` of them every `stride`
+ * (the rest are skipped, not read).
+ */
+export interface Segments {
+  length: number;
+  stride: number;
+}
+
+/**
  * Broadcast-form products `C_t (+)= A_t·B` with strides, for `batches` left operands
- * (`A_t` at `a + t·aBatch`, `C_t` at `out + t·cBatch`) against one B; split along `k`, all
- * batches in each part, where {@link splitsK}.
+ * (`A_t` at `a + t·aBatch`, `C_t` at `out + t·cBatch`) against one B, reducing over
+ * `segments` of `k` where given; split along `k`, all batches in each part, where
+ * {@link splitsK}.
  */
 function broadcastProduct(
   backend: WasmBackend, { loops, pool }: Loops, accumulate: boolean, a: number, b: number, out: number,
   m: number, k: number, n: number, aRow: number, aK: number, bRow: number, cRow: number,
-  batches = 1, aBatch = 0, cBatch = 0,
+  batches = 1, aBatch = 0, cBatch = 0, segments?: Segments,
 ): void {
-  const flops = 2 * m * n * k;
+  // Segments with gaps shorter than a split-k chunk, and k ending inside one, so that every
+  // chunk holds some of them.
+  const seg = segments && segments.length > 0 && segments.length < segments.stride && segments.stride < k
+    && segments.stride - segments.length < K_CHUNK && (k - 1) % segments.stride < segments.length ? segments : undefined;
+  const summed = seg ? Math.floor(k / seg.stride) * seg.length + Math.min(seg.length, k % seg.stride) : k;
+  const flops = 2 * m * n * summed;
+  const segParams = seg ? [seg.length, seg.stride] : [];
   if (!splitsK(m, k, n)) {
+    const form = (accumulate ? FORM_ACCUMULATE : FORM_BROADCAST) + (seg ? FORM_SEGMENTED : 0);
     for (let t = 0; t < batches; t++) {
-      runProduct(pool, loops, [accumulate ? FORM_ACCUMULATE : FORM_BROADCAST, a + t * aBatch, b, out + t * cBatch, m, n, k, aRow, aK, bRow, cRow], flops);
+      const params = [form, a + t * aBatch, b, out + t * cBatch, m, n, k, aRow, aK, bRow, cRow];
+      if (seg) params.push(0, 0, 0, 0, ...segParams);
+      runProduct(pool, loops, params, flops);
     }
     return;
   }
   const parts = Math.ceil(k / K_CHUNK);
   const slices = alloc(backend, [parts * batches * m, n]);
   try {
-    const params = [FORM_SPLIT_K, a, b, heapOffset(backend, slices), m, n, k, aRow, aK, bRow, 4 * n, K_CHUNK, 0, batches, aBatch];
+    const form = FORM_SPLIT_K + (seg ? FORM_SEGMENTED : 0);
+    const params = [form, a, b, heapOffset(backend, slices), m, n, k, aRow, aK, bRow, 4 * n, K_CHUNK, 0, batches, aBatch, ...segParams];
     runProduct(pool, loops, params, flops * batches);
     // The slices added in order, in float64.
     const s = f32(backend, slices);
@@ -125,16 +145,16 @@ function broadcastProduct(
  * A product with explicit byte strides, as `gemm_share.ts` reads it: `C (+)= A·B` with
  * `A(i, k)` at `a + i·aRow + k·aK`, `B(k, j)` at `b + k·bRow + 4j`, `C(i, j)` at
  * `out + i·cRow + 4j`; `accumulate` adds to `C`. With `batches`, as many products against
- * the same B, A and C moved by `aBatch` and `cBatch` bytes each. False where the loops are
- * unavailable.
+ * the same B, A and C moved by `aBatch` and `cBatch` bytes each; with `segments`, the
+ * reduction runs over those indices of `k` only. False where the loops are unavailable.
  */
 export function stridedProduct(
   backend: WasmBackend, accumulate: boolean, a: number, b: number, out: number, m: number, k: number, n: number,
-  aRow: number, aK: number, bRow: number, cRow: number, batches = 1, aBatch = 0, cBatch = 0,
+  aRow: number, aK: number, bRow: number, cRow: number, batches = 1, aBatch = 0, cBatch = 0, segments?: Segments,
 ): boolean {
   const found = loopsFor(backend);
   if (!found) return false;
-  broadcastProduct(backend, found, accumulate, a, b, out, m, k, n, aRow, aK, bRow, cRow, batches, aBatch, cBatch);
+  broadcastProduct(backend, found, accumulate, a, b, out, m, k, n, aRow, aK, bRow, cRow, batches, aBatch, cBatch, segments);
   return true;
 }
 

@@ -9,7 +9,11 @@
  * is a plain product (`Xᵀ_ky · dV`) whose reduction runs over every pixel `p` of the
  * (padded) input in order — a "virtual" output as wide as the input, with the output
  * gradient `dV` spread onto it and zeros where the filter would wrap past the right or
- * bottom edge. The waste is `W·H / (outW·outH)`, so it declines shapes where that is large.
+ * bottom edge. The reduction skips each image's last `kH − 1` rows (segments of the product),
+ * so the work wasted is about `W / outW`; the choice of shapes still weighs
+ * `W·H / (outW·outH)` (measured that way) and declines those where it is large. Summing the
+ * real rows only took the bench CNN's second layer's filter gradient from 9.7 to 7.6 ms on two
+ * threads and 17.4 to 15.3 on one, and its training step 4 % faster on both (paired runs).
  *
  * The forward convolution can be written the same way; on the 2-core machine it lost to
  * XNNPACK's end to end (2,100–2,450 against 2,650–2,950 samples/s on the bench CNN), so
@@ -108,7 +112,10 @@ export function virtualConvFilterGrad(backend: WasmBackend, x: Info, dy: Info, g
   const [px, pd, po] = [heapOffset(backend, xp), heapOffset(backend, dv), heapOffset(backend, out)];
   // dW[ky] (span × outC) = X_kyᵀ · dV for every filter row ky: A(i, p) = x[(p + ky·w)·inC + i],
   // read transposed; the rows are batches of one call, so a split product reads dV once.
-  stridedProduct(backend, false, px, pd, po, span, rows, g.outC, 4, 4 * g.inC, 4 * g.outC, 4 * g.outC, g.kH, 4 * g.w * g.inC, 4 * span * g.outC);
+  // Only the real output rows of each image are summed: the padded image's last `kH − 1`
+  // rows hold zeros of dV (the virtual pixels between rows still do).
+  const segments = { length: (g.outH - 1) * g.w + g.outW, stride: g.h * g.w };
+  stridedProduct(backend, false, px, pd, po, span, rows, g.outC, 4, 4 * g.inC, 4 * g.outC, 4 * g.outC, g.kH, 4 * g.w * g.inC, 4 * span * g.outC, segments);
   if (xp !== x) free(backend, xp);
   free(backend, dv);
   return out;

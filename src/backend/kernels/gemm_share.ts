@@ -15,7 +15,7 @@ import type { SimdGemm } from './simd_gemm.js';
  */
 export const JOB = {
   completed: 1, form: 8, a: 9, b: 10, c: 11, m: 12, n: 13, k: 14, aRow: 15, aK: 16, bRow: 17, cRow: 18, kChunk: 19, count: 20,
-  batches: 21, aBatch: 22, fn: 21, parts: 22, nargs: 23, args: 24, strides: 32, claim: 40, total: 42,
+  batches: 21, aBatch: 22, segLen: 23, segStride: 24, fn: 21, parts: 22, nargs: 23, args: 24, strides: 32, claim: 40, total: 42,
 } as const;
 
 /** Slots the job uses: the control block's per-worker slots start after them. */
@@ -35,6 +35,13 @@ export const FORM_ACCUMULATE = 2;
  * into rectangles.
  */
 export const FORM_SPLIT_K = 4;
+/**
+ * Added to the broadcast or accumulate form: the reduction runs over segments of `k`, not
+ * all of it — `segLen` indices every `segStride` (slots `segLen`, `segStride`), as the real
+ * output rows of each image of a convolution's filter gradient (`gemm_conv.ts`); indices
+ * between segments are skipped, not read.
+ */
+export const FORM_SEGMENTED = 8;
 /**
  * Not a product: `parts` calls of the pool's function number `fn`, call `p` with argument
  * `i` equal to `args[i] + p · strides[i]` (heap offsets stepped per part, counts fixed).
@@ -64,7 +71,8 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
   const word = new BigInt64Array(job.buffer, job.byteOffset + 160, 1);
   const gen = Atomics.load(word, 0) >> 32n;
   if (gen === 0n || index >= job[20]!) return 0;
-  const form = job[8]!;
+  const segmented = (job[8]! & 8) !== 0;
+  const form = job[8]! & 7;
   let parts = 0;
   // Alone (a private block: no other thread can claim) the parts are simply taken in order.
   const solo = job[20] === 1;
@@ -105,6 +113,8 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
   const aBatch = split ? job[22]! : 0;
   const rowsPer = 32;
   const colsPer = dot ? 16 : 8;
+  const segLen = segmented ? job[23]! : k;
+  const segStride = segmented ? job[24]! : k;
   const rowParts = Math.ceil(m / rowsPer);
   const colParts = Math.max(1, Math.floor(n / colsPer));
   const rects = rowParts * colParts;
@@ -137,26 +147,30 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
     }
     const full = rows - (rows % 4);
     const tailRows = rows % 4;
-    // k in chunks, so that the chunk of B a column strip reads stays in cache while the
-    // strip's row blocks go by; later chunks add to what the first wrote (the same sums in
-    // the same order as in one pass).
-    for (let k0 = kLo; k0 < kHi; k0 += 256) {
-      const kk = Math.min(256, kHi - k0);
-      const add = acc || k0 > kLo;
-      const pa = aBase + r0 * aRow + k0 * aK;
-      const pb = b + k0 * bRow;
-      const pc = cBase + r0 * cRow;
-      let j = j0;
-      for (; j + 8 <= j1; j += 8) {
-        (add ? g.accStrip8 : g.bcStrip8)(pa, pb + 4 * j, pc + 4 * j, full / 4, kk, aRow, aK, bRow, cRow);
-        if (tailRows) (add ? acc8 : bc8)[tailRows - 1]!(pa + full * aRow, pb + 4 * j, pc + full * cRow + 4 * j, kk, aRow, aK, bRow, cRow);
+    // k in chunks (within each segment), so that the chunk of B a column strip reads stays
+    // in cache while the strip's row blocks go by; later chunks add to what the first wrote
+    // (the same sums in the same order as in one pass).
+    let first = true;
+    for (let s0 = kLo - (kLo % segStride); s0 < kHi; s0 += segStride) {
+      for (let k0 = Math.max(kLo, s0), hi = Math.min(kHi, s0 + segLen); k0 < hi; k0 += 256) {
+        const kk = Math.min(256, hi - k0);
+        const add = acc || !first;
+        first = false;
+        const pa = aBase + r0 * aRow + k0 * aK;
+        const pb = b + k0 * bRow;
+        const pc = cBase + r0 * cRow;
+        let j = j0;
+        for (; j + 8 <= j1; j += 8) {
+          (add ? g.accStrip8 : g.bcStrip8)(pa, pb + 4 * j, pc + 4 * j, full / 4, kk, aRow, aK, bRow, cRow);
+          if (tailRows) (add ? acc8 : bc8)[tailRows - 1]!(pa + full * aRow, pb + 4 * j, pc + full * cRow + 4 * j, kk, aRow, aK, bRow, cRow);
+        }
+        if (j + 4 <= j1) {
+          (add ? g.accStrip4 : g.bcStrip4)(pa, pb + 4 * j, pc + 4 * j, full / 4, kk, aRow, aK, bRow, cRow);
+          if (tailRows) (add ? acc4 : bc4)[tailRows - 1]!(pa + full * aRow, pb + 4 * j, pc + full * cRow + 4 * j, kk, aRow, aK, bRow, cRow);
+          j += 4;
+        }
+        for (; j < j1; j++) (add ? g.accColumn : g.bcColumn)(pa, pb + 4 * j, pc + 4 * j, rows, kk, aRow, aK, bRow, cRow);
       }
-      if (j + 4 <= j1) {
-        (add ? g.accStrip4 : g.bcStrip4)(pa, pb + 4 * j, pc + 4 * j, full / 4, kk, aRow, aK, bRow, cRow);
-        if (tailRows) (add ? acc4 : bc4)[tailRows - 1]!(pa + full * aRow, pb + 4 * j, pc + full * cRow + 4 * j, kk, aRow, aK, bRow, cRow);
-        j += 4;
-      }
-      for (; j < j1; j++) (add ? g.accColumn : g.bcColumn)(pa, pb + 4 * j, pc + 4 * j, rows, kk, aRow, aK, bRow, cRow);
     }
   };
   let taken = 0;
