@@ -109,4 +109,15 @@ describe('fused dense and convolution gradients', () => {
     expect(fusedNames.length).toBeLessThan(tfjsNames.length);
     tf.dispose([x, w, b]);
   });
+
+  it("computes a convolution's filter gradient before its input gradient", async () => {
+    await setBackend('wasm');
+    const [x, w, b] = [seeded([2, 6, 6, 3], 1), seeded([3, 3, 3, 4], 2), seeded([4], 3)];
+    const conv = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.sum(fusedConv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: [1, 1], pad: 'valid', bias: b, activation: 'relu' }));
+    const { kernelNames } = await tf.profile(() => tf.dispose(tf.grads(conv)([x, w, b])));
+    const [filter, input] = [kernelNames.indexOf('Conv2DBackpropFilter'), kernelNames.indexOf('Conv2DBackpropInput')];
+    expect(filter).toBeGreaterThanOrEqual(0);
+    expect(input).toBeGreaterThan(filter);
+    tf.dispose([x, w, b]);
+  });
 });
