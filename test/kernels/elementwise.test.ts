@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tf } from '../../src/backend/tf.js';
 import { setBackend } from '../../src/backend/backends.js';
-import { simdColumnSum, withSimdBinary, withSimdRelu, withSimdSquare } from '../../src/backend/kernels/elementwise.js';
+import { simdColumnSum, withSimdBinary, withSimdRelu, withSimdSigmoid, withSimdSquare, withSimdTanh } from '../../src/backend/kernels/elementwise.js';
 import { originalWasmKernel } from '../../src/backend/kernels/index.js';
 import { withMainThreadClip, withMainThreadSoftmax } from '../../src/backend/kernels/main_thread.js';
 import type { BinaryOp } from '../../src/backend/kernels/simd_elementwise.js';
-import { runOn, seeded } from './helpers.js';
+import { runOn, seeded, values } from './helpers.js';
 
 beforeAll(async () => {
   await setBackend('wasm');
@@ -188,5 +188,50 @@ describe('wasm Softmax, ClipByValue and Square on the calling thread', () => {
     const sq = tf.engine().makeTensorFromTensorInfo(squared);
     expect(Array.from(sq.dataSync())).toEqual([1, 4, 9, 0, 0, 0]);
     tf.dispose([p!, c!, sq, logits]);
+  });
+
+  /** Units in the last place of float32 `exact` (the spacing of normal floats at its magnitude). */
+  const ulp = (exact: number): number => 2 ** (Math.floor(Math.log2(Math.max(Math.abs(exact), 2 ** -126))) - 23);
+
+  it('Sigmoid and Tanh are within 3 ulp of float64 in the normal range, NaN, ±0 and ±Infinity included, the backend kernel never called', async () => {
+    await setBackend('wasm');
+    const fellBack = (): never => { throw new Error('fell back to the backend kernel'); };
+    const backend = tf.backend();
+    const specials = [0, -0, 0.5, -0.5, Math.fround(0.5 - 2 ** -25), 1e-30, -1e-30, 1e-45, 9, -9, 20, 44.5, 88, 88.7, 100, -87, -100, Infinity, -Infinity, NaN];
+    const cases: [string, (x: number) => number, typeof withSimdSigmoid][] = [
+      ['sigmoid', (x) => 1 / (1 + Math.exp(-x)), withSimdSigmoid],
+      ['tanh', Math.tanh, withSimdTanh],
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 203 }), fc.integer({ min: 1, max: 10_000 }), fc.constantFrom(0.01, 1, 3, 30, 120), async (n, seed, scale) => {
+        // Sizes with every remainder mod 4 (the SIMD loop's tail), values at several scales.
+        const v = Float32Array.from(values(n, seed), (u) => u * scale);
+        for (let i = seed % 5; i < n; i += 13) v[i] = specials[(i + seed) % specials.length]!;
+        const x = tf.tensor1d(v);
+        for (const [name, exact, wrap] of cases) {
+          const info = wrap(fellBack)({ inputs: { x }, backend, attrs: {} }) as tf.TensorInfo;
+          const y = tf.engine().makeTensorFromTensorInfo(info);
+          const got = y.dataSync();
+          y.dispose();
+          for (let i = 0; i < n; i++) {
+            const e = exact(v[i]!);
+            if (Number.isNaN(e)) expect(got[i], `${name}(${v[i]})`).toBeNaN();
+            else if (Math.abs(e) < 2 ** -126) expect(Math.abs(got[i]!), `${name}(${v[i]})`).toBeLessThan(2 ** -126);
+            else expect(Math.abs(got[i]! - e), `${name}(${v[i]}) = ${got[i]}, exact ${e}`).toBeLessThanOrEqual(3 * ulp(e));
+          }
+          // Odd and signed: tanh(-0) is -0.
+          if (name === 'tanh') v.forEach((u, i) => { if (u === 0) expect(Object.is(got[i], u)).toBe(true); });
+        }
+        x.dispose();
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('tf.sigmoid and tf.tanh on wasm agree with cpu', async () => {
+    const f = () => { const x = tf.mul(seeded([7, 9], 3), 6); return [tf.sigmoid(x), tf.tanh(x)]; };
+    const cpu = await runOn('cpu', f);
+    const wasm = await runOn('wasm', f);
+    for (let t = 0; t < 2; t++) for (let i = 0; i < cpu[t]!.length; i++) expect(Math.abs(wasm[t]![i]! - cpu[t]![i]!)).toBeLessThanOrEqual(3e-7);
   });
 });

@@ -10,7 +10,8 @@
  */
 import { tf } from '../tf.js';
 import { simdElementwiseFor, type BinaryOp, type SimdElementwise } from './simd_elementwise.js';
-import { alloc, f32, heapMemory, heapOffset, sizeOf, wasmBackend, zeroFill, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
+import { simdSigmoidFor, type SimdSigmoid } from './simd_sigmoid.js';
+import { alloc, f32, free, heapMemory, heapOffset, sizeOf, wasmBackend, zeroFill, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
 
 /** The wasm kernels wrapped, and the operation each computes. */
 export const ELEMENTWISE_KERNELS: Record<string, BinaryOp> = { Add: 'add', Sub: 'sub', Multiply: 'mul', RealDiv: 'div' };
@@ -163,4 +164,43 @@ export function withSimdSquare(original: tf.KernelFunc): tf.KernelFunc {
     const { x } = args.inputs as { x: Info };
     return binary(backend, 'mul', x, x) ?? original(args);
   };
+}
+
+/**
+ * A float32 unary kernel computed by one of strata's SIMD loops (`simd_sigmoid.ts`) on the
+ * calling thread, else the backend's. The last `n mod 4` elements go through the same loop
+ * in a 16-byte scratch tensor, so every element is computed alike.
+ */
+function withSimdUnary(name: keyof SimdSigmoid, original: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const backend = wasmBackend(args as KernelArgs);
+    const { x } = args.inputs as { x: Info };
+    const n = sizeOf(x.shape);
+    const memory = x.dtype === 'float32' && n > 0 ? heapMemory(backend) : undefined;
+    const loops = memory ? simdSigmoidFor(memory) : null;
+    if (!loops) return original(args);
+    const out = alloc(backend, [...x.shape]);
+    const whole = (n >> 2) << 2;
+    loops[name](offset(backend, x), offset(backend, out), whole * 4);
+    if (whole < n) {
+      const scratch = alloc(backend, [4]);
+      const s = f32(backend, scratch);
+      s.fill(0);
+      s.set(f32(backend, x).subarray(whole, n));
+      loops[name](offset(backend, scratch), offset(backend, scratch), 16);
+      f32(backend, out).set(f32(backend, scratch).subarray(0, n - whole), whole);
+      free(backend, scratch);
+    }
+    return out;
+  };
+}
+
+/** The `Sigmoid` kernel: strata's SIMD loop for float32, else the backend's. */
+export function withSimdSigmoid(original: tf.KernelFunc): tf.KernelFunc {
+  return withSimdUnary('sigmoid', original);
+}
+
+/** The `Tanh` kernel: strata's SIMD loop for float32, else the backend's. */
+export function withSimdTanh(original: tf.KernelFunc): tf.KernelFunc {
+  return withSimdUnary('tanh', original);
 }

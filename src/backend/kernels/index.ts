@@ -5,7 +5,7 @@
  */
 import { tf } from '../tf.js';
 import { biasActivationGradConfig } from './bias_activation_grad.js';
-import { ELEMENTWISE_KERNELS, withSimdBinary, withSimdRelu, withSimdSquare } from './elementwise.js';
+import { ELEMENTWISE_KERNELS, withSimdBinary, withSimdRelu, withSimdSigmoid, withSimdSquare, withSimdTanh } from './elementwise.js';
 import { withFastMatMul } from './batch_mat_mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
@@ -59,6 +59,8 @@ export const WRAPPED_WASM_KERNELS: readonly string[] = [
   'Softmax',
   'MaxPool',
   'Square',
+  'Sigmoid',
+  'Tanh',
   'ClipByValue',
   'Identity',
   'Slice',
@@ -120,8 +122,9 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   threaded SIMD loops (`simd_mat_mul.ts`) and the rest with explicit transposes,
  *   the reductions so rank-4 reductions avoid the backend's slow N-d transpose,
  *   `Identity` so that it shares data instead of copying, `Add`, `Sub`, `Multiply`,
- *   `RealDiv`, `Square` and `Relu` so that float32 math runs in SIMD loops on the calling thread
- *   (the backend's wake its thread pool on every call), `Slice`, `Unpack` and `SplitV`
+ *   `RealDiv`, `Square`, `Relu`, `Sigmoid` and `Tanh` so that float32 math runs in SIMD loops
+ *   on the calling thread (the backend's wake its thread pool on every call; its `Tanh` is a
+ *   scalar loop), `Slice`, `Unpack` and `SplitV`
  *   so that they read only the rows they take (the backend's copy the whole input first, once
  *   per output for the last two), `GatherV2` along the first axis so that whole rows are
  *   copied (the backend computes each element's index), `MaxPool` so that 2×2 windows
@@ -151,6 +154,8 @@ export function registerWasmKernels(): void {
   for (const [name, op] of Object.entries(ELEMENTWISE_KERNELS)) wrap(name, (f) => withSimdBinary(op, f));
   wrap('Relu', withSimdRelu);
   wrap('Square', withSimdSquare);
+  wrap('Sigmoid', withSimdSigmoid);
+  wrap('Tanh', withSimdTanh);
   wrap('Slice', withHeapSlice);
   wrap('GatherV2', withRowGather);
   wrap('Softmax', withMainThreadSoftmax);
