@@ -1,4 +1,5 @@
 import { tf } from '../../backend/tf.js';
+import { lstmGates } from '../../backend/lstm_gates.js';
 import { Initializer, getInitializer } from '../../engine/initializers.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { RnnCell, type AddWeight, type StepResult } from './cell.js';
@@ -57,7 +58,9 @@ export class LSTMCell extends RnnCell {
   step(xp: tf.Tensor2D, states: tf.Tensor2D[], recurrentMask: tf.Tensor | null): StepResult {
     const [h0, c0] = states as [tf.Tensor2D, tf.Tensor2D];
     const hIn = recurrentMask ? tf.mul(h0, recurrentMask) as tf.Tensor2D : h0;
-    const z = tf.add(xp, tf.matMul(hIn, this.recurrentKernel!.read() as tf.Tensor2D));
+    const z = tf.add(xp, tf.matMul(hIn, this.recurrentKernel!.read() as tf.Tensor2D)) as tf.Tensor2D;
+    const fused = this.c.activation === 'tanh' && this.c.recurrentActivation === 'sigmoid' ? lstmGates(z, c0) : undefined;
+    if (fused) return { output: fused[0], states: fused };
     const [zi, zf, zc, zo] = tf.split(z, 4, 1);
     const { act, recAct } = this.c;
     const c = tf.add(tf.mul(recAct(zf!), c0), tf.mul(recAct(zi!), act(zc!)));
