@@ -4,7 +4,7 @@
  * and without padding masks, through `returnState` outputs.
  */
 import fc from 'fast-check';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/backend/backends.js';
 import { tf } from '../../src/backend/tf.js';
 import type { Layer } from '../../src/engine/layer.js';
@@ -73,6 +73,15 @@ describe('recurrent gradients', () => {
         expectPassed(report);
       });
     }), { numRuns: RUNS * 4 });
+  });
+
+  it('an LSTM over a single time step passes gradients to its input (tfjs\' Unpack gradient cannot)', () => {
+    const layer = lstm({ units: 3 });
+    const x = tf.randomNormal([2, 1, 4], 0, 1, 'float32', 5);
+    const g = tf.grad((xx: tf.Tensor) => tf.sum(layer.apply(xx) as tf.Tensor))(x);
+    expect(g.shape).toEqual([2, 1, 4]);
+    expect(Array.from(g.dataSync()).some((v) => v !== 0)).toBe(true);
+    tf.dispose([x, g]);
   });
 
   it('timeDistributed(dense) and masking pass gradients to their inputs', () => {

@@ -38,6 +38,15 @@ function checkRate(v: unknown, label: string, arg: string): number {
 }
 
 /**
+ * The steps of `[batch, time, ...]` along the time axis. A copy of unstack's array: the
+ * engine's tape holds unstack's own, which must keep its order. One step is a reshape:
+ * tfjs' `Unpack` gradient fails for a single output (it receives the tensor, not a list).
+ */
+function byStep(t: tf.Tensor): tf.Tensor[] {
+  return t.shape[1] === 1 ? [tf.squeeze(t, [1])] : [...tf.unstack(t, 1)];
+}
+
+/**
  * The recurrent driver: runs a cell over the time axis of `[batch, time, features]`.
  * The input kernel is applied to all steps in one matrix product; the loop then does only
  * the recurrent part, with no host round trip. A masked step keeps the previous states
@@ -141,9 +150,8 @@ export abstract class RNN extends Layer {
     if (ctx.training && this.dropout > 0) xin = tf.mul(x, tf.expandDims(draw(dim, this.dropout), 1));
     const recMask = ctx.training && this.recurrentDropout > 0 ? draw(this.cell.outputSize, this.recurrentDropout) : null;
     const xp = this.cell.projectInputs(tf.reshape(xin, [batch * time, dim]) as tf.Tensor2D);
-    // Copies: the engine's tape holds unstack's own output array, which must keep its order.
-    const steps = [...tf.unstack(tf.reshape(xp, [batch, time, xp.shape[1]]), 1)] as tf.Tensor2D[];
-    const stepMasks = mask ? [...tf.unstack(tf.expandDims(tf.cast(mask, 'bool'), -1), 1)] : null;
+    const steps = byStep(tf.reshape(xp, [batch, time, xp.shape[1]])) as tf.Tensor2D[];
+    const stepMasks = mask ? byStep(tf.expandDims(tf.cast(mask, 'bool'), -1)) : null;
     if (this.goBackwards) {
       steps.reverse();
       stepMasks?.reverse();
