@@ -5,7 +5,8 @@
  * tensors of one shape, a tensor and a row vector broadcast along its last axis, and a
  * tensor and a scalar; and in a plain loop, a tensor and a column (one value per row), or
  * a row vector of a length not a multiple of 4 onto up to 65,536 elements. Every other
- * case (other dtypes, other broadcasts) runs the backend's kernel.
+ * case (other dtypes, other broadcasts) runs the backend's kernel. `Sigmoid` and `Tanh` of
+ * float32 run the loops of `simd_sigmoid.ts` the same way.
  * @module
  */
 import { tf } from '../tf.js';

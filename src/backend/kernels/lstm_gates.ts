@@ -3,7 +3,8 @@
  * (`lstm_gates.ts` one level up calls them): the gates and new states from the
  * pre-activations, and their gradient. tfjs ops take a split, three sigmoids, two tanhs,
  * three products and an add forward, and about twenty kernels backward, for a few
- * thousand floats a step; an LSTM of 100 steps ran 3,000 kernel calls a batch for them.
+ * thousand floats a step: the bench LSTM (100 steps) ran 6,604 kernel calls a batch, and
+ * 1,707 with these two.
  *
  * Keras' gate order i, f, c, o; `z` `[b, 4u]` holds the four blocks of `u` columns, row by
  * row. Forward: `i = σ(z_i)`, `f = σ(z_f)`, `g = tanh(z_c)`, `o = σ(z_o)`,
