@@ -16,6 +16,7 @@ import { withRowGather } from './gather.js';
 import { withSharedData } from './identity.js';
 import { sparseCrossentropyConfigs } from './sparse_crossentropy.js';
 import { firstNonFiniteConfig } from './first_non_finite.js';
+import { gruGatesConfigs } from './gru_gates.js';
 import { lstmGatesConfigs } from './lstm_gates.js';
 import { withMainThreadClip, withMainThreadSoftmax } from './main_thread.js';
 import { withSimdMaxPool } from './max_pool.js';
@@ -42,6 +43,8 @@ export const ADDED_WASM_KERNELS: readonly string[] = [
   'StrataSparseCrossentropyGrad',
   'StrataLstmGates',
   'StrataLstmGatesGrad',
+  'StrataGruGates',
+  'StrataGruGatesGrad',
 ];
 
 /** Wasm kernels strata replaces because the backend's are slow or wrong. */
@@ -115,8 +118,8 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   and bias in one pass, used by `fused.ts`) and `StrataSparseCrossentropy` with its
  *   gradient (the loss from probabilities, used by `sparse_crossentropy.ts`), and
  *   `StrataFirstNonFinite` (the training loop's per-batch NaN/Infinity watch, used by
- *   `first_non_finite.ts`), and `StrataLstmGates` with its gradient (an LSTM step after its
- *   products, used by `lstm_gates.ts`);
+ *   `first_non_finite.ts`), and `StrataLstmGates` and `StrataGruGates` with their gradients
+ *   (an LSTM or GRU step after its products, used by `lstm_gates.ts` and `gru_gates.ts`);
  * - replaces `Conv2DBackpropInput` (the backend's runs at about 1.5 GFLOP/s) and
  *   `MaxPoolGrad` (the backend's drops the gradient of windows whose maximum is negative),
  *   the resize gradients (the backend's ignore `halfPixelCenters`) and
@@ -148,6 +151,7 @@ export function registerWasmKernels(): void {
   for (const config of sparseCrossentropyConfigs) install(config);
   install(firstNonFiniteConfig);
   for (const config of lstmGatesConfigs) install(config);
+  for (const config of gruGatesConfigs) install(config);
   install(conv3DBackpropInputConfig);
   install(conv3DBackpropFilterConfig);
   install(maxPoolGradConfig);

@@ -1,4 +1,5 @@
 import { tf } from '../../backend/tf.js';
+import { gruGates } from '../../backend/gru_gates.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { RnnCell, type AddWeight, type StepResult } from './cell.js';
 import { cellConfig, resolveCell, type GatedCellOptions, type ResolvedCell } from './cell_options.js';
@@ -60,6 +61,8 @@ export class GRUCell extends RnnCell {
     if (this.resetAfter) {
       let inner: tf.Tensor = tf.matMul(hIn, U);
       if (this.bias) inner = tf.add(inner, tf.squeeze(tf.slice(this.bias.read(), [1, 0], [1, -1]), [0]));
+      const fused = this.c.activation === 'tanh' && this.c.recurrentActivation === 'sigmoid' ? gruGates(xp, inner as tf.Tensor2D, h0) : undefined;
+      if (fused) return { output: fused, states: [fused] };
       const [rz, rr, rh] = tf.split(inner, 3, 1);
       z = recAct(tf.add(xz!, rz!));
       const r = recAct(tf.add(xr!, rr!));
