@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { tf } from '../../src/backend/tf.js';
 import { setBackend } from '../../src/backend/backends.js';
 import { gruGates } from '../../src/backend/gru_gates.js';
-import { runOn, seeded } from './helpers.js';
+import { expectTrainsOnWasmAsOnCpu, runOn, seeded } from './helpers.js';
 
 afterAll(async () => {
   await setBackend('cpu');
@@ -55,29 +55,6 @@ describe('StrataGruGates', () => {
 
   it('a GRU layer on wasm runs it, and trains as on cpu', async () => {
     const st = await import('../../src/index.js');
-    let initial: number[][] | undefined;
-    const run = async (backend: 'cpu' | 'wasm') => {
-      await setBackend(backend);
-      const model = st.sequential([st.layers.input({ shape: [5, 3] }), st.layers.gru({ units: 8, returnSequences: true }), st.layers.gru({ units: 4 }), st.layers.dense({ units: 1 })]);
-      initial ??= model.getWeights().map((w) => Array.from(w.dataSync()));
-      const start = model.getWeights().map((w, i) => tf.tensor(initial![i]!, w.shape));
-      model.setWeights(start);
-      tf.dispose(start);
-      const x = seeded([4, 5, 3], 7);
-      const y = seeded([4, 1], 8);
-      const kernels = (await tf.profile(() => tf.dispose(model.predict(x) as tf.Tensor))).kernelNames;
-      model.compile({ optimizer: 'sgd', loss: 'mse' });
-      const history = await model.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
-      const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
-      tf.dispose([x, y]);
-      model.dispose();
-      return { kernels, loss: history.history.loss as number[], weights };
-    };
-    const cpu = await run('cpu');
-    const wasm = await run('wasm');
-    expect(wasm.kernels).toContain('StrataGruGates');
-    expect(cpu.kernels).not.toContain('StrataGruGates');
-    wasm.loss.forEach((l, i) => expect(l).toBeCloseTo(cpu.loss[i]!, 5));
-    wasm.weights.forEach((w, i) => w.forEach((v, j) => expect(Math.abs(v - cpu.weights[i]![j]!)).toBeLessThanOrEqual(1e-5)));
+    await expectTrainsOnWasmAsOnCpu(() => [st.layers.input({ shape: [5, 3] }), st.layers.gru({ units: 8, returnSequences: true }), st.layers.gru({ units: 4 }), st.layers.dense({ units: 1 })], 'StrataGruGates');
   });
 });

@@ -110,3 +110,36 @@ export function spreadByMatMul(filter: tf.Tensor4D, d: number): tf.Tensor4D {
   const spread = tf.matMul(tf.tensor2d(sel, [h * w, kh * kw]), tf.reshape(filter, [kh * kw, a * b]));
   return tf.reshape(spread, [h, w, a, b]);
 }
+
+/**
+ * Trains the model `layers()` builds (input `[5, 3]`, one output) for 2 SGD epochs on the
+ * same seeded batch and the same starting weights on cpu and on wasm, and checks that wasm
+ * ran `kernel` in its forward pass (cpu did not) and ended with cpu's losses and weights.
+ */
+export async function expectTrainsOnWasmAsOnCpu(layers: () => unknown[], kernel: string): Promise<void> {
+  const st = await import('../../src/index.js');
+  let initial: number[][] | undefined;
+  const run = async (backend: 'cpu' | 'wasm') => {
+    await setBackend(backend);
+    const model = st.sequential(layers() as Parameters<typeof st.sequential>[0]);
+    initial ??= model.getWeights().map((w) => Array.from(w.dataSync()));
+    const start = model.getWeights().map((w, i) => tf.tensor(initial![i]!, w.shape));
+    model.setWeights(start);
+    tf.dispose(start);
+    const x = seeded([4, 5, 3], 7);
+    const y = seeded([4, 1], 8);
+    const kernels = (await tf.profile(() => tf.dispose(model.predict(x) as tf.Tensor))).kernelNames;
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const history = await model.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+    tf.dispose([x, y]);
+    model.dispose();
+    return { kernels, loss: history.history.loss as number[], weights };
+  };
+  const cpu = await run('cpu');
+  const wasm = await run('wasm');
+  expect(wasm.kernels).toContain(kernel);
+  expect(cpu.kernels).not.toContain(kernel);
+  wasm.loss.forEach((l, i) => expect(l).toBeCloseTo(cpu.loss[i]!, 5));
+  wasm.weights.forEach((w, i) => w.forEach((v, j) => expect(Math.abs(v - cpu.weights[i]![j]!)).toBeLessThanOrEqual(1e-5)));
+}
