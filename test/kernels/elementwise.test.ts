@@ -235,3 +235,40 @@ describe('wasm Softmax, ClipByValue and Square on the calling thread', () => {
     for (let t = 0; t < 2; t++) for (let i = 0; i < cpu[t]!.length; i++) expect(Math.abs(wasm[t]![i]! - cpu[t]![i]!)).toBeLessThanOrEqual(3e-7);
   });
 });
+
+describe('leaky ReLU on wasm', () => {
+  it('forward within one float32 rounding of cpu and gradient bit for bit, NaN, -0 and every size mod 4 included, in one kernel each', async () => {
+    const { leakyRelu } = await import('../../src/backend/leaky_relu.js');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 203 }), fc.integer({ min: 1, max: 10_000 }), fc.constantFrom(0.2, 0.3, 0.01, 1.5), async (n, seed, alpha) => {
+        const f = () => {
+          const v = Float32Array.from(values(n, seed), (u) => u * 5);
+          for (let i = seed % 7; i < n; i += 11) v[i] = [NaN, -0, 0, Infinity, -Infinity][(i + seed) % 5]!;
+          const x = tf.tensor1d(v);
+          const w = seeded([n], seed + 1);
+          const [y, g] = [leakyRelu(x, alpha), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(leakyRelu(t, alpha), w)))(x)];
+          return [y, g];
+        };
+        const cpu = await runOn('cpu', f);
+        const wasm = await runOn('wasm', f);
+        for (let t = 0; t < 2; t++) {
+          for (let i = 0; i < n; i++) {
+            const [w, c] = [wasm[t]![i]!, cpu[t]![i]!];
+            if (Number.isNaN(c)) expect(w).toBeNaN();
+            // cpu's forward kernel multiplies by the float64 alpha, the gradient by its float32.
+            else if (t === 0 && w !== c) expect(Math.abs(w - c), `${t}[${i}]: ${w} vs ${c}`).toBeLessThanOrEqual(Math.abs(c) * 2 ** -23);
+            else expect(Object.is(w, c), `${t}[${i}]: ${w} vs ${c}`).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+    await setBackend('wasm');
+    const x = tf.tensor1d([-2, 3, -1, 4, 5]);
+    const { kernels } = await tf.profile(() => tf.dispose(tf.grad((t: tf.Tensor) => tf.sum(leakyRelu(t, 0.2)))(x)));
+    const names = kernels.map((k) => k.name);
+    expect(names).toContain('StrataLeakyReluGrad');
+    expect(names).not.toContain('Select');
+    x.dispose();
+  });
+});

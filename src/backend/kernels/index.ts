@@ -5,7 +5,7 @@
  */
 import { tf } from '../tf.js';
 import { biasActivationGradConfig } from './bias_activation_grad.js';
-import { ELEMENTWISE_KERNELS, withSimdBinary, withSimdRelu, withSimdSigmoid, withSimdSquare, withSimdTanh } from './elementwise.js';
+import { ELEMENTWISE_KERNELS, leakyReluGradConfig, withSimdBinary, withSimdLeakyRelu, withSimdRelu, withSimdSigmoid, withSimdSquare, withSimdTanh } from './elementwise.js';
 import { withFastMatMul } from './batch_mat_mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter.js';
 import { conv2DBackpropInputConfig } from './conv2d_backprop_input.js';
@@ -45,6 +45,7 @@ export const ADDED_WASM_KERNELS: readonly string[] = [
   'StrataLstmGatesGrad',
   'StrataGruGates',
   'StrataGruGatesGrad',
+  'StrataLeakyReluGrad',
 ];
 
 /** Wasm kernels strata replaces because the backend's are slow or wrong. */
@@ -67,6 +68,7 @@ export const WRAPPED_WASM_KERNELS: readonly string[] = [
   'Square',
   'Sigmoid',
   'Tanh',
+  'LeakyRelu',
   'ClipByValue',
   'Identity',
   'Slice',
@@ -119,7 +121,8 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   gradient (the loss from probabilities, used by `sparse_crossentropy.ts`), and
  *   `StrataFirstNonFinite` (the training loop's per-batch NaN/Infinity watch, used by
  *   `first_non_finite.ts`), and `StrataLstmGates` and `StrataGruGates` with their gradients
- *   (an LSTM or GRU step after its products, used by `lstm_gates.ts` and `gru_gates.ts`);
+ *   (an LSTM or GRU step after its products, used by `lstm_gates.ts` and `gru_gates.ts`),
+ *   and `StrataLeakyReluGrad` (used by `leaky_relu.ts`);
  * - replaces `Conv2DBackpropInput` (the backend's runs at about 1.5 GFLOP/s) and
  *   `MaxPoolGrad` (the backend's drops the gradient of windows whose maximum is negative),
  *   the resize gradients (the backend's ignore `halfPixelCenters`) and
@@ -129,7 +132,7 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
  *   threaded SIMD loops (`simd_mat_mul.ts`) and the rest with explicit transposes,
  *   the reductions so rank-4 reductions avoid the backend's slow N-d transpose,
  *   `Identity` so that it shares data instead of copying, `Add`, `Sub`, `Multiply`,
- *   `RealDiv`, `Square`, `Relu`, `Sigmoid` and `Tanh` so that float32 math runs in SIMD loops
+ *   `RealDiv`, `Square`, `Relu`, `LeakyRelu`, `Sigmoid` and `Tanh` so that float32 math runs in SIMD loops
  *   on the calling thread (the backend's wake its thread pool on every call; its `Tanh` is a
  *   scalar loop), `Slice`, `Unpack` and `SplitV`
  *   so that they read only the rows they take (the backend's copy the whole input first, once
@@ -152,6 +155,7 @@ export function registerWasmKernels(): void {
   install(firstNonFiniteConfig);
   for (const config of lstmGatesConfigs) install(config);
   for (const config of gruGatesConfigs) install(config);
+  install(leakyReluGradConfig);
   install(conv3DBackpropInputConfig);
   install(conv3DBackpropFilterConfig);
   install(maxPoolGradConfig);
@@ -165,6 +169,7 @@ export function registerWasmKernels(): void {
   wrap('Square', withSimdSquare);
   wrap('Sigmoid', withSimdSigmoid);
   wrap('Tanh', withSimdTanh);
+  wrap('LeakyRelu', withSimdLeakyRelu);
   wrap('Slice', withHeapSlice);
   wrap('GatherV2', withRowGather);
   wrap('Softmax', withMainThreadSoftmax);

@@ -9,7 +9,7 @@
  * @module
  */
 import {
-  BLOCK, END, F32, I32, LOOP, V128, add, addConst, at, breakIfDone, div, get, i32add, load, max, mul, set, sized, splat, store, sub, vec,
+  BLOCK, END, F32, I32, LOOP, V128, add, addConst, at, bitselect, breakIfDone, div, get, gt, i32add, load, max, mul, set, sized, splat, store, sub, vec,
   compiledFor, wasmModule,
 } from './wasm_asm.js';
 
@@ -23,6 +23,8 @@ const SAME_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32]]), 0x00];        // 
 const ROW_TYPE = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0x00];  // (m, v, out, rows, rowBytes)
 const SCALAR_TYPE = [0x60, ...vec([[I32], [F32], [I32], [I32]]), 0x00];      // (a, s, out, bytes)
 const UNARY_TYPE = [0x60, ...vec([[I32], [I32], [I32]]), 0x00];              // (a, out, bytes)
+const PAIR_SCALAR_TYPE = [0x60, ...vec([[I32], [I32], [F32], [I32], [I32]]), 0x00]; // (a, b, s, out, bytes)
+const ZERO = [0x43, 0x00, 0x00, 0x00, 0x00, ...splat]; // f32.const 0, splat
 
 function fn(locals: number[][], code: number[]): number[] {
   return sized([...vec(locals), ...code, ...END]);
@@ -77,6 +79,30 @@ function relu(): number[] {
   ]);
 }
 
+/** `out[k] = a[k] > 0 ? a[k] : alpha·a[k]` (NaN stays NaN, −0 stays −0). */
+function leakyRelu(): number[] {
+  const [a, alpha, out, len, k, A, X] = [0, 1, 2, 3, 4, 5, 6];
+  return fn([[1, I32], [2, V128]], [
+    ...get(alpha), ...splat, ...set(A),
+    ...BLOCK, ...LOOP, ...breakIfDone(k, len),
+    ...at(out, k), ...at(a, k), ...load, ...set(X),
+    ...get(X), ...get(X), ...get(A), ...mul, ...get(X), ...ZERO, ...gt, ...bitselect, ...store,
+    ...addConst(k, 16), 0x0c, 0x00, ...END, ...END,
+  ]);
+}
+
+/** `out[k] = x[k] > 0 ? dy[k] : alpha·dy[k]`: the gradient of {@link leakyRelu}. */
+function leakyReluGrad(): number[] {
+  const [dy, x, alpha, out, len, k, A, D] = [0, 1, 2, 3, 4, 5, 6, 7];
+  return fn([[1, I32], [2, V128]], [
+    ...get(alpha), ...splat, ...set(A),
+    ...BLOCK, ...LOOP, ...breakIfDone(k, len),
+    ...at(out, k), ...at(dy, k), ...load, ...set(D),
+    ...get(D), ...get(D), ...get(A), ...mul, ...at(x, k), ...load, ...ZERO, ...gt, ...bitselect, ...store,
+    ...addConst(k, 16), 0x0c, 0x00, ...END, ...END,
+  ]);
+}
+
 /** `out[k] += m[r, k]` over every row `r`: column sums into `out` (which the caller zeroes). */
 function colsum(): number[] {
   const [m, out, rows, rowBytes, k, r] = [0, 1, 2, 3, 4, 5];
@@ -103,11 +129,13 @@ function functions(): [string, number, number[]][] {
   }
   list.push(['relu', 3, relu()]);
   list.push(['colsum', 0, colsum()]);
+  list.push(['leakyRelu', 2, leakyRelu()]);
+  list.push(['leakyReluGrad', 4, leakyReluGrad()]);
   return list;
 }
 
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return wasmModule(shared, [SAME_TYPE, ROW_TYPE, SCALAR_TYPE, UNARY_TYPE], functions());
+  return wasmModule(shared, [SAME_TYPE, ROW_TYPE, SCALAR_TYPE, UNARY_TYPE, PAIR_SCALAR_TYPE], functions());
 }
 
 /** Byte offsets into the heap; byte counts in multiples of 16. */
@@ -120,6 +148,8 @@ export type SimdElementwise = {
 } & {
   relu: (a: number, out: number, bytes: number) => void;
   colsum: (m: number, out: number, rows: number, rowBytes: number) => void;
+  leakyRelu: (a: number, alpha: number, out: number, bytes: number) => void;
+  leakyReluGrad: (dy: number, x: number, alpha: number, out: number, bytes: number) => void;
 };
 
 const instances = new WeakMap<WebAssembly.Memory, SimdElementwise | null>();

@@ -1,4 +1,5 @@
 import { tf } from '../../backend/tf.js';
+import { leakyRelu } from '../../backend/leaky_relu.js';
 import { ValueError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerOptions } from '../../engine/layer.js';
 
@@ -48,7 +49,7 @@ export class ReLU extends Layer {
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = one(inputs);
     const { maxValue, negativeSlope: slope, threshold: t } = this;
-    if (t === 0 && slope !== 0 && maxValue === undefined) return tf.leakyRelu(x, slope);
+    if (t === 0 && slope !== 0 && maxValue === undefined) return leakyRelu(x, slope);
     let y: tf.Tensor;
     // step(x − t) · x rather than a `where` on `x > t`: tfjs has no gradient for `greater`.
     if (t !== 0) y = tf.mul(tf.step(tf.sub(x, t)), x);
@@ -86,7 +87,7 @@ export class LeakyReLU extends Layer {
     this.alpha = opts.alpha ?? 0.3;
   }
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
-    return tf.leakyRelu(one(inputs), this.alpha);
+    return leakyRelu(one(inputs), this.alpha);
   }
   override getConfig(): LeakyReLUOptions {
     return { ...super.getConfig(), alpha: this.alpha };
