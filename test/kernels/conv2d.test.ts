@@ -114,6 +114,21 @@ describe('Conv2DBackpropInput on wasm equals cpu', () => {
       { numRuns: 40 },
     );
   });
+
+  // Strided layers of a DCGAN discriminator (4×4, stride 2, 'same'), odd sizes, and a stride
+  // larger than the filter (phases with no taps): the one-convolution-per-phase route.
+  it('for strided convolutions with many input channels', async () => {
+    for (const [x, filter, strides, pad] of [
+      [[2, 14, 14, 32], [4, 4, 32, 16], [2, 2], 'same'],
+      [[3, 9, 11, 8], [3, 4, 8, 5], [2, 3], 'valid'],
+      [[2, 10, 10, 12], [2, 2, 12, 4], [3, 3], 'same'],
+    ] as const) {
+      const info = tf.backend_util.computeConv2DInfo([...x] as [number, number, number, number], [...filter] as [number, number, number, number], [...strides], 1, pad);
+      await expectWasmMatchesCpu(() =>
+        kernel('Conv2DBackpropInput', { dy: seeded([...info.outShape], 5), filter: seeded([...filter], 6) }, { strides: [...strides], pad, dataFormat: 'NHWC', inputShape: [...x] }),
+      );
+    }
+  });
 });
 
 describe('gradients of conv2d on wasm equal cpu', () => {
