@@ -72,33 +72,39 @@ export function inputGradByPhases(backend: WasmBackend, dy: Info, filter: Info, 
     xs.push(a);
   }
   const dx = zeros(backend, inputShape);
-  for (const y of ys) {
-    for (const x of xs) {
-      if (y.taps === 0 || x.taps === 0 || y.count <= 0 || x.count <= 0) continue;
-      const w = phaseFilter(backend, filter, g, y, x);
-      let part: Info;
-      try {
-        part = runKernel(backend, 'Conv2D', { x: dy, filter: w }, {
-          strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC',
-          pad: [[0, 0], [y.before, y.after], [x.before, x.after], [0, 0]],
-        } as unknown as tf.NamedAttrMap);
-      } finally {
-        free(backend, w);
-      }
-      // Rows and columns of the phase into their places in dx.
-      const [src, dst] = [f32(backend, part), f32(backend, dx)];
-      for (let b = 0; b < g.batch; b++) {
-        for (let oy = 0; oy < y.count; oy++) {
-          const iy = g.strideH * (y.q0 + oy) + y.first - g.padTop;
-          for (let ox = 0; ox < x.count; ox++) {
-            const ix = g.strideW * (x.q0 + ox) + x.first - g.padLeft;
-            const from = ((b * y.count + oy) * x.count + ox) * g.inC;
-            dst.set(src.subarray(from, from + g.inC), ((b * g.inH + iy) * g.inW + ix) * g.inC);
-          }
-        }
-      }
-      free(backend, part);
-    }
+  try {
+    for (const y of ys) for (const x of xs) addPhase(backend, dy, filter, g, y, x, dx);
+  } catch (e) {
+    free(backend, dx);
+    throw e;
   }
   return dx;
+}
+
+/** Adds the phase `(y, x)` of the input gradient into `dx`. */
+function addPhase(backend: WasmBackend, dy: Info, filter: Info, g: ConvGeometry, y: PhaseAxis, x: PhaseAxis, dx: Info): void {
+  if (y.taps === 0 || x.taps === 0 || y.count <= 0 || x.count <= 0) return;
+  const w = phaseFilter(backend, filter, g, y, x);
+  let part: Info;
+  try {
+    part = runKernel(backend, 'Conv2D', { x: dy, filter: w }, {
+      strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC',
+      pad: [[0, 0], [y.before, y.after], [x.before, x.after], [0, 0]],
+    } as unknown as tf.NamedAttrMap);
+  } finally {
+    free(backend, w);
+  }
+  // Rows and columns of the phase into their places in dx.
+  const [src, dst] = [f32(backend, part), f32(backend, dx)];
+  for (let b = 0; b < g.batch; b++) {
+    for (let oy = 0; oy < y.count; oy++) {
+      const iy = g.strideH * (y.q0 + oy) + y.first - g.padTop;
+      for (let ox = 0; ox < x.count; ox++) {
+        const ix = g.strideW * (x.q0 + ox) + x.first - g.padLeft;
+        const from = ((b * y.count + oy) * x.count + ox) * g.inC;
+        dst.set(src.subarray(from, from + g.inC), ((b * g.inH + iy) * g.inW + ix) * g.inC);
+      }
+    }
+  }
+  free(backend, part);
 }
