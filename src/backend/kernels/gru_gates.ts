@@ -12,7 +12,7 @@
  * @module
  */
 import type { tf } from '../tf.js';
-import { simdSigmoidFor } from './simd_sigmoid.js';
+import { activationOn } from './simd_sigmoid.js';
 import { alloc, f32, heapMemory, heapOffset, marked, requireFloat32, wasmBackend, type Info, type KernelArgs } from './wasm_util.js';
 
 /** The forward kernel: inputs `xp`, `inner` `[b, 3u]`, `h` `[b, u]`; outputs `h'` and the gates `[z, r, ĥ]` `[b, 3u]`. */
@@ -27,20 +27,15 @@ function forward(args: KernelArgs): Info[] {
   const [b, u] = h.shape as [number, number];
   const gatesInfo = alloc(backend, [b, 3 * u]);
   const hInfo = alloc(backend, [b, u]);
-  const memory = heapMemory(backend)!;
-  const loops = simdSigmoidFor(memory);
+  const apply = activationOn(heapMemory(backend)!);
   const [x, m, h0, g, out] = [f32(backend, xp), f32(backend, inner), f32(backend, h), f32(backend, gatesInfo), f32(backend, hInfo)];
   // Pre-activations into the gates' buffer, then the activations in place.
   for (let r = 0; r < b; r++) {
     const at = r * 3 * u;
     for (let j = 0; j < 2 * u; j++) g[at + j] = x[at + j]! + m[at + j]!;
   }
-  const act = (kind: 'sigmoid' | 'tanh', start: number, count: number): void => {
-    const whole = loops ? count & ~3 : 0;
-    const at = heapOffset(backend, gatesInfo) + 4 * start;
-    if (whole > 0) loops![kind](at, at, 4 * whole);
-    for (let k = start + whole; k < start + count; k++) g[k] = kind === 'sigmoid' ? 1 / (1 + Math.exp(-g[k]!)) : Math.tanh(g[k]!);
-  };
+  const gAt = heapOffset(backend, gatesInfo);
+  const act = (kind: 'sigmoid' | 'tanh', start: number, count: number) => apply(kind, gAt + 4 * start, gAt + 4 * start, count);
   for (let r = 0; r < b; r++) act('sigmoid', r * 3 * u, 2 * u);
   for (let r = 0; r < b; r++) {
     const at = r * 3 * u;

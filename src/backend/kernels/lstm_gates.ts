@@ -18,29 +18,13 @@
  */
 import type { tf } from '../tf.js';
 import { simdLstmFor } from './simd_lstm.js';
-import { simdSigmoidFor } from './simd_sigmoid.js';
-import { alloc, f32, heapMemory, heapOffset, marked, requireFloat32, wasmBackend, type Info, type KernelArgs, type WasmBackend } from './wasm_util.js';
+import { activationOn } from './simd_sigmoid.js';
+import { alloc, f32, heapMemory, heapOffset, marked, requireFloat32, wasmBackend, type Info, type KernelArgs } from './wasm_util.js';
 
 /** The forward kernel: inputs `z` `[b, 4u]` and `c` `[b, u]`; outputs `h`, `c'`, the activated gates `[b, 4u]` and `tanh c'`. */
 export const LSTM_GATES = 'StrataLstmGates';
 /** The gradient kernel: inputs `dh`, `dc` (of `c'`), `gates`, `c`, `tc` (`tanh c'`); outputs `dz` `[b, 4u]` and `dc` `[b, u]`. */
 export const LSTM_GATES_GRAD = 'StrataLstmGatesGrad';
-
-type Apply = (kind: 'sigmoid' | 'tanh', from: number, to: number, count: number) => void;
-
-/** Applies an activation to `count` floats at heap byte offset `from`, writing at `to`: the SIMD loops for whole vectors, `Math` for the rest (and without SIMD). */
-function activation(backend: WasmBackend): Apply {
-  const memory = heapMemory(backend)!;
-  const loops = simdSigmoidFor(memory);
-  const exact = { sigmoid: (x: number) => 1 / (1 + Math.exp(-x)), tanh: Math.tanh };
-  return (kind, from, to, count) => {
-    const whole = loops ? count & ~3 : 0;
-    if (whole > 0) loops![kind](from, to, 4 * whole);
-    if (whole === count) return;
-    const heap = new Float32Array(memory.buffer);
-    for (let k = whole; k < count; k++) heap[to / 4 + k] = exact[kind](heap[from / 4 + k]!);
-  };
-}
 
 function forward(args: KernelArgs): Info[] {
   const backend = wasmBackend(args);
@@ -51,7 +35,7 @@ function forward(args: KernelArgs): Info[] {
   const tc = alloc(backend, [b, u]);
   const cNew = alloc(backend, [b, u]);
   const h = alloc(backend, [b, u]);
-  const apply = activation(backend);
+  const apply = activationOn(heapMemory(backend)!);
   const [zAt, gAt] = [heapOffset(backend, z), heapOffset(backend, gates)];
   const row = 16 * u;
   for (let r = 0; r < b; r++) {

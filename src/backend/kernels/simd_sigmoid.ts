@@ -129,3 +129,25 @@ const instances = new WeakMap<WebAssembly.Memory, SimdSigmoid | null>();
 export function simdSigmoidFor(memory: WebAssembly.Memory): SimdSigmoid | null {
   return compiledFor(instances, memory, moduleBytes, (e) => e as unknown as SimdSigmoid);
 }
+
+/** An activation applied by {@link activationOn}. */
+export type SigmoidOrTanh = keyof SimdSigmoid;
+
+/**
+ * Applies `kind` to `count` floats at heap byte offset `from` of `memory`, writing at `to`
+ * (the same offset works in place): the SIMD loops for whole vectors, `Math` for the last
+ * `count mod 4` (and for all of them where wasm SIMD is unavailable).
+ */
+export function activationOn(memory: WebAssembly.Memory): (kind: SigmoidOrTanh, from: number, to: number, count: number) => void {
+  const loops = simdSigmoidFor(memory);
+  return (kind, from, to, count) => {
+    const whole = loops ? count & ~3 : 0;
+    if (whole > 0) loops![kind](from, to, 4 * whole);
+    if (whole === count) return;
+    const heap = new Float32Array(memory.buffer);
+    for (let k = whole; k < count; k++) {
+      const x = heap[from / 4 + k]!;
+      heap[to / 4 + k] = kind === 'sigmoid' ? 1 / (1 + Math.exp(-x)) : Math.tanh(x);
+    }
+  };
+}
