@@ -56,6 +56,8 @@ export interface Timing {
   cpuSec: number;
   /** Set by the parent: cores other processes kept busy meanwhile (`machine_load.ts`). */
   otherCores?: number;
+  /** Set by the parent: which of the side's child processes timed it (0 for the first). */
+  process?: number;
 }
 
 /** Sent just before the timed calibration step, so a parent that gives up knows it started. */

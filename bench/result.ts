@@ -31,8 +31,10 @@ export interface SideResult extends Entrant {
   slow?: boolean;
   /** The timed repetitions. */
   timings: Timing[];
-  /** Median samples per wall-clock second over the repetitions. */
+  /** Median samples per wall-clock second over the repetitions (over processes: the median of each process's median). */
   wallSamplesPerSec?: number;
+  /** With several processes: each one's median samples per wall-clock second, in the order they ran. */
+  processWallSamplesPerSec?: number[];
   /** Median samples per CPU second (user + system, all threads of the child). */
   cpuSamplesPerSec?: number;
   /** Median cores busy: CPU seconds ÷ wall seconds of a repetition. */
@@ -71,12 +73,24 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/**
+ * The median of `value` over the timings, taken within each process first where several
+ * timed the side (a process's mode then counts once, however many repetitions it ran).
+ */
+function perProcessMedian(timings: Timing[], value: (t: Timing) => number): { overall: number; perProcess: number[] } {
+  const ids = [...new Set(timings.map((t) => t.process ?? 0))];
+  const perProcess = ids.map((id) => median(timings.filter((t) => (t.process ?? 0) === id).map(value)));
+  return { overall: median(perProcess), perProcess };
+}
+
 /** Fills in the median throughputs of a result from its timings. */
 export function summarize(r: SideResult, batchSize: number): void {
   if (r.timings.length === 0) return;
-  r.wallSamplesPerSec = median(r.timings.map((t) => (t.steps * batchSize) / t.wallSec));
-  r.cpuSamplesPerSec = median(r.timings.map((t) => (t.steps * batchSize) / t.cpuSec));
-  r.coresUsed = median(r.timings.map((t) => t.cpuSec / t.wallSec));
+  const wall = perProcessMedian(r.timings, (t) => (t.steps * batchSize) / t.wallSec);
+  r.wallSamplesPerSec = wall.overall;
+  if (wall.perProcess.length > 1) r.processWallSamplesPerSec = wall.perProcess;
+  r.cpuSamplesPerSec = perProcessMedian(r.timings, (t) => (t.steps * batchSize) / t.cpuSec).overall;
+  r.coresUsed = perProcessMedian(r.timings, (t) => t.cpuSec / t.wallSec).overall;
   const others = r.timings.flatMap((t) => (t.otherCores === undefined ? [] : [t.otherCores]));
   if (others.length) r.otherCores = median(others);
 }

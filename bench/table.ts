@@ -53,7 +53,8 @@ function row(job: Job, r: SideResult, peak: GemmPeak | undefined): string {
       `${below(r.upperBoundCpu)} | — | — | — | — | ${rss} |`;
   }
   const n = r.timings.length;
-  const timed = `${n} × ${r.stepsPerRep} step${r.stepsPerRep === 1 ? '' : 's'}${r.slow ? ' *' : ''}${r.message ? ' †' : ''}`;
+  const procs = r.processWallSamplesPerSec?.length ?? 1;
+  const timed = `${n} × ${r.stepsPerRep} step${r.stepsPerRep === 1 ? '' : 's'}${procs > 1 ? ` in ${procs} processes` : ''}${r.slow ? ' *' : ''}${r.message ? ' †' : ''}`;
   const gflops = (r.cpuSamplesPerSec! * flopsPerSample) / 1e9;
   const wallGflops = (r.wallSamplesPerSec! * flopsPerSample) / 1e9;
   const ofPeak = peak ? `${((100 * wallGflops) / peak.gflops).toFixed(0)} %` : '—';
@@ -103,7 +104,7 @@ function header(info: RunInfo): string[] {
     initialLine(info),
     `- Timed work: one \`fit\` epoch (or one \`predict\`) over a fixed number of batches, not full 60k-sample epochs. After a warm-up ` +
       `(one batch of 8), one timed calibration batch and one untimed repetition, each side times ${b.reps} repetitions of N batches, N ` +
-      `chosen so one lasts about ${b.targetRepSec} s (at most ${b.maxSteps}); the median is shown. Column "timed" = repetitions × N. ` +
+      `chosen so one lasts about ${b.targetRepSec} s (at most ${b.maxSteps}); the median is shown. Column "timed" = repetitions × N (in all processes, where a side ran in several). ` +
       `\\* = slow side (over ${b.slowStepSec} s a batch): single batches after the small warm-up, the calibration batch included, within ` +
       `${b.slowBudgetSec} s. A side whose one batch takes over ${b.stepTimeoutSec} s is stopped and shown as "< bound". † = stopped early (see results.json).`,
     '- samples/s (CPU) divides by the child\'s CPU time (user + system, all threads): steady on a shared machine. samples/s (wall) is ' +
@@ -111,6 +112,7 @@ function header(info: RunInfo): string[] {
     `- GFLOP/s = FLOPs per sample × samples per CPU second, counting dense, conv and LSTM multiply-adds only (an LSTM of u units ` +
       `on d features: 4u(d + u) a step): training 3 × forward × 2 (MLP ${mf(trainFlops(MODELS.mlp))} MFLOP, CNN ` +
       `${mf(trainFlops(MODELS.cnn))} MFLOP, LSTM ${mf(trainFlops(MODELS.lstm))} MFLOP per sample), inference forward × 2.`,
+    ...processesLines(info),
     `- Cores = CPU seconds ÷ wall seconds of the side's repetitions (median): how many cores it kept busy.`,
     ...peakLines(info),
     `- strata default = \`st.ready()\`, which picked **${info.defaultBackend}**${['cpu', 'wasm'].includes(info.defaultBackend) ? ` (its rows are the strata ${info.defaultBackend} rows)` : ''}.`,
@@ -119,6 +121,33 @@ function header(info: RunInfo): string[] {
     ...(info.dataMismatch.length ? [`- **DATA MISMATCH** between sides in: ${info.dataMismatch.join(', ')}`] : []),
     ...(info.networkMismatch.length ? [`- **NETWORK MISMATCH** (initial loss or predictions differ between sides) in: ${info.networkMismatch.join(', ')}`] : []),
     '',
+  ];
+}
+
+/** How sides that ran in several processes were timed. */
+function processesLines(info: RunInfo): string[] {
+  const jobs = info.jobs.filter((j) => j.severalProcesses);
+  if (jobs.length === 0 || info.budget.processes < 2) return [];
+  return [
+    `- In ${jobs.map((j) => j.title).join('; ')}, the sides a PyTorch target compares (strata on wasm, either thread count, and PyTorch) ` +
+      `run in ${info.budget.processes} child processes each, one after another, every process timed as above; shown is the median of the ` +
+      'processes\' medians, and each process\'s figure is listed under the table. A process keeps the speed it starts with, and processes ' +
+      'differ (PyTorch\'s CNN fit on the 2-core development machine: 5,000 to 12,000 samples/s from one process to the next, with one ' +
+      'thread or two), so one process per side would decide a ratio by chance.',
+  ];
+}
+
+/** Each process's median wall-clock samples/s, for the sides that ran in several. */
+function perProcessLines(info: RunInfo): string[] {
+  const several = info.results.filter((r) => (r.processWallSamplesPerSec?.length ?? 0) > 1);
+  if (several.length === 0) return [];
+  const title = (id: string) => info.jobs.find((j) => j.id === id)?.title ?? id;
+  return [
+    '',
+    'Per process (samples/s, wall, each process\'s median, in the order they ran):',
+    '',
+    ...several.map((r) => `- ${title(r.job)}, ${r.side} ${r.backend}${r.threads !== undefined ? ` (${r.threads} thread${r.threads === 1 ? '' : 's'})` : ''}: ` +
+      r.processWallSamplesPerSec!.map((x) => num(x)).join(' / ')),
   ];
 }
 
@@ -141,6 +170,7 @@ export function report(info: RunInfo): string[] {
   for (const job of info.jobs) {
     for (const r of info.results.filter((x) => x.job === job.id)) lines.push(row(job, r, peak));
   }
+  lines.push(...perProcessLines(info));
   lines.push('', '## strata ÷ peer (wall / CPU)', '', ...ratioTable(info), '', '## Targets', '', ...targetLines(info), '');
   return lines;
 }
