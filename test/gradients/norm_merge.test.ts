@@ -162,7 +162,14 @@ describe('residual block gradients', () => {
     bottleneck: fc.boolean(),
     useBatchNorm: fc.boolean(),
     seed: fc.integer({ min: 0, max: 1e6 }),
-  });
+  })
+    // A 2×2 input at stride 2 leaves one pixel per image, so BN in training normalizes each
+    // channel over the batch's 4–5 values alone; when their spread is small the block is so
+    // curved that central differences miss by their truncation error (found by fast-check
+    // about once in 3,000 cases: conv2/kernel off by 29 % at step 1e-3, 69 % at 3e-3, 3.8 %
+    // at 3e-4, the autodiff value unchanged). BN over so few values is checked on its own
+    // by the BatchNormalization property above (batches of 4–6, rank 2).
+    .filter((c) => c.strides === 1 || c.size >= 3);
 
   it('match finite differences for the input and every trainable weight (smooth activation, BN in training)', () => {
     fc.assert(fc.property(blockCase, (c) => {
