@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tf } from '../../src/backend/tf.js';
 import { setBackend } from '../../src/backend/backends.js';
-import { expectAllClose, expectWasmMatchesCpu, kernel, outSize, runOn, seeded, spreadByMatMul } from './helpers.js';
+import { expectAllClose, expectWasmMatchesCpu, kernel, outSize, runOn, seeded, spreadByMatMul, values } from './helpers.js';
 
 beforeAll(async () => {
   await setBackend('wasm');
@@ -99,6 +99,33 @@ describe('Conv2DBackpropFilter on wasm equals cpu', () => {
         kernel('Conv2DBackpropFilter', { x: seeded([...x], 3), dy: seeded([...dy], 4) }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: filter }),
       );
     }
+  });
+});
+
+describe('Conv2DBackpropFilter on wasm, virtual pixels', () => {
+  // The filter gradient's product runs over every pixel of the input, outputs past each row's
+  // end (virtual, with zero gradient) included; where its rows and columns are multiples of 4
+  // (here kW·inC = 12, outC = 8) it skips them. An Inf in the last input column is seen only
+  // by the filter's last column: the other columns' gradients stay finite, as on cpu, and do
+  // not pick up Inf · 0 from the virtual pixels.
+  it('leave an input the filter column never sees out of its gradient', async () => {
+    const at = ((0 * 8 + 3) * 10 + 9) * 4 + 2; // x[0, 3, 9, 2]
+    const run = () => {
+      const copy = values(8 * 10 * 4, 7);
+      copy[at] = Infinity;
+      const x = tf.tensor4d(copy, [1, 8, 10, 4]);
+      const out = kernel('Conv2DBackpropFilter', { x, dy: seeded([1, 6, 8, 8], 8) }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 4, 8] });
+      x.dispose();
+      return out;
+    };
+    const [cpu] = await runOn('cpu', run);
+    const [wasm] = await runOn('wasm', run);
+    const finite = (a: Float32Array) => Array.from(a, Number.isFinite);
+    // dW[ky, kx, i, o] at index ((ky·3 + kx)·4 + i)·8 + o: column kx = 2 of input channel 2 is not finite, the rest is.
+    expect(finite(cpu!).filter((f) => !f)).toHaveLength(3 * 8);
+    expect(finite(wasm!)).toEqual(finite(cpu!));
+    const keep = (a: Float32Array) => a.filter((_, i) => Number.isFinite(cpu![i]!));
+    expectAllClose([keep(wasm!)], [keep(cpu!)]);
   });
 });
 

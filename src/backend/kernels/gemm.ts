@@ -11,7 +11,7 @@
  */
 import { gemmPoolFor, runCall, runProduct, type GemmPool } from './gemm_pool.js';
 import { poolCallsFor } from './pool_calls.js';
-import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT, FORM_SEGMENTED, FORM_SPLIT_K } from './gemm_share.js';
+import { FORM_ACCUMULATE, FORM_BROADCAST, FORM_DOT, FORM_ROWS, FORM_SEGMENTED, FORM_SPLIT_K } from './gemm_share.js';
 import { simdGemmFor, type SimdGemm } from './simd_gemm.js';
 import { alloc, f32, free, heapMemory, heapOffset, transpose, type Info, type WasmBackend } from './wasm_util.js';
 
@@ -87,6 +87,22 @@ function splitsK(m: number, k: number, n: number): boolean {
 export interface Segments {
   length: number;
   stride: number;
+  /**
+   * Within each segment, only runs of `length` indices every `stride` (a segment holding
+   * whole runs): honoured where the product is not split along `k` and its rows and columns
+   * are multiples of 4 (the gapped loops have no tail tiles), else the whole segment is summed.
+   */
+  rows?: { length: number; stride: number };
+}
+
+/** The runs of `seg.rows` when a product `m × n` over `k` can sum them alone; undefined otherwise. */
+function gapsOf(seg: Segments | undefined, m: number, k: number, n: number): { length: number; stride: number } | undefined {
+  const rows = seg?.rows;
+  if (!seg || !rows || m % 4 !== 0 || n % 4 !== 0 || splitsK(m, k, n)) return undefined;
+  if (!(rows.length > 0 && rows.length < rows.stride && seg.length >= rows.length && seg.length <= seg.stride)) return undefined;
+  if ((seg.length - rows.length) % rows.stride !== 0) return undefined;
+  // Every segment whole: k ends where one does.
+  return (k - seg.length) % seg.stride === 0 ? rows : undefined;
 }
 
 /**
@@ -100,18 +116,20 @@ function broadcastProduct(
   m: number, k: number, n: number, aRow: number, aK: number, bRow: number, cRow: number,
   batches = 1, aBatch = 0, cBatch = 0, segments?: Segments,
 ): void {
-  // Segments with gaps shorter than a split-k chunk, and k ending inside one, so that every
-  // chunk holds some of them.
-  const seg = segments && segments.length > 0 && segments.length < segments.stride && segments.stride < k
+  // Runs within whole segments (one segment may cover all of k); else segments with gaps
+  // shorter than a split-k chunk, and k ending inside one, so that every chunk holds some of them.
+  const gaps = gapsOf(segments, m, k, n);
+  const seg = gaps ? segments : segments && segments.length > 0 && segments.length < segments.stride && segments.stride < k
     && segments.stride - segments.length < K_CHUNK && (k - 1) % segments.stride < segments.length ? segments : undefined;
-  const summed = seg ? Math.floor(k / seg.stride) * seg.length + Math.min(seg.length, k % seg.stride) : k;
+  const perSegment = gaps ? ((seg!.length - gaps.length) / gaps.stride + 1) * gaps.length : seg?.length ?? 0;
+  const summed = seg ? Math.floor(k / seg.stride) * perSegment + Math.min(perSegment, k % seg.stride) : k;
   const flops = 2 * m * n * summed;
   const segParams = seg ? [seg.length, seg.stride] : [];
   if (!splitsK(m, k, n)) {
-    const form = (accumulate ? FORM_ACCUMULATE : FORM_BROADCAST) + (seg ? FORM_SEGMENTED : 0);
+    const form = (accumulate ? FORM_ACCUMULATE : FORM_BROADCAST) + (seg ? FORM_SEGMENTED : 0) + (gaps ? FORM_ROWS : 0);
     for (let t = 0; t < batches; t++) {
       const params = [form, a + t * aBatch, b, out + t * cBatch, m, n, k, aRow, aK, bRow, cRow];
-      if (seg) params.push(0, 0, 0, 0, ...segParams);
+      if (seg) params.push(0, 0, 0, 0, ...segParams, ...(gaps ? [gaps.length, gaps.stride] : []));
       runProduct(pool, loops, params, flops);
     }
     return;

@@ -15,7 +15,7 @@ import type { SimdGemm } from './simd_gemm.js';
  */
 export const JOB = {
   completed: 1, form: 8, a: 9, b: 10, c: 11, m: 12, n: 13, k: 14, aRow: 15, aK: 16, bRow: 17, cRow: 18, kChunk: 19, count: 20,
-  batches: 21, aBatch: 22, segLen: 23, segStride: 24, fn: 21, parts: 22, nargs: 23, args: 24, strides: 32, claim: 40, total: 42,
+  batches: 21, aBatch: 22, segLen: 23, segStride: 24, rowLen: 25, rowStride: 26, fn: 21, parts: 22, nargs: 23, args: 24, strides: 32, claim: 40, total: 42,
 } as const;
 
 /** Slots the job uses: the control block's per-worker slots start after them. */
@@ -42,6 +42,14 @@ export const FORM_SPLIT_K = 4;
  * between segments are skipped, not read.
  */
 export const FORM_SEGMENTED = 8;
+/**
+ * Added to a segmented broadcast or accumulate form (not split along `k`), for outputs whose
+ * rows and columns are multiples of 4: each segment is itself runs of `rowLen` indices every
+ * `rowStride` (slots `rowLen`, `rowStride`), as the real pixels of each output row of a
+ * convolution's filter gradient, the virtual ones between rows skipped; a segment holds whole
+ * runs.
+ */
+export const FORM_ROWS = 16;
 /**
  * Not a product: `parts` calls of the pool's function number `fn`, call `p` with argument
  * `i` equal to `args[i] + p · strides[i]` (heap offsets stepped per part, counts fixed).
@@ -72,6 +80,7 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
   const gen = Atomics.load(word, 0) >> 32n;
   if (gen === 0n || index >= job[20]!) return 0;
   const segmented = (job[8]! & 8) !== 0;
+  const gapped = (job[8]! & 16) !== 0;
   const form = job[8]! & 7;
   let parts = 0;
   // Alone (a private block: no other thread can claim) the parts are simply taken in order.
@@ -115,6 +124,10 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
   const colsPer = dot ? 16 : 8;
   const segLen = segmented ? job[23]! : k;
   const segStride = segmented ? job[24]! : k;
+  const rowLen = gapped ? job[25]! : 0;
+  const rowStride = gapped ? job[26]! : 0;
+  const runsPerSegment = gapped ? (segLen - rowLen) / rowStride + 1 : 0;
+  const runsPerChunk = gapped ? Math.max(1, Math.floor(256 / rowLen)) : 0;
   const rowParts = Math.ceil(m / rowsPer);
   const colParts = Math.max(1, Math.floor(n / colsPer));
   const rects = rowParts * colParts;
@@ -147,6 +160,28 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
     }
     const full = rows - (rows % 4);
     const tailRows = rows % 4;
+    if (gapped) {
+      // Whole runs of each segment, a chunk of runs at a time (rows and columns multiples of 4).
+      const aGap = (rowStride - rowLen) * aK;
+      const bGap = (rowStride - rowLen) * bRow;
+      let firstRun = true;
+      for (let s0 = 0; s0 < kHi; s0 += segStride) {
+        for (let r = 0; r < runsPerSegment; r += runsPerChunk) {
+          const runs = Math.min(runsPerChunk, runsPerSegment - r);
+          const k0 = s0 + r * rowStride;
+          const strip8 = acc || !firstRun ? g.accGapStrip8 : g.bcGapStrip8;
+          const strip4 = acc || !firstRun ? g.accGapStrip4 : g.bcGapStrip4;
+          firstRun = false;
+          const pa = aBase + r0 * aRow + k0 * aK;
+          const pb = b + k0 * bRow;
+          const pc = cBase + r0 * cRow;
+          let j = j0;
+          for (; j + 8 <= j1; j += 8) strip8(pa, pb + 4 * j, pc + 4 * j, full / 4, runs, aRow, aK, bRow, cRow, rowLen, aGap, bGap);
+          if (j < j1) strip4(pa, pb + 4 * j, pc + 4 * j, full / 4, runs, aRow, aK, bRow, cRow, rowLen, aGap, bGap);
+        }
+      }
+      return;
+    }
     // k in chunks (within each segment), so that the chunk of B a column strip reads stays
     // in cache while the strip's row blocks go by; later chunks add to what the first wrote
     // (the same sums in the same order as in one pass).

@@ -53,14 +53,24 @@ function fn(locals: [number, number][], code: number[]): number[] {
 // Parameters of a `bc` tile: (a, b, c, K, aRow, aK, bRow, cRow), byte addresses and strides.
 const [A, B, C, K, AROW, AK, BROW, CROW] = [0, 1, 2, 3, 4, 5, 6, 7];
 
-/** An `mr`×`4·nv` tile of `C = A·B`, overwriting `C`, or of `C += A·B` when `accumulate`. */
-function bcTile(mr: number, nv: number, accumulate: boolean): number[] {
-  const p = (r: number) => (r === 0 ? A : 8 + r - 1); // row pointers into A
-  const base = 8 + mr - 1;
+// Further parameters of a gapped `bc` tile (`bcTile(..., true)`): the reduction runs over
+// `K` runs of `RUN` indices of `k`, the operands' pointers moved on by `AGAP` and `BGAP` bytes
+// between runs (the virtual columns of a convolution's filter gradient, skipped).
+const [RUN, AGAP, BGAP] = [8, 9, 10];
+
+/**
+ * An `mr`×`4·nv` tile of `C = A·B`, overwriting `C`, or of `C += A·B` when `accumulate`;
+ * `gapped`: over `K` runs of `RUN` indices of `k` with gaps between (params as above).
+ */
+function bcTile(mr: number, nv: number, accumulate: boolean, gapped = false): number[] {
+  const first = gapped ? 11 : 8; // first local after the params
+  const p = (r: number) => (r === 0 ? A : first + r - 1); // row pointers into A
+  const base = first + mr - 1;
   const acc = (r: number, v: number) => base + r * nv + v;
   const bv = (v: number) => base + mr * nv + v;
   const av = base + mr * nv + nv;
   const cp = av + 1;
+  const kk = cp + 1; // gapped: the count left in the current run
   const code: number[] = [];
   for (let r = 1; r < mr; r++) code.push(...get(p(r - 1)), ...get(AROW), ...ADD, ...set(p(r)));
   if (accumulate) {
@@ -72,33 +82,44 @@ function bcTile(mr: number, nv: number, accumulate: boolean): number[] {
   } else {
     for (let r = 0; r < mr; r++) for (let v = 0; v < nv; v++) code.push(...vzero, ...set(acc(r, v)));
   }
-  code.push(...BLOCK, ...LOOP, ...get(K), ...EQZ, ...brIf(1));
-  for (let v = 0; v < nv; v++) code.push(...get(B), ...vload(16 * v), ...set(bv(v)));
+  const counter = gapped ? kk : K;
+  const step: number[] = [...BLOCK, ...LOOP, ...get(counter), ...EQZ, ...brIf(1)];
+  for (let v = 0; v < nv; v++) step.push(...get(B), ...vload(16 * v), ...set(bv(v)));
   for (let r = 0; r < mr; r++) {
-    code.push(...get(p(r)), ...vsplat32(), ...set(av));
-    for (let v = 0; v < nv; v++) code.push(...get(acc(r, v)), ...get(av), ...get(bv(v)), ...fmul, ...fadd, ...set(acc(r, v)));
-    code.push(...addLocal(p(r), AK));
+    step.push(...get(p(r)), ...vsplat32(), ...set(av));
+    for (let v = 0; v < nv; v++) step.push(...get(acc(r, v)), ...get(av), ...get(bv(v)), ...fmul, ...fadd, ...set(acc(r, v)));
+    step.push(...addLocal(p(r), AK));
   }
-  code.push(...addLocal(B, BROW), ...addConst(K, -1), ...br(0), ...END, ...END);
+  step.push(...addLocal(B, BROW), ...addConst(counter, -1), ...br(0), ...END, ...END);
+  if (gapped) {
+    code.push(...BLOCK, ...LOOP, ...get(K), ...EQZ, ...brIf(1), ...get(RUN), ...set(kk), ...step);
+    for (let r = 0; r < mr; r++) code.push(...addLocal(p(r), AGAP));
+    code.push(...addLocal(B, BGAP), ...addConst(K, -1), ...br(0), ...END, ...END);
+  } else {
+    code.push(...step);
+  }
   code.push(...get(C), ...set(cp));
   for (let r = 0; r < mr; r++) {
     for (let v = 0; v < nv; v++) code.push(...get(cp), ...get(acc(r, v)), ...vstore(16 * v));
     if (r < mr - 1) code.push(...addLocal(cp, CROW));
   }
-  // Locals in declaration order: the `mr - 1` further row pointers, the v128s, the C pointer.
-  const locals: [number, number][] = [[mr - 1, I32], [mr * nv + nv + 1, V128], [1, I32]];
+  // Locals in declaration order: the `mr - 1` further row pointers, the v128s, the C pointer
+  // (and the run's count).
+  const locals: [number, number][] = [[mr - 1, I32], [mr * nv + nv + 1, V128], [gapped ? 2 : 1, I32]];
   return fn(locals.filter(([n]) => n > 0), code);
 }
 
-/** A column strip `4·nv` wide: `blocks` tiles of 4 rows, one under the other. */
-function bcStrip(tileFn: number): number[] {
-  // Params: (a, b, c, blocks, K, aRow, aK, bRow, cRow); locals: a4, c4 (strides of 4 rows).
-  const [a, b, c, blocks, k, aRow, aK, bRow, cRow, a4, c4] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+/** A column strip `4·nv` wide: `blocks` tiles of 4 rows, one under the other; `gapped`: of gapped tiles. */
+function bcStrip(tileFn: number, gapped = false): number[] {
+  // Params: (a, b, c, blocks, K, aRow, aK, bRow, cRow[, run, aGap, bGap]); locals: a4, c4 (strides of 4 rows).
+  const [a, b, c, blocks, k, aRow, aK, bRow, cRow] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const extra = gapped ? [9, 10, 11] : [];
+  const [a4, c4] = gapped ? [12, 13] : [9, 10];
   return fn([[2, I32]], [
     ...get(aRow), ...i32c(2), 0x74, ...set(a4), // i32.shl
     ...get(cRow), ...i32c(2), 0x74, ...set(c4),
     ...BLOCK, ...LOOP, ...get(blocks), ...EQZ, ...brIf(1),
-    ...get(a), ...get(b), ...get(c), ...get(k), ...get(aRow), ...get(aK), ...get(bRow), ...get(cRow), ...call(tileFn),
+    ...get(a), ...get(b), ...get(c), ...get(k), ...get(aRow), ...get(aK), ...get(bRow), ...get(cRow), ...extra.flatMap((i) => get(i)), ...call(tileFn),
     ...addLocal(a, a4), ...addLocal(c, c4), ...addConst(blocks, -1), ...br(0), ...END, ...END,
   ]);
 }
@@ -163,6 +184,8 @@ function dotTile(mr: number, nr: number): number[] {
 const TILE_TYPE = [0x60, ...vec(Array(8).fill([I32])), 0x00];
 const STRIP_TYPE = [0x60, ...vec(Array(9).fill([I32])), 0x00];
 const DOT_TYPE = [0x60, ...vec(Array(7).fill([I32])), 0x00];
+const GAP_TILE_TYPE = [0x60, ...vec(Array(11).fill([I32])), 0x00];
+const GAP_STRIP_TYPE = [0x60, ...vec(Array(12).fill([I32])), 0x00];
 
 /** The functions of the module: name, type index, body. Tiles come first (strips call them by index). */
 function functions(): [string, number, number[]][] {
@@ -176,24 +199,43 @@ function functions(): [string, number, number[]][] {
     list.push([`${name}Column`, 1, bcColumn(accumulate)]);
   }
   for (let mr = 1; mr <= 2; mr++) for (let nr = 1; nr <= 4; nr++) list.push([`dot${mr}x${nr}`, 2, dotTile(mr, nr)]);
+  // Gapped strips, whole tiles of 4 rows only (the caller keeps them for products whose rows
+  // and columns are multiples of 4).
+  for (const accumulate of [false, true]) {
+    const name = accumulate ? 'acc' : 'bc';
+    for (const nv of [2, 1]) {
+      const tile = list.length;
+      list.push([`${name}Gap4x${4 * nv}`, 3, bcTile(4, nv, accumulate, true)]);
+      list.push([`${name}GapStrip${4 * nv}`, 4, bcStrip(tile, true)]);
+    }
+  }
   return list;
 }
 
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return wasmModule(shared, [TILE_TYPE, STRIP_TYPE, DOT_TYPE], functions());
+  return wasmModule(shared, [TILE_TYPE, STRIP_TYPE, DOT_TYPE, GAP_TILE_TYPE, GAP_STRIP_TYPE], functions());
 }
 
 /** A `bc` tile: (a, b, c, K, aRow, aK, bRow, cRow), byte addresses and byte strides. */
 export type BcTile = (a: number, b: number, c: number, k: number, aRow: number, aK: number, bRow: number, cRow: number) => void;
 /** A `bc` strip or column: (a, b, c, blocks or rows, K, aRow, aK, bRow, cRow). */
 export type BcStrip = (a: number, b: number, c: number, count: number, k: number, aRow: number, aK: number, bRow: number, cRow: number) => void;
+/**
+ * A gapped `bc` strip: (a, b, c, blocks, runs, aRow, aK, bRow, cRow, run, aGap, bGap): the
+ * reduction over `runs` runs of `run` indices of `k`, the pointers into A and B moved on by
+ * `aGap` and `bGap` bytes after each run.
+ */
+export type BcGapStrip = (
+  a: number, b: number, c: number, blocks: number, runs: number, aRow: number, aK: number, bRow: number, cRow: number, run: number, aGap: number, bGap: number,
+) => void;
 /** A `dot` tile: (a, b, c, K, aRow, bRow, cRow), `K` a multiple of 4, in elements; strides in bytes. */
 export type DotTile = (a: number, b: number, c: number, kBytes: number, aRow: number, bRow: number, cRow: number) => void;
 
 /** The module's exports. */
 export type SimdGemm = Record<`${'bc' | 'acc'}${1 | 2 | 3 | 4}x${4 | 8}`, BcTile> &
   Record<`dot${1 | 2}x${1 | 2 | 3 | 4}`, DotTile> &
-  Record<`${'bc' | 'acc'}${'Strip8' | 'Strip4' | 'Column'}`, BcStrip>;
+  Record<`${'bc' | 'acc'}${'Strip8' | 'Strip4' | 'Column'}`, BcStrip> &
+  Record<`${'bc' | 'acc'}${'GapStrip8' | 'GapStrip4'}`, BcGapStrip>;
 
 const instances = new WeakMap<WebAssembly.Memory, SimdGemm | null>();
 
