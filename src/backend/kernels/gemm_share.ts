@@ -58,8 +58,9 @@ export const FORM_CALL = 3;
 
 /**
  * Computes parts of the product described in `job` (slots as in `JOB`) until none is left.
- * The output is cut into rectangles (32 rows by 8 columns in the broadcast form, 32 by 16
- * in the dot form; the last column rectangle also takes the columns that do not divide),
+ * The output is cut into rectangles of 32 rows by 16 columns (the last column rectangle also
+ * takes the columns that do not divide), computed in the broadcast form 16 columns at a time
+ * in tiles of 2 rows, then 8 and 4 in tiles of 4 rows, then single columns,
  * numbered down each column strip; every thread taking part claims the next number with a
  * compare-and-swap on the claim word, so a thread that starts late or runs slow simply takes
  * fewer. Each rectangle is computed the same way whoever takes it. A call job (`FORM_CALL`)
@@ -121,7 +122,7 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
   const batches = split ? job[21]! : 1;
   const aBatch = split ? job[22]! : 0;
   const rowsPer = 32;
-  const colsPer = dot ? 16 : 8;
+  const colsPer = 16;
   const segLen = segmented ? job[23]! : k;
   const segStride = segmented ? job[24]! : k;
   const rowLen = gapped ? job[25]! : 0;
@@ -160,6 +161,7 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
     }
     const full = rows - (rows % 4);
     const tailRows = rows % 4;
+    const pairs = rows >> 1;
     if (gapped) {
       // Whole runs of each segment, a chunk of runs at a time (rows and columns multiples of 4).
       const aGap = (rowStride - rowLen) * aK;
@@ -171,11 +173,13 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
           const k0 = s0 + r * rowStride;
           const strip8 = acc || !firstRun ? g.accGapStrip8 : g.bcGapStrip8;
           const strip4 = acc || !firstRun ? g.accGapStrip4 : g.bcGapStrip4;
+          const strip16 = acc || !firstRun ? g.accGapStrip16 : g.bcGapStrip16;
           firstRun = false;
           const pa = aBase + r0 * aRow + k0 * aK;
           const pb = b + k0 * bRow;
           const pc = cBase + r0 * cRow;
           let j = j0;
+          for (; j + 16 <= j1; j += 16) strip16(pa, pb + 4 * j, pc + 4 * j, pairs, runs, aRow, aK, bRow, cRow, rowLen, aGap, bGap);
           for (; j + 8 <= j1; j += 8) strip8(pa, pb + 4 * j, pc + 4 * j, full / 4, runs, aRow, aK, bRow, cRow, rowLen, aGap, bGap);
           if (j < j1) strip4(pa, pb + 4 * j, pc + 4 * j, full / 4, runs, aRow, aK, bRow, cRow, rowLen, aGap, bGap);
         }
@@ -195,6 +199,10 @@ export function gemmShare(g: SimdGemm, job: Int32Array, calls: readonly ((...arg
         const pb = b + k0 * bRow;
         const pc = cBase + r0 * cRow;
         let j = j0;
+        for (; j + 16 <= j1; j += 16) {
+          (add ? g.accStrip16 : g.bcStrip16)(pa, pb + 4 * j, pc + 4 * j, pairs, kk, aRow, aK, bRow, cRow);
+          if (rows & 1) (add ? g.acc1x16 : g.bc1x16)(pa + 2 * pairs * aRow, pb + 4 * j, pc + 2 * pairs * cRow + 4 * j, kk, aRow, aK, bRow, cRow);
+        }
         for (; j + 8 <= j1; j += 8) {
           (add ? g.accStrip8 : g.bcStrip8)(pa, pb + 4 * j, pc + 4 * j, full / 4, kk, aRow, aK, bRow, cRow);
           if (tailRows) (add ? acc8 : bc8)[tailRows - 1]!(pa + full * aRow, pb + 4 * j, pc + full * cRow + 4 * j, kk, aRow, aK, bRow, cRow);
