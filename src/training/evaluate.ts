@@ -2,7 +2,7 @@ import { tf } from '../backend/tf.js';
 import type { Logs } from './callbacks/callback.js';
 import { sliceRows } from './data.js';
 import type { StepRunner } from './step.js';
-import { nextTurn } from './yield.js';
+import { turnIfDue } from './yield.js';
 
 /**
  * Runs the model over in-memory data in inference mode and returns the exact loss and
@@ -19,7 +19,7 @@ export async function evaluateTensors(runner: StepRunner, xs: tf.Tensor[], ys: t
     runner.testBatch(batch.slice(0, xs.length), batch.slice(xs.length, xs.length + ys.length),
       sw ? batch[batch.length - 1] : undefined);
     if (batch !== sources) tf.dispose(batch);
-    if (start + batchSize < n) await nextTurn();
+    if (start + batchSize < n) await turnIfDue();
   }
   return runner.read(prefix);
 }

@@ -10,7 +10,7 @@ import { evaluateTensors } from './evaluate.js';
 import { runEpochs, type LoopModel } from './loop.js';
 import type { FitOptions, TensorData } from './options.js';
 import type { StepRunner } from './step.js';
-import { nextTurn } from './yield.js';
+import { turnIfDue } from './yield.js';
 import { assertTensors } from '../engine/tensor_checks.js';
 
 /** Model input/output names as data may key them. */
@@ -176,7 +176,7 @@ async function fitOnTensors(model: LoopModel, spec: CompiledSpec, runner: StepRu
             tf.dispose(batch);
             await callbacks.onBatchEnd(b, { batch: b, size, values: () => runner.read() });
             if (model.stopTraining) break;
-            await nextTurn();
+            await turnIfDue();
           }
         } finally {
           perm?.dispose();

@@ -10,7 +10,7 @@ import { checkData, checkValues, inputSampleShapes, ioNames, outputClasses } fro
 import { runEpochs, type LoopModel } from './loop.js';
 import type { Dataset, DatasetBatch, FitDatasetOptions } from './options.js';
 import type { StepRunner } from './step.js';
-import { nextTurn } from './yield.js';
+import { turnIfDue } from './yield.js';
 
 type AnyIterator = Iterator<DatasetBatch> | AsyncIterator<DatasetBatch>;
 
@@ -103,7 +103,7 @@ export async function fitDatasetImpl(model: LoopModel, spec: CompiledSpec, runne
           watch.add(ys, sw);
           runner.trainBatch(xs, ys, sw);
           await callbacks.onBatchEnd(b, { batch: b, size: xs[0]!.shape[0]!, values: () => runner.read() });
-          await nextTurn();
+          await turnIfDue();
         });
         if (n === 0) {
           throw new ValueError(`${owner}: the dataset yielded no batches in epoch ${epoch}` +

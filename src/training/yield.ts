@@ -18,3 +18,21 @@ export function nextTurn(): Promise<void> {
   }
   return new Promise((r) => setTimeout(r, 0));
 }
+
+/** Milliseconds of work between two yields to the event loop while training or evaluating. */
+export const TURN_EVERY_MS = 8;
+
+let lastTurn = 0;
+
+/**
+ * {@link nextTurn} once {@link TURN_EVERY_MS} have passed since the last time it let the event
+ * loop run, else nothing. A turn of Node's event loop took about 35 µs between two batches of
+ * `fit` (3 µs alone); timers, I/O and rendering need one every few milliseconds, not every
+ * batch. Paired runs, two threads: MLP fit steps 1.1 % faster at batch 128, 4 % at batch 32.
+ */
+export async function turnIfDue(): Promise<void> {
+  const now = typeof performance !== 'undefined' ? performance.now() : Date.now();
+  if (now - lastTurn < TURN_EVERY_MS) return;
+  await nextTurn();
+  lastTurn = typeof performance !== 'undefined' ? performance.now() : Date.now();
+}

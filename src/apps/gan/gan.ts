@@ -8,7 +8,7 @@ import { getOptimizer } from '../../optimizers/registry.js';
 import type { BatchLogs, Callback, CallbackHooks, CallbackModel } from '../../training/callbacks/callback.js';
 import { CallbackList, History, ProgressBar } from '../../training/callbacks/index.js';
 import { loopSettings } from '../../training/loop.js';
-import { nextTurn } from '../../training/yield.js';
+import { turnIfDue } from '../../training/yield.js';
 import { checkParts, fitSettings, sampleCount, type GanFitSettings } from './checks.js';
 import { RandomStream } from './noise.js';
 import type { GanCompileOptions, GanDataset, GanFitOptions, GanLossName, GanOptions, GanSampleOptions } from './options.js';
@@ -198,7 +198,7 @@ export class GAN implements CallbackModel {
             await callbacks.onBatchEnd(b, logs);
             b++;
             if (this.stopTraining) break;
-            await nextTurn();
+            await turnIfDue();
           }
         } finally {
           source.end();
