@@ -24,6 +24,8 @@ export const TURN_EVERY_MS = 8;
 
 let lastTurn = 0;
 
+const clock = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
 /**
  * {@link nextTurn} once {@link TURN_EVERY_MS} have passed since the last time it let the event
  * loop run, else nothing. A turn of Node's event loop took about 35 µs between two batches of
@@ -31,8 +33,7 @@ let lastTurn = 0;
  * batch. Paired runs, two threads: MLP fit steps 1.1 % faster at batch 128, 4 % at batch 32.
  */
 export async function turnIfDue(): Promise<void> {
-  const now = typeof performance !== 'undefined' ? performance.now() : Date.now();
-  if (now - lastTurn < TURN_EVERY_MS) return;
+  if (clock() - lastTurn < TURN_EVERY_MS) return;
   await nextTurn();
-  lastTurn = typeof performance !== 'undefined' ? performance.now() : Date.now();
+  lastTurn = clock();
 }
